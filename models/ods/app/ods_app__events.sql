@@ -1,0 +1,45 @@
+-- APP events: one row per event; duplicates collapsed, times converted to Asia/Shanghai.
+{{ config(materialized='incremental', unique_key='event_id', incremental_strategy='delete+insert') }}
+
+{%- set columns = ['event_id', 'member_id', 'session_id', 'event_type', 'section', 'series_code',
+    'configurator_step', 'dwell_seconds', 'event_at', '_loaded_at'] %}
+
+with landed as (
+    {{ parse_raw('raw_app__events') }}
+),
+
+cleaned as (
+    select
+        event_id,
+        member_id,
+        session_id,
+        {{ normalize_code('event_type', {
+            'app_open': ['APP_OPEN'], 'article_read': ['ARTICLE_READ'], 'article_share': ['ARTICLE_SHARE'],
+            'poster_read': ['POSTER_READ'], 'poster_share': ['POSTER_SHARE'],
+            'model_page_click': ['MODEL_PAGE_CLICK'], 'configurator_step': ['CONFIGURATOR_STEP'],
+            'post_create': ['POST_CREATE']}) }} as event_type,
+        {{ normalize_code('section', {'circles': ['CIRCLES'], 'news': ['NEWS'], 'posts': ['POSTS']}) }}
+            as section,
+        series_code,
+        configurator_step,
+        dwell_seconds,
+        event_at,
+        _loaded_at
+    from landed
+    where _reject_reason is null and {{ landed_since_last_run() }}
+),
+
+candidates as (
+    {{ with_existing_rows('cleaned', 'event_id', columns) }}
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (partition by event_id order by _loaded_at desc) as _landing_rank
+    from candidates
+)
+
+select {{ columns | join(',\n    ') }}
+from ranked
+where _landing_rank = 1
