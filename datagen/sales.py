@@ -94,7 +94,7 @@ def simulate(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, adviso
     first_fu = np.where(ordered, np.minimum(first_fu, created + (order_at - created) // 2), first_fu)
     fate = rng.random(n)
     defeated = ~ordered & (fate < 0.30)
-    dormant = ~ordered & (fate >= 0.30) & (fate < 0.75)
+    dormant = ~ordered & (fate >= 0.30) & (fate < 0.85)
     defeat_at = tl.after(rng, first_fu, 15, 90)
     dormant_at = tl.after(rng, first_fu, 30, 90)
     reactivated = dormant & (rng.random(n) < 0.25)

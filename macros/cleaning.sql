@@ -62,3 +62,38 @@
 {% macro default__try_cast(expr, type) -%}
     try_cast({{ expr }} as {{ type }})
 {%- endmacro %}
+
+
+{#- A date part as an integer (isodow: Monday = 1 .. Sunday = 7). -#}
+{% macro date_part_int(part, expr) -%}
+    {{ return(adapter.dispatch('date_part_int', 'nev_warehouse')(part, expr)) }}
+{%- endmacro %}
+
+{% macro default__date_part_int(part, expr) -%}
+    cast(extract({{ part }} from {{ expr }}) as integer)
+{%- endmacro %}
+
+
+{#- 138****5678: enough to recognise a number, not enough to call it. -#}
+{% macro mask_phone(expr) -%}
+    case when {{ expr }} is not null then {{ dbt.concat(["substring(" ~ expr ~ ", 1, 3)", "'****'", "substring(" ~ expr ~ ", 8, 4)"]) }} end
+{%- endmacro %}
+
+
+{#- numerator / denominator as a double, null when the denominator is zero. -#}
+{% macro ratio(numerator, denominator) -%}
+    cast({{ numerator }} as double precision) / nullif({{ denominator }}, 0)
+{%- endmacro %}
+
+
+{#- A month's first instant as a timestamp, for comparing with event times. -#}
+{% macro month_start_ts(date_expr) -%}
+    cast({{ date_expr }} as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+
+{#- A count for a published (ADS) column: never null, always a 64-bit integer, whatever the engine's
+    sum returns (DuckDB sums into 128-bit integers). -#}
+{% macro as_count(expr) -%}
+    cast(coalesce({{ expr }}, 0) as {{ api.Column.translate_type('bigint') }})
+{%- endmacro %}

@@ -1,0 +1,194 @@
+-- AARRR overview (获客 / 激活 / 留存 / 转化 / 转介绍与服务): one row per day, the whole pirate funnel.
+-- Distinct counts (DAU, MAU, retention cohorts) are computed here from the member-day base.
+with days as (
+    select date_day
+    from {{ ref('dwd_dim_date') }}
+    where date_day between (select min(created_date) from {{ ref('dwd_fct_lead') }})
+        and (select max(created_date) from {{ ref('dwd_fct_lead') }})
+),
+
+member_days as (
+    select * from {{ ref('dws_app_member_daily') }}
+),
+
+activity as (
+    select
+        activity_date,
+        count(*) as daily_active_members,
+        sum(shares) as shares,
+        sum(reads) as reads,
+        sum(model_page_clicks) as model_page_clicks,
+        sum(posts) as posts
+    from member_days
+    group by activity_date
+),
+
+section_activity as (
+    select
+        activity_date,
+        sum(case when section = 'circles' then active_members else 0 end) as circles_active_members,
+        sum(case when section = 'news' then active_members else 0 end) as news_active_members,
+        sum(case when section = 'posts' then active_members else 0 end) as posts_active_members
+    from (
+        select activity_date, section, sum(active_members) as active_members
+        from {{ ref('dws_app_activity_daily') }}
+        group by activity_date, section
+    ) as by_section
+    group by activity_date
+),
+
+monthly_active as (
+    -- MAU: members active in the 30 days ending on the day.
+    select
+        d.date_day as activity_date,
+        count(distinct m.member_id) as monthly_active_members
+    from days as d
+    inner join member_days as m
+        on m.activity_date > {{ dbt.dateadd('day', -30, 'd.date_day') }} and m.activity_date <= d.date_day
+    group by d.date_day
+),
+
+sessions as (
+    select
+        session_date as activity_date,
+        count(*) as sessions,
+        sum(case when is_bounce then 1 else 0 end) as bounced_sessions,
+        sum(dwell_seconds) as dwell_seconds,
+        sum(case when configurator_depth is not null then 1 else 0 end) as configurator_sessions,
+        sum(coalesce(configurator_depth, 0)) as configurator_steps_reached
+    from {{ ref('dwd_fct_app_session') }}
+    group by session_date
+),
+
+cohorts as (
+    -- Retention: of the members who registered on the day, the share active 1, 7 and 30 days later.
+    select
+        mb.registered_date as activity_date,
+        count(*) as registered_members,
+        sum(case when d1.member_id is not null then 1 else 0 end) as retained_d1,
+        sum(case when d7.member_id is not null then 1 else 0 end) as retained_d7,
+        sum(case when d30.member_id is not null then 1 else 0 end) as retained_d30
+    from {{ ref('dwd_dim_member') }} as mb
+    left join member_days as d1
+        on mb.member_id = d1.member_id and d1.activity_date = {{ dbt.dateadd('day', 1, 'mb.registered_date') }}
+    left join member_days as d7
+        on mb.member_id = d7.member_id and d7.activity_date = {{ dbt.dateadd('day', 7, 'mb.registered_date') }}
+    left join member_days as d30
+        on mb.member_id = d30.member_id and d30.activity_date = {{ dbt.dateadd('day', 30, 'mb.registered_date') }}
+    group by mb.registered_date
+),
+
+daily_counts as (
+    select created_date as activity_date, 'new_leads' as measure from {{ ref('dwd_fct_lead') }}
+    union all
+    select followed_up_date, 'lead_follow_ups' from {{ ref('dwd_fct_follow_up') }}
+    union all
+    select visited_date, 'store_visits' from {{ ref('dwd_fct_store_visit') }}
+    union all
+    select created_date, 'vehicle_orders' from {{ ref('dwd_fct_vehicle_order') }}
+    union all
+    select ordered_date, 'merchandise_orders' from {{ ref('dwd_fct_merchandise_order') }}
+    union all
+    select delivered_date, 'deliveries' from {{ ref('dwd_fct_delivery') }}
+    union all
+    select referred_date, 'referral_purchases' from {{ ref('dwd_fct_referral') }}
+    union all
+    select claimed_date, 'trade_in_gifts' from {{ ref('dwd_fct_trade_in_gift') }}
+    union all
+    select consulted_date, 'insurance_consultations' from {{ ref('dwd_fct_insurance_consultation') }}
+    union all
+    select reviewed_date, 'customer_reviews' from {{ ref('dwd_fct_customer_review') }}
+    union all
+    select reviewed_date, 'recommending_reviews' from {{ ref('dwd_fct_customer_review') }} where would_recommend
+    union all
+    select reviewed_date, 'answered_recommend_reviews' from {{ ref('dwd_fct_customer_review') }}
+    where would_recommend is not null
+    union all
+    select registered_date, 'new_members' from {{ ref('dwd_dim_member') }}
+),
+
+{%- set counted = ['new_leads', 'lead_follow_ups', 'store_visits', 'vehicle_orders', 'merchandise_orders', 'deliveries',
+    'referral_purchases', 'trade_in_gifts', 'insurance_consultations', 'customer_reviews', 'recommending_reviews',
+    'answered_recommend_reviews', 'new_members'] %}
+
+counts as (
+    select
+        activity_date,
+        {%- for c in counted %}
+        sum(case when measure = '{{ c }}' then 1 else 0 end) as {{ c }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from daily_counts
+    group by activity_date
+),
+
+service as (
+    select
+        activity_date,
+        {%- for t in ['maintenance', 'rescue', 'complaint', 'suggestion', 'accident_estimate'] %}
+        sum(case when ticket_type = '{{ t }}' then tickets_opened else 0 end) as {{ t }}_opened,
+        sum(case when ticket_type = '{{ t }}' then tickets_handled else 0 end) as {{ t }}_handled{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ ref('dws_service_daily') }}
+    group by activity_date
+),
+
+history as (
+    select
+        d.date_day as activity_date,
+        sum(coalesce(c.new_leads, 0)) over (order by d.date_day rows between unbounded preceding and current row)
+            as historical_leads
+    from days as d
+    left join counts as c on d.date_day = c.activity_date
+)
+
+select
+    d.date_day as activity_date,
+    -- acquisition
+    {{ as_count('a.daily_active_members') }} as daily_active_members,
+    {{ as_count('sa.circles_active_members') }} as circles_active_members,
+    {{ as_count('sa.news_active_members') }} as news_active_members,
+    {{ as_count('sa.posts_active_members') }} as posts_active_members,
+    {{ as_count('c.new_members') }} as new_members,
+    {{ as_count('c.referral_purchases') }} as referral_purchases,
+    {{ as_count('c.trade_in_gifts') }} as trade_in_gifts,
+    {{ as_count('c.insurance_consultations') }} as insurance_consultations,
+    -- activation
+    {{ as_count('a.shares') }} as shares,
+    {{ as_count('a.reads') }} as reads,
+    {{ as_count('a.model_page_clicks') }} as model_page_clicks,
+    {{ as_count('c.customer_reviews') }} as customer_reviews,
+    {{ as_count('s.sessions') }} as sessions,
+    {{ as_count('s.bounced_sessions') }} as bounced_sessions,
+    {{ ratio('s.bounced_sessions', 's.sessions') }} as bounce_rate,
+    {{ ratio('s.dwell_seconds', 's.sessions') }} as avg_dwell_seconds,
+    {{ ratio('s.configurator_steps_reached', 's.configurator_sessions') }} as avg_configurator_depth,
+    -- retention
+    {{ as_count('h.historical_leads') }} as historical_leads,
+    {{ as_count('c.new_leads') }} as new_leads,
+    {{ as_count('c.lead_follow_ups') }} as lead_follow_ups,
+    {{ as_count('c.store_visits') }} as store_visits,
+    {{ as_count('co.registered_members') }} as registered_members,
+    {{ ratio('co.retained_d1', 'co.registered_members') }} as retention_d1,
+    {{ ratio('co.retained_d7', 'co.registered_members') }} as retention_d7,
+    {{ ratio('co.retained_d30', 'co.registered_members') }} as retention_d30,
+    {{ as_count('ma.monthly_active_members') }} as monthly_active_members,
+    {{ ratio('a.daily_active_members', 'ma.monthly_active_members') }} as stickiness,
+    -- revenue
+    {{ as_count('c.vehicle_orders') }} as vehicle_orders,
+    {{ as_count('c.merchandise_orders') }} as merchandise_orders,
+    {{ as_count('c.deliveries') }} as deliveries,
+    -- referral and service
+    {%- for t in ['maintenance', 'rescue', 'complaint', 'suggestion', 'accident_estimate'] %}
+    {{ as_count('sv.' ~ t ~ '_opened') }} as {{ t }}_opened,
+    {{ as_count('sv.' ~ t ~ '_handled') }} as {{ t }}_handled,
+    {%- endfor %}
+    {{ ratio('c.recommending_reviews', 'c.answered_recommend_reviews') }} as referral_rate
+from days as d
+left join activity as a on d.date_day = a.activity_date
+left join section_activity as sa on d.date_day = sa.activity_date
+left join monthly_active as ma on d.date_day = ma.activity_date
+left join sessions as s on d.date_day = s.activity_date
+left join cohorts as co on d.date_day = co.activity_date
+left join counts as c on d.date_day = c.activity_date
+left join service as sv on d.date_day = sv.activity_date
+left join history as h on d.date_day = h.activity_date

@@ -1,0 +1,217 @@
+-- Sales full-cycle analysis (销售全周期分析): one row per month x store x advisor x series x lead source.
+-- Flows come from dws_sales_funnel_daily; stocks (held prospects at the start and end of the month)
+-- and distinct counts from DWD. Every rate ships with its numerator and denominator so that a
+-- dashboard can re-aggregate (sum both, then divide) instead of averaging rates.
+{%- set flows = ['store_visits', 'purchase_visits', 'visits_first_visit_with_card', 'visits_first_visit_without_card',
+    'visits_non_purchase', 'visits_net_phone_invited', 'visits_outreach_invited', 'visits_post_order',
+    'visits_return_visit', 'visits_other', 'new_leads', 'timely_leads', 'duplicate_leads', 'outreach_leads',
+    'net_phone_leads', 'cards_created', 'outreach_cards', 'net_phone_cards', 'net_phone_invitations',
+    'net_phone_invitation_arrivals', 'outreach_invitations', 'outreach_invitation_arrivals', 'follow_ups',
+    'dormant_leads', 'defeated_leads', 'reactivated_leads', 'test_drives', 'new_orders', 'first_orders',
+    'converted_orders', 'valid_orders', 'cancellations', 'deliveries'] %}
+{%- set grain = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
+
+with flows as (
+    select
+        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month_start,
+        {{ grain | join(', ') }},
+        {%- for f in flows %}
+        sum({{ f }}) as {{ f }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ ref('dws_sales_funnel_daily') }}
+    group by 1, {{ grain | join(', ') }}
+),
+
+months as (
+    select distinct month_start
+    from {{ ref('dwd_dim_date') }}
+    where month_start between (select min(month_start) from flows) and (select max(month_start) from flows)
+),
+
+leads as (
+    select
+        lead_id,
+        one_id,
+        created_at,
+        cast({{ dbt.date_trunc('month', 'created_date') }} as date) as created_month,
+        {{ grain | join(', ') }}
+    from {{ ref('dwd_fct_lead') }}
+),
+
+held_spells as (
+    select
+        s.lead_id,
+        s.valid_from,
+        s.valid_to
+    from {{ ref('dwd_fct_lead_status_spell') }} as s
+    where s.lead_status in ('new', 'following')
+),
+
+held_at_month_boundaries as (
+    -- A lead is held (保有) at an instant when it is in status new or following then.
+    select
+        m.month_start,
+        h.lead_id,
+        max(case
+            when h.valid_from <= {{ month_start_ts('m.month_start') }}
+                and (h.valid_to is null or h.valid_to > {{ month_start_ts('m.month_start') }})
+            then 1 else 0
+        end) as held_at_opening,
+        max(case
+            when h.valid_from <= {{ month_start_ts(dbt.dateadd('month', 1, 'm.month_start')) }}
+                and (h.valid_to is null or h.valid_to > {{ month_start_ts(dbt.dateadd('month', 1, 'm.month_start')) }})
+            then 1 else 0
+        end) as held_at_close
+    from months as m
+    inner join held_spells as h
+        on
+            h.valid_from <= {{ month_start_ts(dbt.dateadd('month', 1, 'm.month_start')) }}
+            and (h.valid_to is null or h.valid_to > {{ month_start_ts('m.month_start') }})
+    group by m.month_start, h.lead_id
+),
+
+stocks as (
+    select
+        b.month_start,
+        {% for g in grain %}l.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
+        sum(b.held_at_opening) as held_prospects_opening,
+        sum(b.held_at_close) as held_prospects_current
+    from held_at_month_boundaries as b
+    inner join leads as l on b.lead_id = l.lead_id
+    group by b.month_start, {% for g in grain %}l.{{ g }}{{ ', ' if not loop.last }}{% endfor %}
+),
+
+orders as (
+    select
+        o.order_id,
+        cast({{ dbt.date_trunc('month', 'o.created_date') }} as date) as month_start,
+        {% for g in grain %}o.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
+        l.created_month as lead_created_month,
+        coalesce(b.held_at_opening, 0) = 1 as is_from_held_prospect
+    from {{ ref('dwd_fct_vehicle_order') }} as o
+    left join leads as l on o.lead_id = l.lead_id
+    left join held_at_month_boundaries as b
+        on o.lead_id = b.lead_id and b.month_start = cast({{ dbt.date_trunc('month', 'o.created_date') }} as date)
+),
+
+order_origin as (
+    select
+        month_start,
+        {{ grain | join(', ') }},
+        sum(case when is_from_held_prospect then 1 else 0 end) as held_prospect_orders,
+        sum(case when lead_created_month = month_start then 1 else 0 end) as new_prospect_orders
+    from orders
+    group by month_start, {{ grain | join(', ') }}
+),
+
+distinct_sources as (
+    select
+        created_month as month_start,
+        {{ grain | join(', ') }},
+        count(distinct one_id) as distinct_prospect_sources
+    from leads
+    group by created_month, {{ grain | join(', ') }}
+),
+
+keys as (
+    select month_start, {{ grain | join(', ') }} from flows
+    union
+    select month_start, {{ grain | join(', ') }} from stocks
+),
+
+joined as (
+    select
+        k.month_start,
+        {% for g in grain %}k.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
+        {%- for f in flows %}
+        {{ as_count('f.' ~ f) }} as {{ f }},
+        {%- endfor %}
+        {{ as_count('d.distinct_prospect_sources') }} as distinct_prospect_sources,
+        {{ as_count('s.held_prospects_opening') }} as held_prospects_opening,
+        {{ as_count('s.held_prospects_current') }} as held_prospects_current,
+        {{ as_count('o.held_prospect_orders') }} as held_prospect_orders,
+        {{ as_count('o.new_prospect_orders') }} as new_prospect_orders
+    from keys as k
+    {%- for rel in ['flows as f', 'stocks as s', 'order_origin as o', 'distinct_sources as d'] %}
+    left join {{ rel }}
+        on
+            k.month_start = {{ rel[-1] }}.month_start
+            {%- for g in grain %}
+            and k.{{ g }} = {{ rel[-1] }}.{{ g }}
+            {%- endfor %}
+    {%- endfor %}
+)
+
+select
+    j.month_start,
+    j.store_id,
+    st.store_name,
+    st.store_type,
+    st.province_name,
+    st.city_name,
+    st.region_name,
+    st.war_zone,
+    j.advisor_id,
+    j.series_code,
+    j.source_channel,
+    -- store traffic
+    j.store_visits,
+    j.visits_first_visit_with_card,
+    j.visits_first_visit_without_card,
+    j.visits_non_purchase,
+    j.visits_net_phone_invited,
+    j.visits_outreach_invited,
+    j.visits_post_order,
+    j.visits_return_visit,
+    j.visits_other,
+    j.purchase_visits,
+    -- prospect sources
+    j.new_leads as prospect_sources,
+    j.distinct_prospect_sources,
+    j.cards_created,
+    j.net_phone_invitation_arrivals as online_invited_arrivals,
+    j.outreach_leads as outreach_prospects,
+    j.outreach_cards,
+    j.outreach_invitation_arrivals as outreach_arrivals,
+    j.net_phone_leads,
+    j.net_phone_cards,
+    j.net_phone_invitations,
+    j.outreach_invitations,
+    -- prospect stock
+    j.held_prospects_current,
+    j.held_prospects_opening,
+    j.new_leads as new_prospects,
+    j.dormant_leads as dormant_prospects,
+    j.defeated_leads as defeated_prospects,
+    j.reactivated_leads as reactivated_prospects,
+    j.test_drives,
+    j.follow_ups,
+    j.timely_leads,
+    j.duplicate_leads,
+    -- orders
+    j.valid_orders,
+    j.new_orders,
+    j.first_orders,
+    j.converted_orders,
+    j.cancellations,
+    j.held_prospect_orders,
+    j.new_prospect_orders,
+    j.deliveries,
+    -- rates (null when the denominator is zero)
+    {{ ratio('j.test_drives', 'j.purchase_visits') }} as test_drive_rate,
+    {{ ratio('j.visits_first_visit_with_card', 'j.visits_first_visit_with_card + j.visits_first_visit_without_card') }}
+        as visit_card_rate,
+    {{ ratio('j.new_prospect_orders', 'j.new_leads') }} as new_prospect_conversion_rate,
+    {{ ratio('j.held_prospect_orders', 'j.held_prospects_opening') }} as held_prospect_conversion_rate,
+    {{ ratio('j.new_orders', 'j.purchase_visits') }} as order_close_rate,
+    {{ ratio('j.held_prospect_orders', 'j.new_orders') }} as held_order_close_rate,
+    {{ ratio('j.cancellations', 'j.new_orders') }} as cancellation_rate,
+    {{ ratio('j.valid_orders', 'j.new_orders') }} as new_order_close_rate,
+    {{ ratio('j.net_phone_cards', 'j.net_phone_leads') }} as net_phone_card_rate,
+    {{ ratio('j.outreach_cards', 'j.outreach_leads') }} as outreach_card_rate,
+    {{ ratio('j.timely_leads', 'j.new_leads') }} as lead_timeliness_rate,
+    {{ ratio('j.net_phone_invitation_arrivals', 'j.net_phone_invitations') }} as online_invite_arrival_rate,
+    {{ ratio('j.outreach_invitation_arrivals', 'j.outreach_invitations') }} as outreach_invite_arrival_rate,
+    {{ ratio('j.duplicate_leads', 'j.new_leads') }} as lead_duplicate_rate
+from joined as j
+left join {{ ref('dwd_dim_store') }} as st on j.store_id = st.store_id

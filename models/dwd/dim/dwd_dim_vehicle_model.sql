@@ -1,0 +1,10 @@
+-- Vehicle models: one row per model, with its series.
+select
+    model_code,
+    model_name,
+    series_code,
+    series_name,
+    powertrain,
+    msrp,
+    launched_on
+from {{ ref('ods_ref__vehicle_models') }}

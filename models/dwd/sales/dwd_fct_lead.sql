@@ -1,0 +1,95 @@
+-- Leads (潜客): one row per lead, with its current status, OneID and the milestones of its life.
+with current_version as (
+    select * from {{ ref('ods_crm__leads') }} where is_current
+),
+
+first_version as (
+    -- Dimensions are those the lead was created with; later re-assignment does not move history.
+    select
+        lead_id,
+        store_id,
+        advisor_id,
+        series_code,
+        source_channel,
+        row_number() over (partition by lead_id order by valid_from) as version_number
+    from {{ ref('ods_crm__leads') }}
+),
+
+status_milestones as (
+    select
+        lead_id,
+        min(case when lead_status = 'following' then valid_from end) as first_following_at,
+        min(case when lead_status = 'dormant' then valid_from end) as first_dormant_at,
+        min(case when is_reactivation then valid_from end) as first_reactivated_at,
+        min(case when lead_status = 'defeated' then valid_from end) as defeated_at,
+        min(case when lead_status = 'converted' then valid_from end) as converted_at,
+        sum(case when lead_status = 'dormant' then 1 else 0 end) as dormant_spell_count
+    from {{ ref('dwd_fct_lead_status_spell') }}
+    group by lead_id
+),
+
+follow_ups as (
+    select
+        lead_id,
+        min(followed_up_at) as first_follow_up_at,
+        count(*) as follow_up_count
+    from {{ ref('dwd_fct_follow_up') }}
+    group by lead_id
+),
+
+identity as (
+    select source_customer_id, one_id
+    from {{ ref('dwd_dim_customer_identity') }}
+    where source_system = 'crm'
+),
+
+leads as (
+    select
+        c.lead_id,
+        i.one_id,
+        c.crm_customer_id,
+        f.store_id,
+        f.advisor_id,
+        coalesce(f.series_code, 'unknown') as series_code,
+        f.source_channel,
+        c.lead_status,
+        c.created_at,
+        c.card_created_at,
+        lag(c.created_at) over (partition by i.one_id order by c.created_at, c.lead_id) as previous_lead_created_at
+    from current_version as c
+    inner join first_version as f on c.lead_id = f.lead_id and f.version_number = 1
+    left join identity as i on c.crm_customer_id = i.source_customer_id
+)
+
+select
+    l.lead_id,
+    l.one_id,
+    l.crm_customer_id,
+    l.store_id,
+    l.advisor_id,
+    l.series_code,
+    l.source_channel,
+    l.lead_status,
+    l.lead_status in ('new', 'following') as is_held,
+    l.created_at,
+    cast(l.created_at as date) as created_date,
+    l.card_created_at,
+    cast(l.card_created_at as date) as card_created_date,
+    l.card_created_at is not null as is_carded,
+    f.first_follow_up_at,
+    coalesce(f.follow_up_count, 0) as follow_up_count,
+    coalesce(
+        f.first_follow_up_at <= {{ dbt.dateadd('hour', var('lead_follow_up_sla_hours'), 'l.created_at') }}, false
+    ) as is_followed_up_in_sla,
+    coalesce(
+        l.previous_lead_created_at >= {{ dbt.dateadd('day', -var('lead_duplicate_window_days'), 'l.created_at') }}, false
+    ) as is_duplicate,
+    s.first_following_at,
+    s.first_dormant_at,
+    s.first_reactivated_at,
+    s.defeated_at,
+    s.converted_at,
+    s.dormant_spell_count
+from leads as l
+left join follow_ups as f on l.lead_id = f.lead_id
+left join status_milestones as s on l.lead_id = s.lead_id

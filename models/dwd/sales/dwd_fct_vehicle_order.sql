@@ -1,0 +1,101 @@
+-- Vehicle orders: one row per order, with the time it reached each stage and its attribution.
+-- Stages: intent (小订) -> deposit (大定, cooling-off) -> locked (锁单) -> delivered; cancelled (退订)
+-- can end an order at any stage before delivery.
+with versions as (
+    select * from {{ ref('ods_oms__vehicle_orders') }}
+),
+
+stages as (
+    select
+        order_id,
+        min(case when order_status = 'intent' then valid_from end) as intent_at,
+        min(case when order_status = 'deposit' then valid_from end) as deposit_at,
+        min(case when order_status = 'locked' then valid_from end) as locked_at,
+        min(case when order_status = 'cancelled' then valid_from end) as cancelled_at,
+        min(case when order_status = 'delivered' then valid_from end) as delivered_at
+    from versions
+    group by order_id
+),
+
+identity as (
+    select source_customer_id, one_id
+    from {{ ref('dwd_dim_customer_identity') }}
+    where source_system = 'oms'
+),
+
+leads as (
+    select lead_id, one_id, created_at, source_channel
+    from {{ ref('dwd_fct_lead') }}
+),
+
+orders as (
+    select
+        c.order_id,
+        i.one_id,
+        c.oms_customer_id,
+        c.crm_lead_id,
+        c.store_id,
+        c.advisor_id,
+        c.model_code,
+        m.series_code,
+        c.order_status,
+        c.intent_fee,
+        c.deposit_amount,
+        c.vehicle_price,
+        c.created_at
+    from versions as c
+    left join identity as i on c.oms_customer_id = i.source_customer_id
+    left join {{ ref('dwd_dim_vehicle_model') }} as m on c.model_code = m.model_code
+    where c.is_current
+),
+
+attributed as (
+    -- The lead an order came from: the one the advisor linked, else the customer's latest lead
+    -- created before the order.
+    select
+        o.order_id,
+        coalesce(o.crm_lead_id, l.lead_id) as lead_id,
+        case when o.crm_lead_id is not null then 'linked' when l.lead_id is not null then 'one_id' end
+            as lead_attribution,
+        row_number() over (partition by o.order_id order by l.created_at desc, l.lead_id desc) as lead_rank
+    from orders as o
+    left join leads as l
+        on o.crm_lead_id is null and o.one_id = l.one_id and l.created_at <= o.created_at
+)
+
+select
+    o.order_id,
+    o.one_id,
+    o.oms_customer_id,
+    a.lead_id,
+    a.lead_attribution,
+    coalesce(l.source_channel, 'unknown') as source_channel,
+    o.store_id,
+    coalesce(o.advisor_id, 'unknown') as advisor_id,
+    o.model_code,
+    o.series_code,
+    o.order_status,
+    o.intent_fee,
+    o.deposit_amount,
+    o.vehicle_price,
+    o.created_at,
+    cast(o.created_at as date) as created_date,
+    s.intent_at,
+    s.deposit_at,
+    cast(s.deposit_at as date) as deposit_date,
+    s.locked_at,
+    s.cancelled_at,
+    cast(s.cancelled_at as date) as cancelled_date,
+    case
+        when s.cancelled_at is null then null
+        when s.locked_at is not null then 'locked'
+        when s.deposit_at is not null then 'deposit'
+        else 'intent'
+    end as cancelled_stage,
+    s.delivered_at,
+    s.deposit_at is not null as is_valid,
+    row_number() over (partition by o.one_id order by o.created_at, o.order_id) = 1 as is_first_order
+from orders as o
+inner join attributed as a on o.order_id = a.order_id and a.lead_rank = 1
+left join stages as s on o.order_id = s.order_id
+left join {{ ref('dwd_fct_lead') }} as l on a.lead_id = l.lead_id

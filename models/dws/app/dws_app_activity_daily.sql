@@ -1,0 +1,16 @@
+-- APP activity by province, community section and day. active_members is a distinct count: it does
+-- not add up over sections, provinces or days (a member active in two sections counts in both).
+select
+    e.event_date as activity_date,
+    coalesce(m.province_name, 'unknown') as province_name,
+    coalesce(e.section, 'none') as section,
+    count(distinct e.member_id) as active_members,
+    count(*) as events,
+    sum(case when e.event_type in ('article_share', 'poster_share') then 1 else 0 end) as shares,
+    sum(case when e.event_type in ('article_read', 'poster_read') then 1 else 0 end) as reads,
+    sum(case when e.event_type = 'model_page_click' then 1 else 0 end) as model_page_clicks,
+    sum(case when e.event_type = 'configurator_step' then 1 else 0 end) as configurator_steps,
+    sum(case when e.event_type = 'post_create' then 1 else 0 end) as posts
+from {{ ref('dwd_fct_app_event') }} as e
+left join {{ ref('dwd_dim_member') }} as m on e.member_id = m.member_id
+group by e.event_date, coalesce(m.province_name, 'unknown'), coalesce(e.section, 'none')
