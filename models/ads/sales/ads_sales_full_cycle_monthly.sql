@@ -5,10 +5,12 @@
 {%- set flows = ['store_visits', 'purchase_visits', 'visits_first_visit_with_card', 'visits_first_visit_without_card',
     'visits_non_purchase', 'visits_net_phone_invited', 'visits_outreach_invited', 'visits_post_order',
     'visits_return_visit', 'visits_other', 'new_leads', 'timely_leads', 'duplicate_leads', 'outreach_leads',
-    'net_phone_leads', 'cards_created', 'outreach_cards', 'net_phone_cards', 'net_phone_invitations',
+    'net_phone_leads', 'cards_created', 'outreach_carded_leads', 'net_phone_carded_leads', 'visited_leads',
+    'test_driven_leads', 'ordered_leads', 'visited_ordered_leads', 'net_phone_invitations',
     'net_phone_invitation_arrivals', 'outreach_invitations', 'outreach_invitation_arrivals', 'follow_ups',
     'dormant_leads', 'defeated_leads', 'reactivated_leads', 'test_drives', 'new_orders', 'first_orders',
-    'converted_orders', 'valid_orders', 'cancellations', 'deliveries'] %}
+    'converted_orders', 'valid_orders', 'cancellations', 'new_orders_validated', 'new_orders_cancelled',
+    'deliveries'] %}
 {%- set grain = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
 
 with flows as (
@@ -84,12 +86,11 @@ stocks as (
 orders as (
     select
         o.order_id,
+        o.lead_id,
         cast({{ dbt.date_trunc('month', 'o.created_date') }} as date) as month_start,
         {% for g in grain %}o.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
-        l.created_month as lead_created_month,
         coalesce(b.held_at_opening, 0) = 1 as is_from_held_prospect
     from {{ ref('dwd_fct_vehicle_order') }} as o
-    left join leads as l on o.lead_id = l.lead_id
     left join held_at_month_boundaries as b
         on o.lead_id = b.lead_id and b.month_start = cast({{ dbt.date_trunc('month', 'o.created_date') }} as date)
 ),
@@ -99,7 +100,7 @@ order_origin as (
         month_start,
         {{ grain | join(', ') }},
         sum(case when is_from_held_prospect then 1 else 0 end) as held_prospect_orders,
-        sum(case when lead_created_month = month_start then 1 else 0 end) as new_prospect_orders
+        count(distinct case when is_from_held_prospect then lead_id end) as held_prospects_converted
     from orders
     group by month_start, {{ grain | join(', ') }}
 ),
@@ -130,7 +131,7 @@ joined as (
         {{ as_count('s.held_prospects_opening') }} as held_prospects_opening,
         {{ as_count('s.held_prospects_current') }} as held_prospects_current,
         {{ as_count('o.held_prospect_orders') }} as held_prospect_orders,
-        {{ as_count('o.new_prospect_orders') }} as new_prospect_orders
+        {{ as_count('o.held_prospects_converted') }} as held_prospects_converted
     from keys as k
     {%- for rel in ['flows as f', 'stocks as s', 'order_origin as o', 'distinct_sources as d'] %}
     left join {{ rel }}
@@ -171,10 +172,10 @@ select
     j.cards_created,
     j.net_phone_invitation_arrivals as online_invited_arrivals,
     j.outreach_leads as outreach_prospects,
-    j.outreach_cards,
+    j.outreach_carded_leads as outreach_cards,
     j.outreach_invitation_arrivals as outreach_arrivals,
     j.net_phone_leads,
-    j.net_phone_cards,
+    j.net_phone_carded_leads as net_phone_cards,
     j.net_phone_invitations,
     j.outreach_invitations,
     -- prospect stock
@@ -185,6 +186,10 @@ select
     j.defeated_leads as defeated_prospects,
     j.reactivated_leads as reactivated_prospects,
     j.test_drives,
+    j.visited_leads,
+    j.test_driven_leads,
+    j.ordered_leads,
+    j.visited_ordered_leads,
     j.follow_ups,
     j.timely_leads,
     j.duplicate_leads,
@@ -195,20 +200,22 @@ select
     j.converted_orders,
     j.cancellations,
     j.held_prospect_orders,
-    j.new_prospect_orders,
+    j.held_prospects_converted,
+    j.new_orders_validated,
+    j.new_orders_cancelled,
     j.deliveries,
-    -- rates (null when the denominator is zero)
-    {{ ratio('j.test_drives', 'j.purchase_visits') }} as test_drive_rate,
+    -- rates (null when the denominator is zero); conversion rates follow a cohort, so they stay in 0..1
+    {{ ratio('j.test_driven_leads', 'j.visited_leads') }} as test_drive_rate,
     {{ ratio('j.visits_first_visit_with_card', 'j.visits_first_visit_with_card + j.visits_first_visit_without_card') }}
         as visit_card_rate,
-    {{ ratio('j.new_prospect_orders', 'j.new_leads') }} as new_prospect_conversion_rate,
-    {{ ratio('j.held_prospect_orders', 'j.held_prospects_opening') }} as held_prospect_conversion_rate,
-    {{ ratio('j.new_orders', 'j.purchase_visits') }} as order_close_rate,
+    {{ ratio('j.ordered_leads', 'j.new_leads') }} as new_prospect_conversion_rate,
+    {{ ratio('j.held_prospects_converted', 'j.held_prospects_opening') }} as held_prospect_conversion_rate,
+    {{ ratio('j.visited_ordered_leads', 'j.visited_leads') }} as order_close_rate,
     {{ ratio('j.held_prospect_orders', 'j.new_orders') }} as held_order_close_rate,
-    {{ ratio('j.cancellations', 'j.new_orders') }} as cancellation_rate,
-    {{ ratio('j.valid_orders', 'j.new_orders') }} as new_order_close_rate,
-    {{ ratio('j.net_phone_cards', 'j.net_phone_leads') }} as net_phone_card_rate,
-    {{ ratio('j.outreach_cards', 'j.outreach_leads') }} as outreach_card_rate,
+    {{ ratio('j.new_orders_cancelled', 'j.new_orders') }} as cancellation_rate,
+    {{ ratio('j.new_orders_validated', 'j.new_orders') }} as new_order_close_rate,
+    {{ ratio('j.net_phone_carded_leads', 'j.net_phone_leads') }} as net_phone_card_rate,
+    {{ ratio('j.outreach_carded_leads', 'j.outreach_leads') }} as outreach_card_rate,
     {{ ratio('j.timely_leads', 'j.new_leads') }} as lead_timeliness_rate,
     {{ ratio('j.net_phone_invitation_arrivals', 'j.net_phone_invitations') }} as online_invite_arrival_rate,
     {{ ratio('j.outreach_invitation_arrivals', 'j.outreach_invitations') }} as outreach_invite_arrival_rate,

@@ -1,20 +1,42 @@
 -- Sales funnel flows: one row per day x store x advisor x series x lead source, one column per count.
 -- Each input row is one business event (a visit, a lead, a card, an invitation, a status change, a
 -- test drive, an order stage, a delivery) dated on the day it happened; stocks and distinct counts
--- are not additive over days and live in ADS.
+-- are not additive over days and live in ADS. Measures named *_leads / new_orders_* count a cohort:
+-- the leads (orders) created on the day, by what has become of them since; they feed the rates,
+-- which therefore stay within 0..1 at every grain.
 {%- set visit_categories = ['first_visit_with_card', 'first_visit_without_card', 'non_purchase',
     'net_phone_invited', 'outreach_invited', 'post_order', 'return_visit', 'other'] %}
 {%- set measures = ['store_visits', 'purchase_visits'] %}
 {%- for c in visit_categories %}{% do measures.append('visits_' ~ c) %}{% endfor %}
 {%- do measures.extend(['new_leads', 'timely_leads', 'duplicate_leads', 'outreach_leads', 'net_phone_leads',
-       'cards_created', 'outreach_cards', 'net_phone_cards',
+       'cards_created', 'outreach_carded_leads', 'net_phone_carded_leads',
+       'visited_leads', 'test_driven_leads', 'ordered_leads', 'visited_ordered_leads',
        'net_phone_invitations', 'net_phone_invitation_arrivals', 'outreach_invitations', 'outreach_invitation_arrivals',
        'follow_ups', 'dormant_leads', 'defeated_leads', 'reactivated_leads',
        'test_drives', 'new_orders', 'first_orders', 'converted_orders', 'valid_orders', 'cancellations',
+       'new_orders_validated', 'new_orders_cancelled',
        'deliveries']) %}
 
 with leads as (
     select * from {{ ref('dwd_fct_lead') }}
+),
+
+lead_outcomes as (
+    -- What became of each lead: a test drive implies a visit even when the showroom missed it.
+    select
+        l.lead_id,
+        l.created_date,
+        l.store_id,
+        l.advisor_id,
+        l.series_code,
+        l.source_channel,
+        v.lead_id is not null or t.lead_id is not null as is_visited,
+        t.lead_id is not null as is_test_driven,
+        o.lead_id is not null as is_ordered
+    from leads as l
+    left join (select distinct lead_id from {{ ref('dwd_fct_store_visit') }}) as v on l.lead_id = v.lead_id
+    left join (select distinct lead_id from {{ ref('dwd_fct_test_drive') }}) as t on l.lead_id = t.lead_id
+    left join (select distinct lead_id from {{ ref('dwd_fct_vehicle_order') }}) as o on l.lead_id = o.lead_id
 ),
 
 events as (
@@ -47,9 +69,25 @@ events as (
     from leads
     where is_carded
     union all
-    select card_created_date, store_id, advisor_id, series_code, source_channel, {{ dbt.concat(['source_channel', "'_cards'"]) }}
+    select created_date, store_id, advisor_id, series_code, source_channel, {{ dbt.concat(['source_channel', "'_carded_leads'"]) }}
     from leads
     where is_carded and source_channel in ('outreach', 'net_phone')
+    union all
+    select created_date, store_id, advisor_id, series_code, source_channel, 'visited_leads'
+    from lead_outcomes
+    where is_visited
+    union all
+    select created_date, store_id, advisor_id, series_code, source_channel, 'test_driven_leads'
+    from lead_outcomes
+    where is_visited and is_test_driven
+    union all
+    select created_date, store_id, advisor_id, series_code, source_channel, 'ordered_leads'
+    from lead_outcomes
+    where is_ordered
+    union all
+    select created_date, store_id, advisor_id, series_code, source_channel, 'visited_ordered_leads'
+    from lead_outcomes
+    where is_visited and is_ordered
     union all
     select invited_date, store_id, advisor_id, series_code, source_channel, {{ dbt.concat(['invitation_type', "'_invitations'"]) }}
     from {{ ref('dwd_fct_invitation') }}
@@ -89,6 +127,14 @@ events as (
     where is_valid
     union all
     select cancelled_date, store_id, advisor_id, series_code, source_channel, 'cancellations'
+    from {{ ref('dwd_fct_vehicle_order') }}
+    where cancelled_at is not null
+    union all
+    select created_date, store_id, advisor_id, series_code, source_channel, 'new_orders_validated'
+    from {{ ref('dwd_fct_vehicle_order') }}
+    where is_valid
+    union all
+    select created_date, store_id, advisor_id, series_code, source_channel, 'new_orders_cancelled'
     from {{ ref('dwd_fct_vehicle_order') }}
     where cancelled_at is not null
     union all
