@@ -45,7 +45,7 @@ docs: $(STAMP) ## dbt docs generate (target/index.html)
 	$(DBT) docs generate $(DBT_FLAGS)
 
 generate: $(STAMP) ## regenerate the committed demo seeds and their properties files
-	$(BIN)/python -m datagen --write-seed-yaml
+	$(BIN)/python -m datagen --write-contract
 
 clean: ## remove build outputs and the local warehouse (keeps .venv)
 	rm -rf target logs state

@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None, help="output folder (default: seeds/ for CSV)")
     p.add_argument("--format", choices=["csv", "parquet"], default=None,
                    help="csv (dbt seeds) or parquet; default csv for the demo, parquet with --scale")
-    p.add_argument("--write-seed-yaml", action="store_true", help="also (re)write the seeds' properties files")
+    p.add_argument("--write-contract", action="store_true",
+                   help="also (re)write the landing contract: seed properties and macros/raw_contract.sql")
     a = p.parse_args(argv)
 
     demo = a.scale is None
@@ -41,9 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         path = writer.write_csv(table, df, out) if fmt == "csv" else writer.write_parquet(table, df, out)
         total += len(df)
         print(f"  {table.name:<40} {len(df):>12,} rows  {path}", flush=True)
-    if a.write_seed_yaml:
-        for path in writer.write_seed_properties(out):
-            print(f"  properties {path}")
+    if a.write_contract:
+        for path in writer.write_contract(Path("."), out):
+            print(f"  contract {path}")
     print(f"datagen: {total:,} rows in {time.perf_counter() - t0:.1f}s", flush=True)
     return 0
 

@@ -1,8 +1,8 @@
 """The raw landing contract: every raw table, its columns, their logical type and whether required.
 
 Raw tables land as text (as a landing zone receives them); the ODS layer parses each column to
-the logical type declared here. `python -m datagen --write-seed-yaml` turns this into the seed
-properties files that ODS reads the contract from, so the two can never disagree.
+the logical type declared here. `python -m datagen --write-contract` writes it into the dbt
+project (seed properties and macros/raw_contract.sql), so the two can never disagree.
 
 Logical types: text, int, decimal, timestamp, date, bool.
 `key` lists the business key; `cdc` tables send several versions of a row (latest wins).

@@ -1,5 +1,5 @@
-{#- Typed view of one raw table, driven by the landing contract in the seed properties
-    (seeds/<system>/_<system>__seeds.yml, generated from datagen/schemas.py).
+{#- Typed view of one raw table, driven by its landing contract (macros/raw_contract.sql, generated
+    from datagen/schemas.py).
 
     Every column comes out parsed to its declared type; `_reject_reason` says, per row, which
     required column is missing or which value could not be parsed. ODS models keep the rows
@@ -7,12 +7,11 @@
     declared column stops the build with an error naming the table and the column. -#}
 {% macro parse_raw(raw_name) -%}
     {%- set relation = ref(raw_name) -%}
-    {%- if not execute -%}
-        select 1 as _placeholder
-    {%- else -%}
-        {%- set spec = raw_columns(raw_name) -%}
+    {%- set spec = raw_columns(raw_name) -%}
+    {%- if execute -%}
         {%- do check_raw_columns(relation, raw_name, spec) -%}
-        {%- set cutoff = var('raw_loaded_before') -%}
+    {%- endif -%}
+    {%- set cutoff = var('raw_loaded_before') -%}
         select
             {%- for c in spec %}
             {{ c.name }},
@@ -44,21 +43,16 @@
         {%- if cutoff is not none and '_loaded_at' in spec | map(attribute='name') | list %}
         where _loaded_at < cast('{{ cutoff }}' as {{ dbt.type_timestamp() }})
         {%- endif %}
-    {%- endif -%}
 {%- endmacro %}
 
 
-{#- [{name, type, required}] of a raw table, from its seed's column meta. -#}
+{#- [{name, type, required}] of a raw table, from its landing contract. -#}
 {% macro raw_columns(raw_name) -%}
-    {%- set node = graph.nodes.get('seed.' ~ project_name ~ '.' ~ raw_name) -%}
-    {%- if node is none -%}
-        {{ exceptions.raise_compiler_error("No raw table named '" ~ raw_name ~ "' is declared in seeds/*/_*__seeds.yml") }}
+    {%- set contract = raw_contract() -%}
+    {%- if raw_name not in contract -%}
+        {{ exceptions.raise_compiler_error("No raw table named '" ~ raw_name ~ "' in the landing contract (datagen/schemas.py)") }}
     {%- endif -%}
-    {%- set spec = [] -%}
-    {%- for name, col in node.columns.items() -%}
-        {%- do spec.append({'name': name, 'type': col.meta.get('type', 'text'), 'required': col.meta.get('required', false)}) -%}
-    {%- endfor -%}
-    {{ return(spec) }}
+    {{ return(contract[raw_name].columns) }}
 {%- endmacro %}
 
 
@@ -106,37 +100,15 @@
 
 {#- The business key of a raw row as one string (columns joined by '|'). -#}
 {% macro raw_key_expression(raw_name) -%}
-    {%- if not execute -%}
-        null
-    {%- else -%}
-        {%- set key = graph.nodes['seed.' ~ project_name ~ '.' ~ raw_name].config.meta.get('key', []) -%}
-        {%- set parts = [] -%}
-        {%- for k in key -%}
-            {%- do parts.append("coalesce(cast(" ~ k ~ " as " ~ dbt.type_string() ~ "), '')") -%}
-            {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
-        {%- endfor -%}
-        {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
-    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for k in raw_contract()[raw_name].key -%}
+        {%- do parts.append("coalesce(cast(" ~ k ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+        {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
 {%- endmacro %}
 
 
-{% macro raw_loaded_at_expression(raw_name) -%}
-    {%- if execute and '_loaded_at' in graph.nodes['seed.' ~ project_name ~ '.' ~ raw_name].columns -%}
-        _loaded_at
-    {%- else -%}
-        cast(null as {{ dbt.type_timestamp() }})
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- ref() must be static, so the reject model lists the raw tables; this keeps the list complete. -#}
-{% macro check_every_raw_table_listed(listed) -%}
-    {%- if execute -%}
-        {%- for node in graph.nodes.values() if node.resource_type == 'seed' and node.name.startswith('raw_') -%}
-            {%- if node.name not in listed -%}
-                {{ exceptions.raise_compiler_error(
-                    "Raw table " ~ node.name ~ " is not listed in ods_quality__rejected_rows: add it there.") }}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
+{% macro raw_has_column(raw_name, column) -%}
+    {{ return(column in raw_columns(raw_name) | map(attribute='name') | list) }}
 {%- endmacro %}
