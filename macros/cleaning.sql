@@ -97,3 +97,11 @@
 {% macro as_count(expr) -%}
     cast(coalesce({{ expr }}, 0) as {{ api.Column.translate_type('bigint') }})
 {%- endmacro %}
+
+
+{#- Join condition: the two relations agree on every listed column. -#}
+{% macro same_values(left, right, columns) -%}
+    {%- for c in columns -%}
+        {{ left }}.{{ c }} = {{ right }}.{{ c }}{{ ' and ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -100,15 +100,22 @@
 
 {#- The business key of a raw row as one string (columns joined by '|'). -#}
 {% macro raw_key_expression(raw_name) -%}
-    {%- set parts = [] -%}
-    {%- for k in raw_contract()[raw_name].key -%}
-        {%- do parts.append("coalesce(cast(" ~ k ~ " as " ~ dbt.type_string() ~ "), '')") -%}
-        {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
-    {%- endfor -%}
-    {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
+    {{ key_as_text(raw_contract()[raw_name].key) }}
 {%- endmacro %}
 
 
 {% macro raw_has_column(raw_name, column) -%}
     {{ return(column in raw_columns(raw_name) | map(attribute='name') | list) }}
+{%- endmacro %}
+
+
+{#- Key columns as one text value, the way raw_key_expression writes them (optionally trimmed). -#}
+{% macro key_as_text(key, wrap=none) -%}
+    {%- set parts = [] -%}
+    {%- for k in key -%}
+        {%- set col = wrap ~ '(' ~ k ~ ')' if wrap else k -%}
+        {%- do parts.append("coalesce(cast(" ~ col ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+        {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
 {%- endmacro %}

@@ -3,8 +3,8 @@
 with days as (
     select date_day
     from {{ ref('dwd_dim_date') }}
-    where date_day between (select min(created_date) from {{ ref('dwd_fct_lead') }})
-        and (select max(created_date) from {{ ref('dwd_fct_lead') }})
+    where date_day between (select min(l.created_date) from {{ ref('dwd_fct_lead') }} as l)
+        and (select max(l.created_date) from {{ ref('dwd_fct_lead') }} as l)
 ),
 
 member_days as (
@@ -15,8 +15,8 @@ activity as (
     select
         activity_date,
         count(*) as daily_active_members,
-        sum(shares) as shares,
-        sum(reads) as reads,
+        sum(content_shares) as content_shares,
+        sum(content_reads) as content_reads,
         sum(model_page_clicks) as model_page_clicks,
         sum(posts) as posts
     from member_days
@@ -30,7 +30,10 @@ section_activity as (
         sum(case when section = 'news' then active_members else 0 end) as news_active_members,
         sum(case when section = 'posts' then active_members else 0 end) as posts_active_members
     from (
-        select activity_date, section, sum(active_members) as active_members
+        select
+            activity_date,
+            section,
+            sum(active_members) as active_members
         from {{ ref('dws_app_activity_daily') }}
         group by activity_date, section
     ) as by_section
@@ -44,7 +47,7 @@ monthly_active as (
         count(distinct m.member_id) as monthly_active_members
     from days as d
     inner join member_days as m
-        on m.activity_date > {{ dbt.dateadd('day', -30, 'd.date_day') }} and m.activity_date <= d.date_day
+        on m.activity_date > {{ dbt.dateadd('day', -30, 'd.date_day') }} and d.date_day >= m.activity_date
     group by d.date_day
 ),
 
@@ -78,56 +81,55 @@ cohorts as (
     group by mb.registered_date
 ),
 
-daily_counts as (
-    select created_date as activity_date, 'new_leads' as measure from {{ ref('dwd_fct_lead') }}
-    union all
-    select followed_up_date, 'lead_follow_ups' from {{ ref('dwd_fct_follow_up') }}
-    union all
-    select visited_date, 'store_visits' from {{ ref('dwd_fct_store_visit') }}
-    union all
-    select created_date, 'vehicle_orders' from {{ ref('dwd_fct_vehicle_order') }}
-    union all
-    select ordered_date, 'merchandise_orders' from {{ ref('dwd_fct_merchandise_order') }}
-    union all
-    select delivered_date, 'deliveries' from {{ ref('dwd_fct_delivery') }}
-    union all
-    select referred_date, 'referral_purchases' from {{ ref('dwd_fct_referral') }}
-    union all
-    select claimed_date, 'trade_in_gifts' from {{ ref('dwd_fct_trade_in_gift') }}
-    union all
-    select consulted_date, 'insurance_consultations' from {{ ref('dwd_fct_insurance_consultation') }}
-    union all
-    select reviewed_date, 'customer_reviews' from {{ ref('dwd_fct_customer_review') }}
-    union all
-    select reviewed_date, 'recommending_reviews' from {{ ref('dwd_fct_customer_review') }} where would_recommend
-    union all
-    select reviewed_date, 'answered_recommend_reviews' from {{ ref('dwd_fct_customer_review') }}
-    where would_recommend is not null
-    union all
-    select registered_date, 'new_members' from {{ ref('dwd_dim_member') }}
-),
+{#- (measure, relation, date column, condition): one event per row, counted on its day. -#}
+{%- set counted = [
+    ('new_leads', 'dwd_fct_lead', 'created_date', none),
+    ('lead_follow_ups', 'dwd_fct_follow_up', 'followed_up_date', none),
+    ('store_visits', 'dwd_fct_store_visit', 'visited_date', none),
+    ('vehicle_orders', 'dwd_fct_vehicle_order', 'created_date', none),
+    ('merchandise_orders', 'dwd_fct_merchandise_order', 'ordered_date', none),
+    ('deliveries', 'dwd_fct_delivery', 'delivered_date', none),
+    ('referral_purchases', 'dwd_fct_referral', 'referred_date', none),
+    ('trade_in_gifts', 'dwd_fct_trade_in_gift', 'claimed_date', none),
+    ('insurance_consultations', 'dwd_fct_insurance_consultation', 'consulted_date', none),
+    ('customer_reviews', 'dwd_fct_customer_review', 'reviewed_date', none),
+    ('recommending_reviews', 'dwd_fct_customer_review', 'reviewed_date', 'would_recommend'),
+    ('answered_recommend_reviews', 'dwd_fct_customer_review', 'reviewed_date', 'would_recommend is not null'),
+    ('new_members', 'dwd_dim_member', 'registered_date', none),
+] %}
 
-{%- set counted = ['new_leads', 'lead_follow_ups', 'store_visits', 'vehicle_orders', 'merchandise_orders', 'deliveries',
-    'referral_purchases', 'trade_in_gifts', 'insurance_consultations', 'customer_reviews', 'recommending_reviews',
-    'answered_recommend_reviews', 'new_members'] %}
+daily_counts as (
+    {%- for measure, relation, date_column, condition in counted %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select
+        {{ date_column }} as activity_date,
+        '{{ measure }}' as measure
+    from {{ ref(relation) }}
+    {%- if condition %}
+    where {{ condition }}
+    {%- endif %}
+    {%- endfor %}
+),
 
 counts as (
     select
-        activity_date,
-        {%- for c in counted %}
-        sum(case when measure = '{{ c }}' then 1 else 0 end) as {{ c }}{{ ',' if not loop.last }}
+        {%- for c, _, _, _ in counted %}
+        sum(case when measure = '{{ c }}' then 1 else 0 end) as {{ c }},
         {%- endfor %}
+        activity_date
     from daily_counts
     group by activity_date
 ),
 
 service as (
     select
-        activity_date,
         {%- for t in ['maintenance', 'rescue', 'complaint', 'suggestion', 'accident_estimate'] %}
         sum(case when ticket_type = '{{ t }}' then tickets_opened else 0 end) as {{ t }}_opened,
-        sum(case when ticket_type = '{{ t }}' then tickets_handled else 0 end) as {{ t }}_handled{{ ',' if not loop.last }}
+        sum(case when ticket_type = '{{ t }}' then tickets_handled else 0 end) as {{ t }}_handled,
         {%- endfor %}
+        activity_date
     from {{ ref('dws_service_daily') }}
     group by activity_date
 ),
@@ -153,8 +155,8 @@ select
     {{ as_count('c.trade_in_gifts') }} as trade_in_gifts,
     {{ as_count('c.insurance_consultations') }} as insurance_consultations,
     -- activation
-    {{ as_count('a.shares') }} as shares,
-    {{ as_count('a.reads') }} as reads,
+    {{ as_count('a.content_shares') }} as content_shares,
+    {{ as_count('a.content_reads') }} as content_reads,
     {{ as_count('a.model_page_clicks') }} as model_page_clicks,
     {{ as_count('c.customer_reviews') }} as customer_reviews,
     {{ as_count('s.sessions') }} as sessions,

@@ -13,21 +13,28 @@
     'deliveries'] %}
 {%- set grain = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
 
-with flows as (
+with daily as (
     select
-        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month_start,
-        {{ grain | join(', ') }},
-        {%- for f in flows %}
-        sum({{ f }}) as {{ f }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        *,
+        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month_start
     from {{ ref('dws_sales_funnel_daily') }}
-    group by 1, {{ grain | join(', ') }}
+),
+
+flows as (
+    select
+        {%- for f in flows %}
+        sum({{ f }}) as {{ f }},
+        {%- endfor %}
+        month_start,
+        {{ grain | join(', ') }}
+    from daily
+    group by month_start, {{ grain | join(', ') }}
 ),
 
 months as (
     select distinct month_start
     from {{ ref('dwd_dim_date') }}
-    where month_start between (select min(month_start) from flows) and (select max(month_start) from flows)
+    where month_start between (select min(f.month_start) from flows as f) and (select max(f.month_start) from flows as f)
 ),
 
 leads as (
@@ -57,12 +64,14 @@ held_at_month_boundaries as (
         max(case
             when h.valid_from <= {{ month_start_ts('m.month_start') }}
                 and (h.valid_to is null or h.valid_to > {{ month_start_ts('m.month_start') }})
-            then 1 else 0
+                then 1
+            else 0
         end) as held_at_opening,
         max(case
             when h.valid_from <= {{ month_start_ts(dbt.dateadd('month', 1, 'm.month_start')) }}
                 and (h.valid_to is null or h.valid_to > {{ month_start_ts(dbt.dateadd('month', 1, 'm.month_start')) }})
-            then 1 else 0
+                then 1
+            else 0
         end) as held_at_close
     from months as m
     inner join held_spells as h
@@ -133,14 +142,10 @@ joined as (
         {{ as_count('o.held_prospect_orders') }} as held_prospect_orders,
         {{ as_count('o.held_prospects_converted') }} as held_prospects_converted
     from keys as k
-    {%- for rel in ['flows as f', 'stocks as s', 'order_origin as o', 'distinct_sources as d'] %}
-    left join {{ rel }}
-        on
-            k.month_start = {{ rel[-1] }}.month_start
-            {%- for g in grain %}
-            and k.{{ g }} = {{ rel[-1] }}.{{ g }}
-            {%- endfor %}
-    {%- endfor %}
+    left join flows as f on {{ same_values('k', 'f', ['month_start'] + grain) }}
+    left join stocks as s on {{ same_values('k', 's', ['month_start'] + grain) }}
+    left join order_origin as o on {{ same_values('k', 'o', ['month_start'] + grain) }}
+    left join distinct_sources as d on {{ same_values('k', 'd', ['month_start'] + grain) }}
 )
 
 select

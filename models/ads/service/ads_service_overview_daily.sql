@@ -26,9 +26,15 @@ reviews as (
 ),
 
 keys as (
-    select activity_date, store_id from service
+    select
+        activity_date,
+        store_id
+    from service
     union
-    select activity_date, store_id from reviews
+    select
+        activity_date,
+        store_id
+    from reviews
 )
 
 select

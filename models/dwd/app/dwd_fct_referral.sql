@@ -1,6 +1,8 @@
 -- Referrals (推荐购车): one row per friend recommended by a member, and whether it became an order.
 with referee as (
-    select distinct matched_phone, one_id
+    select distinct
+        matched_phone,
+        one_id
     from {{ ref('dwd_dim_customer_identity') }}
     where matched_phone is not null
 ),
@@ -12,7 +14,7 @@ referred_orders as (
     from {{ ref('ods_app__referrals') }} as r
     inner join referee as p on r.referee_phone = p.matched_phone
     inner join {{ ref('dwd_fct_vehicle_order') }} as o
-        on p.one_id = o.one_id and o.created_at >= r.referred_at
+        on p.one_id = o.one_id and r.referred_at <= o.created_at
     group by r.referral_id
 )
 

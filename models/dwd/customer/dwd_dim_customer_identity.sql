@@ -14,7 +14,11 @@ with crm as (
 ),
 
 current_leads as (
-    select lead_id, phone from {{ ref('ods_crm__leads') }} where is_current
+    select
+        lead_id,
+        phone
+    from {{ ref('ods_crm__leads') }}
+    where is_current
 ),
 
 oms as (
@@ -67,10 +71,14 @@ reviewers as (
 
 identities as (
     select * from crm
-    union all select * from oms
-    union all select * from app
-    union all select * from aftersales
-    union all select * from reviewers
+    union all
+    select * from oms
+    union all
+    select * from app
+    union all
+    select * from aftersales
+    union all
+    select * from reviewers
 )
 
 select

@@ -7,7 +7,7 @@ with arrivals as (
     inner join {{ ref('dwd_fct_store_visit') }} as v
         on
             i.lead_id = v.lead_id
-            and v.visited_at >= i.invited_at
+            and i.invited_at <= v.visited_at
             and v.visited_at < {{ dbt.dateadd('day', 14, 'i.invited_at') }}
     group by i.invitation_id
 )

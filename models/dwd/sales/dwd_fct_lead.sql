@@ -1,6 +1,7 @@
 -- Leads (潜客): one row per lead, with its current status, OneID and the milestones of its life.
 with current_version as (
-    select * from {{ ref('ods_crm__leads') }} where is_current
+    select * from {{ ref('ods_crm__leads') }}
+    where is_current
 ),
 
 first_version as (
@@ -38,7 +39,9 @@ follow_ups as (
 ),
 
 identity as (
-    select source_customer_id, one_id
+    select
+        source_customer_id,
+        one_id
     from {{ ref('dwd_dim_customer_identity') }}
     where source_system = 'crm'
 ),

@@ -13,7 +13,13 @@ phone_identity as (
 ),
 
 leads as (
-    select lead_id, one_id, created_at, advisor_id, series_code, source_channel
+    select
+        lead_id,
+        one_id,
+        created_at,
+        advisor_id,
+        series_code,
+        source_channel
     from {{ ref('dwd_fct_lead') }}
 ),
 
@@ -34,7 +40,7 @@ lead_match as (
         row_number() over (partition by r.visit_id order by l.created_at desc, l.lead_id desc) as lead_rank
     from resolved as r
     left join leads as l
-        on r.crm_lead_id is null and r.one_id = l.one_id and l.created_at <= r.visited_at
+        on r.crm_lead_id is null and r.one_id = l.one_id and r.visited_at >= l.created_at
 ),
 
 prior_orders as (
@@ -43,7 +49,7 @@ prior_orders as (
         count(o.order_id) > 0 as has_prior_order
     from resolved as r
     left join {{ ref('dwd_fct_vehicle_order') }} as o
-        on r.one_id = o.one_id and o.created_at < r.visited_at
+        on r.one_id = o.one_id and r.visited_at > o.created_at
     group by r.visit_id
 )
 

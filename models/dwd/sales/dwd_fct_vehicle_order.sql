@@ -18,13 +18,19 @@ stages as (
 ),
 
 identity as (
-    select source_customer_id, one_id
+    select
+        source_customer_id,
+        one_id
     from {{ ref('dwd_dim_customer_identity') }}
     where source_system = 'oms'
 ),
 
 leads as (
-    select lead_id, one_id, created_at, source_channel
+    select
+        lead_id,
+        one_id,
+        created_at,
+        source_channel
     from {{ ref('dwd_fct_lead') }}
 ),
 
@@ -60,7 +66,7 @@ attributed as (
         row_number() over (partition by o.order_id order by l.created_at desc, l.lead_id desc) as lead_rank
     from orders as o
     left join leads as l
-        on o.crm_lead_id is null and o.one_id = l.one_id and l.created_at <= o.created_at
+        on o.crm_lead_id is null and o.one_id = l.one_id and o.created_at >= l.created_at
 )
 
 select

@@ -5,8 +5,8 @@ select
     count(*) as events,
     count(distinct e.session_id) as sessions,
     sum(e.dwell_seconds) as dwell_seconds,
-    sum(case when e.event_type in ('article_share', 'poster_share') then 1 else 0 end) as shares,
-    sum(case when e.event_type in ('article_read', 'poster_read') then 1 else 0 end) as reads,
+    sum(case when e.event_type in ('article_share', 'poster_share') then 1 else 0 end) as content_shares,
+    sum(case when e.event_type in ('article_read', 'poster_read') then 1 else 0 end) as content_reads,
     sum(case when e.event_type = 'model_page_click' then 1 else 0 end) as model_page_clicks,
     sum(case when e.event_type = 'post_create' then 1 else 0 end) as posts
 from {{ ref('dwd_fct_app_event') }} as e

@@ -9,7 +9,7 @@ select
     '{{ name }}' as raw_table,
     {{ raw_key_expression(name) }} as raw_key,
     _reject_reason as reject_reason,
-    {{ '_loaded_at' if raw_has_column(name, '_loaded_at') else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }} as _loaded_at
+    {{ '_loaded_at' if raw_has_column(name, '_loaded_at') else 'cast(null as ' ~ dbt.type_timestamp() ~ ')' }}
 from ({{ parse_raw(name) }}) as {{ name }}
 where _reject_reason is not null
 {%- endfor %}
