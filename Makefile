@@ -1,51 +1,57 @@
-# The one stable interface. `make help` lists the targets.
+# The one stable interface to the warehouse. `make help` lists the targets.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 TARGET ?= duckdb
-export DBT_PROFILES_DIR := $(CURDIR)
-export DBT_PROJECT_DIR := $(CURDIR)
-export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-DBT := $(BIN)/dbt
-DBT_FLAGS := --target $(TARGET)
 
-.PHONY: help venv demo test lint build seed docs generate clean
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export PYTHONPATH := $(CURDIR)
+
+DBT := $(BIN)/dbt
+REPORT := target/compiled/nev_warehouse/analyses/last_month_funnel_by_region.sql
+# `make test` builds into its own file so that it never touches the warehouse `make demo` built.
+TEST_DB := state/test.duckdb
+
+.PHONY: help venv demo build test lint docs generate clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
-	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
-	@touch $(STAMP)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
 
-venv: $(STAMP) ## create .venv with the pinned dependencies (other targets do this when needed)
+venv: $(STAMP) ## create .venv with the pinned dependencies (every target does this when needed)
 
-demo: $(STAMP) ## load the seeds, dbt build on DuckDB, print last month's funnel by region
-	$(DBT) build $(DBT_FLAGS)
-	$(BIN)/python -m warehouse_report
+demo: $(STAMP) ## load the seeds, dbt build on DuckDB, print last month's sales funnel by region
+	$(DBT) build --target $(TARGET)
+	@$(DBT) compile --target $(TARGET) --select last_month_funnel_by_region --quiet > /dev/null
+	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo
+	@$(BIN)/python scripts/print_query.py $(REPORT)
 
-build: $(STAMP) ## dbt build (seeds, models, data and unit tests) on TARGET (default duckdb)
-	$(DBT) build $(DBT_FLAGS)
+build: $(STAMP) ## dbt build on TARGET (default duckdb); FULL_REFRESH=1 rebuilds incremental models
+	$(DBT) build --target $(TARGET) $(if $(FULL_REFRESH),--full-refresh)
 
-lint: $(STAMP) ## sqlfluff lint every model and test
-	$(BIN)/sqlfluff lint models tests/dbt macros
+lint: $(STAMP) ## sqlfluff (DuckDB dialect) on every model and SQL test
+	$(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
 
-test: $(STAMP) ## every test: sqlfluff, dbt build with data and unit tests, pytest
+test: $(STAMP) ## every test: sqlfluff, dbt build (data and unit tests) on a scratch file, pytest
 	$(MAKE) --no-print-directory lint
-	$(DBT) build $(DBT_FLAGS)
+	rm -f $(TEST_DB) $(TEST_DB).wal
+	NEV_DUCKDB_PATH=$(TEST_DB) $(DBT) build --target $(TARGET) --full-refresh
 	$(BIN)/pytest
 
-docs: $(STAMP) ## dbt docs generate (target/index.html)
-	$(DBT) docs generate $(DBT_FLAGS)
+docs: $(STAMP) ## dbt docs generate (open target/index.html, or `.venv/bin/dbt docs serve`)
+	$(DBT) docs generate --target $(TARGET)
 
-generate: $(STAMP) ## regenerate the committed demo seeds and their properties files
+generate: $(STAMP) ## regenerate the demo seeds and the landing contract from datagen/
 	$(BIN)/python -m datagen --write-contract
 
-clean: ## remove build outputs and the local warehouse (keeps .venv)
-	rm -rf target logs state
+clean: ## remove build outputs and the local warehouse files (keeps .venv)
+	rm -rf target logs state/*.duckdb state/*.duckdb.wal state/duckdb_tmp

@@ -48,8 +48,9 @@ DIRT: tuple[Dirt, ...] = (
           "raw_oms__vehicle_orders"),
          "kept as null; dimensions fall back to an 'unknown' member"),
     Dirt("mixed_time_zones", "Local wall-clock time (Asia/Shanghai) in CRM, showroom and after-sales; UTC with Z in the "
-         "order system; ISO-8601 with +08:00 in the APP; some showroom devices and APP clients send UTC (Z).",
-         ("raw_showroom__store_visits", "raw_app__events", "raw_oms__vehicle_orders", "raw_crm__leads"),
+         "order system and in every _loaded_at; ISO-8601 with +08:00 in the APP; some showroom devices and APP "
+         "clients send UTC (Z) in the same column as local times.",
+         ("raw_showroom__store_visits", "raw_app__events", "raw_app__members", "raw_crm__leads"),
          "every timestamp converted to Asia/Shanghai local time"),
     Dirt("unparseable_values", "A handful of rows with a value that cannot be parsed: 'N/A' prices, impossible dates, "
          "a missing required timestamp.",

@@ -1,0 +1,79 @@
+"""Shared fixtures: run dbt against scratch DuckDB files and scratch copies of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DBT = str(Path(sys.executable).with_name("dbt"))
+COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", "state", "target", "logs", "data", "__pycache__",
+                                     ".pytest_cache", "dbt_packages")
+
+
+@dataclass
+class DbtResult:
+    returncode: int
+    output: str
+
+
+@dataclass
+class Project:
+    """A dbt project directory and the DuckDB file its runs write to."""
+
+    path: Path
+    database: Path
+
+    def dbt(self, *args: str, check: bool = True) -> DbtResult:
+        env = dict(os.environ, NEV_DUCKDB_PATH=str(self.database), DBT_PROFILES_DIR=str(self.path),
+                   DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+                   NEV_DUCKDB_TEMP_DIR=str(self.database.parent / "duckdb_tmp"))
+        work = self.database.parent
+        proc = subprocess.run(
+            [DBT, *args, "--project-dir", str(self.path), "--target-path", str(work / "target"),
+             "--log-path", str(work / "logs")],
+            cwd=self.path, env=env, capture_output=True, text=True)
+        result = DbtResult(proc.returncode, proc.stdout + proc.stderr)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.output[-4000:]}")
+        return result
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.database), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+def copy_project(dest: Path) -> Path:
+    shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
+    return dest
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Project:
+    """A scratch copy of the project whose seeds a test may change."""
+    return Project(copy_project(tmp_path / "project"), tmp_path / "work" / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The repository's project fully built once (dbt build) into a scratch DuckDB file."""
+    work = tmp_path_factory.mktemp("built")
+    project = Project(ROOT, work / "warehouse.duckdb")
+    project.dbt("build", "--full-refresh", "--quiet")
+    return project
+
+
+@pytest.fixture
+def warehouse_copy(built_warehouse: Project, tmp_path: Path) -> Project:
+    """A copy of the built warehouse that a test may damage."""
+    (tmp_path / "work").mkdir()
+    db = tmp_path / "work" / "warehouse.duckdb"
+    shutil.copy(built_warehouse.database, db)
+    return Project(ROOT, db)

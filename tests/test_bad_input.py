@@ -1,0 +1,56 @@
+"""Bad raw input stops the build with a message naming the table and column, or goes to the
+reject model with its reason; either way nothing is lost."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from conftest import Project
+
+TABLE = "raw_crm__test_drives"
+CSV = f"seeds/crm/{TABLE}.csv"
+
+
+def edit_seed(project: Project, change) -> pd.DataFrame:
+    path = project.path / CSV
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = change(df)
+    df.to_csv(path, index=False, lineterminator="\n")
+    return df
+
+
+def test_a_missing_column_stops_the_build_naming_table_and_column(project_copy: Project):
+    edit_seed(project_copy, lambda df: df.drop(columns="model_code"))
+    project_copy.dbt("seed", "--select", TABLE)
+    result = project_copy.dbt("run", "--select", "ods_crm__test_drives", check=False)
+    assert result.returncode != 0
+    assert f"Raw table {TABLE}" in result.output
+    assert "missing column(s) model_code" in result.output
+
+
+def test_an_unparseable_value_goes_to_the_reject_model_and_nothing_is_lost(project_copy: Project):
+    def corrupt(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[10, "drive_started_at"] = "yesterday afternoon"
+        df.loc[20, "duration_minutes"] = "forty"
+        df.loc[30, "lead_id"] = ""
+        return df
+
+    df = edit_seed(project_copy, corrupt)
+    bad = {df.loc[10, "test_drive_id"]: "drive_started_at: cannot parse 'yesterday afternoon'",
+           df.loc[20, "test_drive_id"]: "duration_minutes: cannot parse 'forty'",
+           df.loc[30, "test_drive_id"]: "lead_id: missing"}
+    project_copy.dbt("seed")
+    project_copy.dbt("run", "--select", "ods")
+
+    rejected = dict(project_copy.query(
+        f"select raw_key, reject_reason from ods.ods_quality__rejected_rows where raw_table = '{TABLE}'"))
+    assert set(rejected) == set(bad)
+    for key, reason in bad.items():
+        assert reason in rejected[key]
+
+    kept = {r[0] for r in project_copy.query("select test_drive_id from ods.ods_crm__test_drives")}
+    assert not kept & set(bad)
+    assert kept | set(bad) == set(df.test_drive_id)
+
+    # The data test that guards this holds on the corrupted input too.
+    project_copy.dbt("test", "--select", "assert_every_raw_row_reaches_ods_or_rejects")

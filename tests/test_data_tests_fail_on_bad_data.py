@@ -1,0 +1,65 @@
+"""Every kind of data test in the project fails when the data it guards goes bad.
+
+Each case damages a copy of a warehouse whose `dbt build` (tests included) passed, in one precise
+way, then runs the dbt tests selected for it: they must fail, and the failing test must be the
+one named for the case.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+from conftest import Project
+
+CASES = {
+    "dropped ODS row": (
+        "delete from ods.ods_showroom__store_visits where visit_id = (select min(visit_id) from ods.ods_showroom__store_visits)",
+        "assert_every_raw_row_reaches_ods_or_rejects", "assert_every_raw_row_reaches_ods_or_rejects"),
+    "fanned-out fact": (
+        "insert into dwd.dwd_fct_store_visit select * from dwd.dwd_fct_store_visit limit 1",
+        "assert_facts_keep_every_ods_row", "assert_facts_keep_every_ods_row"),
+    "ADS orders off by one": (
+        "update ads.ads_sales_full_cycle_monthly set new_orders = new_orders + 1 "
+        "where month_start = (select max(month_start) from ads.ads_sales_full_cycle_monthly) and new_orders > 0",
+        "assert_sales_full_cycle_reconciles_with_dwd", "assert_sales_full_cycle_reconciles_with_dwd"),
+    "AARRR deliveries off": (
+        "update ads.ads_aarrr_overview_daily set deliveries = deliveries + 1 "
+        "where activity_date = (select max(activity_date) from ads.ads_aarrr_overview_daily)",
+        "assert_aarrr_and_service_reconcile_with_dwd", "assert_aarrr_and_service_reconcile_with_dwd"),
+    "rate above one": (
+        "update ads.ads_sales_full_cycle_monthly set test_drive_rate = 1.5 where test_drive_rate is not null",
+        "between_zero_and_one_ads_sales_full_cycle_monthly_test_drive_rate", "between_zero_and_one_ads_sales_full_cycle_monthly_test_drive_rate"),
+    "invalid phone": (
+        "update ods.ods_crm__leads set phone = '2345' where phone is not null",
+        "valid_mobile_phone_ods_crm__leads_phone", "valid_mobile_phone_ods_crm__leads_phone"),
+    "duplicated grain": (
+        "insert into dws.dws_sales_funnel_daily select * from dws.dws_sales_funnel_daily limit 1",
+        "dws_sales_funnel_daily,test_name:unique_combination", "unique_combination_dws_sales_funnel_daily"),
+    "visit categories no longer add up": (
+        "update dws.dws_sales_funnel_daily set store_visits = store_visits + 1 where store_visits > 0",
+        "dws_sales_funnel_daily,test_name:expression_is_true", "expression_is_true_dws_sales_funnel_daily"),
+    "unknown enum": (
+        "update ods.ods_crm__leads set source_channel = 'carrier_pigeon' where lead_id = (select min(lead_id) from ods.ods_crm__leads)",
+        "ods_crm__leads,test_name:accepted_values", "accepted_values_ods_crm__leads_source_channel"),
+    "duplicated key": (
+        "insert into dwd.dwd_fct_vehicle_order select * from dwd.dwd_fct_vehicle_order limit 1",
+        "unique_dwd_fct_vehicle_order_order_id", "unique_dwd_fct_vehicle_order_order_id"),
+}
+
+
+def failing_tests(output: str) -> set[str]:
+    return set(re.findall(r"(?:FAIL|ERROR) \d+ ([\w.]+)", output))
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_data_tests_catch_the_defect(case: str, warehouse_copy: Project):
+    sql, selector, expected = CASES[case]
+    with duckdb.connect(str(warehouse_copy.database)) as con:
+        con.execute(sql)
+    result = warehouse_copy.dbt("test", "--select", selector, "--exclude", "test_type:unit", check=False)
+    assert result.returncode != 0, result.output[-2000:]
+    failed = failing_tests(result.output)
+    assert any(name.startswith(expected) for name in failed), (failed, expected)
