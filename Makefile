@@ -14,10 +14,13 @@ export PYTHONPATH := $(CURDIR)
 
 DBT := $(BIN)/dbt
 REPORT := target/compiled/nev_warehouse/analyses/last_month_funnel_by_region.sql
+QUALITY := $(BIN)/python -m quality
+# Each layer's step runs the tests whose inputs are built by then (not those that need a later layer).
+LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built.
 TEST_DB := state/test.duckdb
 
-.PHONY: help venv demo build test lint docs generate clean
+.PHONY: help venv demo build test lint dq docs generate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -29,8 +32,15 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## create .venv with the pinned dependencies (every target does this when needed)
 
-demo: $(STAMP) ## load the seeds, dbt build on DuckDB, print last month's sales funnel by region
-	$(DBT) build --target $(TARGET)
+demo: $(STAMP) ## layer by layer with quality gates: seeds, dbt build, GX checks; prints last month's funnel
+	$(DBT) seed --target $(TARGET)
+	$(QUALITY) run --layer raw
+	$(DBT) build --target $(TARGET) $(LAYER_BUILD) --select ods
+	$(QUALITY) run --layer ods
+	$(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dwd
+	$(QUALITY) run --layer dwd
+	$(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dws ads
+	$(QUALITY) run --layer ads
 	@$(DBT) compile --target $(TARGET) --select last_month_funnel_by_region --quiet > /dev/null
 	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo
 	@$(BIN)/python scripts/print_query.py $(REPORT)
@@ -47,11 +57,15 @@ test: $(STAMP) ## every test: sqlfluff, dbt build (data and unit tests) on a scr
 	NEV_DUCKDB_PATH=$(TEST_DB) $(DBT) build --target $(TARGET) --full-refresh
 	$(BIN)/pytest
 
+dq: $(STAMP) ## Great Expectations on the built warehouse: summary, Data Docs, exit 1 on any failure
+	$(QUALITY) run
+
 docs: $(STAMP) ## dbt docs generate (open target/index.html, or `.venv/bin/dbt docs serve`)
 	$(DBT) docs generate --target $(TARGET)
 
-generate: $(STAMP) ## regenerate the demo seeds and the landing contract from datagen/
+generate: $(STAMP) ## regenerate the demo seeds, the landing contract and the GX context (gx/)
 	$(BIN)/python -m datagen --write-contract
+	$(QUALITY) sync
 
 clean: ## remove build outputs and the local warehouse files (keeps .venv)
 	rm -rf target logs state/*.duckdb state/*.duckdb.wal state/duckdb_tmp

@@ -1,0 +1,1 @@
+"""Data quality with Great Expectations on the DuckDB warehouse. `python -m quality --help`."""

@@ -1,0 +1,49 @@
+"""python -m quality: Great Expectations checks on the DuckDB warehouse.
+
+  python -m quality sync          write suites, validation definitions and checkpoints into gx/
+  python -m quality run [--day D] [--layer raw ...]   run the checkpoints, print a summary,
+                                  write Data Docs; exit 1 if any expectation fails
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+import time
+import warnings
+
+from . import context, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m quality", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("sync", help="write the GX file context from quality/suites.py")
+    r = sub.add_parser("run", help="run every checkpoint")
+    r.add_argument("--day", type=dt.date.fromisoformat, help="landing day to validate (default: newest event day)")
+    r.add_argument("--layer", action="append", choices=["raw", "ods", "dwd", "ads"], help="only these layers")
+    r.add_argument("--database", help="DuckDB file (default: NEV_DUCKDB_PATH or state/warehouse.duckdb)")
+    a = p.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    if a.command == "sync":
+        names = context.sync()
+        print(f"quality: {len(names)} suites, validation definitions and checkpoints written to gx/")
+        return 0
+    start = time.perf_counter()
+    try:
+        day, outcomes = run.run(a.database, a.day, set(a.layer) if a.layer else None)
+    except FileNotFoundError as e:
+        print(f"quality: {e}", file=sys.stderr)
+        return 2
+    print(run.summary(day, outcomes))
+    print(f"Data Docs: {context.ROOT / 'gx' / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}")
+    print(f"quality: {time.perf_counter() - start:.1f}s")
+    return 0 if all(o.success for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

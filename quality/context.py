@@ -1,0 +1,61 @@
+"""The GX file context in gx/: suites, validation definitions and checkpoints, written from suites.py.
+
+GX's SQL datasource cannot read metric results from DuckDB (the connection is released before the
+results are fetched), so every expectation would end in an exception. Batches are therefore
+pandas DataFrames that quality.run reads from DuckDB itself, one per suite: each suite has a
+dataframe asset of the same name in the pandas data source `warehouse` and a checkpoint of the
+same name.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import great_expectations as gx
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from .suites import Suite, suites
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASOURCE = "warehouse"
+BATCH = "batch"
+
+
+def get_context(project_root: Path = ROOT):
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    return gx.get_context(mode="file", project_root_dir=str(project_root))
+
+
+def sync(context=None, selected: list[Suite] | None = None) -> list[str]:
+    """Write every suite, its validation definition and checkpoint into the file context."""
+    context = context or get_context()
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    context.variables.save()
+    datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
+    names = []
+    for suite in selected or suites():
+        try:
+            asset = datasource.get_asset(suite.name)
+        except LookupError:
+            asset = datasource.add_dataframe_asset(suite.name)
+        try:
+            batch_definition = asset.get_batch_definition(BATCH)
+        except (KeyError, LookupError):
+            batch_definition = asset.add_batch_definition_whole_dataframe(BATCH)
+        gx_suite = gx.ExpectationSuite(
+            name=suite.name,
+            expectations=list(suite.expectations),
+            meta={"layer": suite.layer, "severity": suite.severity, "table": suite.table, "batch": suite.what},
+        )
+        gx_suite = context.suites.add_or_update(gx_suite)
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite))
+        context.checkpoints.add_or_update(gx.Checkpoint(
+            name=suite.name,
+            validation_definitions=[definition],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10},
+        ))
+        names.append(suite.name)
+    return names

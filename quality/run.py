@@ -1,0 +1,115 @@
+"""Run every checkpoint on DataFrame batches read from the DuckDB warehouse (read-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from datagen import schemas
+from .context import ROOT, get_context
+from .suites import LANDING_DAY, Suite, suites
+
+LAYER_ORDER = {"raw": 0, "ods": 1, "dwd": 2, "ads": 3}
+VOLUME_SHARE = 0.5  # a landing day below half the usual volume fails
+VOLUME_DAYS = 7
+
+
+@dataclass
+class Outcome:
+    suite: Suite
+    rows: int
+    evaluated: int = 0
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (expectation, column, detail)
+    exceptions: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def success(self) -> bool:
+        return not self.failed and not self.exceptions
+
+
+def default_day(con: duckdb.DuckDBPyConnection) -> dt.date:
+    """The newest business day of the real-time APP events as landed: the day a daily run validates."""
+    return con.execute("select max(try_cast(substr(event_at, 1, 10) as date)) from raw.raw_app__events").fetchall()[0][0]
+
+
+def parameters(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
+    """Runtime expectation parameters: the minimum batch size per raw table."""
+    params = {}
+    for t in schemas.TABLES:
+        if "_loaded_at" not in t.column_names:
+            params[f"{t.name}__min_rows"] = 1
+        elif t.large:
+            usual = con.execute(
+                f"select count(*) / {VOLUME_DAYS} from raw.{t.name} where {LANDING_DAY} "
+                f"between cast(? as date) - {VOLUME_DAYS} and cast(? as date) - 1", [day, day]).fetchall()[0][0]
+            params[f"{t.name}__min_rows"] = max(1, int(VOLUME_SHARE * usual))
+        else:
+            params[f"{t.name}__min_rows"] = 0
+    return params
+
+
+def describe_failure(result) -> tuple[str, str, str]:
+    cfg = result.expectation_config
+    column = cfg.kwargs.get("column") or cfg.kwargs.get("column_A") or ",".join(cfg.kwargs.get("column_list", []))
+    r = result.result or {}
+    if r.get("partial_unexpected_list"):
+        detail = f"{r.get('unexpected_count')} unexpected, e.g. {r['partial_unexpected_list'][:5]}"
+    elif "observed_value" in r:
+        detail = f"observed {r['observed_value']}"
+    else:
+        detail = ""
+    return cfg.type, column or "", detail
+
+
+def run(database: str | None = None, day: dt.date | None = None, layers: set[str] | None = None,
+        context=None, selected: list[Suite] | None = None) -> tuple[dt.date, list[Outcome]]:
+    database = database or os.environ.get("NEV_DUCKDB_PATH", str(ROOT / "state" / "warehouse.duckdb"))
+    if not Path(database).exists():
+        raise FileNotFoundError(f"{database} does not exist: build the warehouse first (make build)")
+    context = context or get_context()
+    outcomes = []
+    with duckdb.connect(database, read_only=True) as con:
+        day = day or default_day(con)
+        params = parameters(con, day)
+        for suite in sorted(selected or suites(), key=lambda s: LAYER_ORDER[s.layer]):
+            if layers and suite.layer not in layers:
+                continue
+            start = time.perf_counter()
+            frame = con.execute(suite.batch_sql.format(day=day.isoformat())).df()
+            result = context.checkpoints.get(suite.name).run(
+                batch_parameters={"dataframe": frame}, expectation_parameters=params)
+            outcome = Outcome(suite, len(frame))
+            for validation in result.run_results.values():
+                for r in validation.results:
+                    outcome.evaluated += 1
+                    if r.exception_info and r.exception_info.get("raised_exception"):
+                        outcome.exceptions.append(f"{r.expectation_config.type}: "
+                                                  f"{r.exception_info.get('exception_message')}")
+                    elif not r.success:
+                        outcome.failed.append(describe_failure(r))
+            outcome.seconds = time.perf_counter() - start
+            outcomes.append(outcome)
+    return day, outcomes
+
+
+def summary(day: dt.date, outcomes: list[Outcome]) -> str:
+    lines = [f"Data quality on batch day {day}", "",
+             f"{'suite':<46} {'severity':<9} {'rows':>7} {'checked':>7} {'failed':>6} {'errors':>6}"]
+    for o in outcomes:
+        lines.append(f"{o.suite.name:<46} {o.suite.severity:<9} {o.rows:>7} {o.evaluated:>7} "
+                     f"{len(o.failed):>6} {len(o.exceptions):>6}")
+        for expectation, column, detail in o.failed:
+            lines.append(f"    FAILED {expectation} [{column}] {detail}")
+        for e in o.exceptions:
+            lines.append(f"    ERROR  {e}")
+    total = sum(o.evaluated for o in outcomes)
+    failed = sum(len(o.failed) for o in outcomes)
+    errors = sum(len(o.exceptions) for o in outcomes)
+    lines += ["", f"{len(outcomes)} suites, {total} expectations, {failed} failed, {errors} errors"]
+    return "\n".join(lines)

@@ -1,0 +1,119 @@
+"""Great Expectations really evaluates every expectation on DuckDB, and each suite catches the
+defect it exists for, naming the expectation and the offending values."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import ROOT, Project
+from quality import context as gx_context, run as gx_run
+from quality.suites import suites
+
+
+@pytest.fixture(scope="module")
+def gx_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the committed GX file context, so that runs write their results elsewhere."""
+    root = tmp_path_factory.mktemp("gx_project")
+    shutil.copytree(ROOT / "gx", root / "gx", ignore=shutil.ignore_patterns("uncommitted"))
+    return root
+
+
+def run_suites(database: Path, gx_project: Path, names: list[str] | None = None):
+    selected = [s for s in suites() if names is None or s.name in names]
+    return gx_run.run(str(database), context=gx_context.get_context(gx_project), selected=selected)
+
+
+def test_the_committed_context_matches_the_suite_definitions(tmp_path: Path):
+    """gx/ is versioned: regenerating it from quality/suites.py changes no expectation."""
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    gx_context.sync(gx_context.get_context(fresh))
+    committed = gx_context.get_context(ROOT)
+    regenerated = gx_context.get_context(fresh)
+    for suite in suites():
+        a = committed.suites.get(suite.name).to_json_dict()
+        b = regenerated.suites.get(suite.name).to_json_dict()
+        strip = lambda d: [(e["type"], e["kwargs"]) for e in d["expectations"]]  # noqa: E731
+        assert strip(a) == strip(b), suite.name
+        assert committed.checkpoints.get(suite.name).validation_definitions[0].name == suite.name
+
+
+def test_a_clean_build_passes_every_suite_with_no_exception(built_warehouse: Project, gx_project: Path):
+    day, outcomes = run_suites(built_warehouse.database, gx_project)
+    assert len(outcomes) == len(suites())
+    assert sum(o.evaluated for o in outcomes) > 250
+    assert [(o.suite.name, o.exceptions) for o in outcomes if o.exceptions] == []
+    assert [(o.suite.name, o.failed) for o in outcomes if o.failed] == []
+    # Batches are real: every suite read rows.
+    assert all(o.rows > 0 for o in outcomes), [(o.suite.name, o.rows) for o in outcomes if not o.rows]
+
+
+DAY = "(select max(cast(event_at as date)) from ods.ods_app__events)"
+LANDED_ON_DAY = ("cast(cast(replace(replace(_loaded_at, 'T', ' '), 'Z', '') as timestamp) + interval 8 hour as date)"
+                 f" = {DAY}")
+
+# suite, damage, the one expectation that must fail, [column], a value it must report
+DEFECTS = {
+    "truncated raw batch": (
+        "raw__raw_app__events",
+        f"delete from raw.raw_app__events where {LANDED_ON_DAY} and event_id not in "
+        f"(select min(event_id) from raw.raw_app__events where {LANDED_ON_DAY})",
+        "expect_table_row_count_to_be_between", "", None),
+    "null key in raw": (
+        "raw__raw_crm__follow_ups",
+        f"update raw.raw_crm__follow_ups set follow_up_id = null where {LANDED_ON_DAY}",
+        "expect_column_values_to_not_be_null", "follow_up_id", None),
+    "unknown enum flood": (
+        "raw__raw_crm__leads",
+        f"update raw.raw_crm__leads set source_channel = 'TIKTOK_SHOP' where {LANDED_ON_DAY}",
+        "expect_column_values_to_be_in_set", "source_channel", "TIKTOK_SHOP"),
+    "duplicated order in raw": (
+        "raw__raw_oms__vehicle_orders",
+        "insert into raw.raw_oms__vehicle_orders select * replace (advisor_id || 'X' as advisor_id) "
+        f"from raw.raw_oms__vehicle_orders where {LANDED_ON_DAY} limit 1",
+        "expect_compound_columns_to_be_unique", "order_id,updated_at", None),
+    "duplicated event in ODS": (
+        "ods__ods_app__events",
+        f"insert into ods.ods_app__events select * from ods.ods_app__events where cast(_loaded_at as date) = {DAY} limit 1",
+        "expect_column_values_to_be_unique", "event_id", None),
+    "order of a customer missing from OneID": (
+        "dwd__dwd_fct_vehicle_order",
+        "update dwd.dwd_fct_vehicle_order set one_id = 'nobody' where order_id = (select min(order_id) from dwd.dwd_fct_vehicle_order)",
+        "expect_column_values_to_be_in_set", "customer_in_one_id", False),
+    "rate above one in ADS": (
+        "ads__ads_sales_full_cycle_monthly",
+        "update ads.ads_sales_full_cycle_monthly set visit_card_rate = 1.25 where visit_card_rate is not null "
+        "and store_id = (select min(store_id) from ads.ads_sales_full_cycle_monthly) and month_start = '2026-10-01'",
+        "expect_column_values_to_be_between", "visit_card_rate", 1.25),
+    "funnel no longer monotonic in ADS": (
+        "ads__ads_sales_full_cycle_monthly",
+        "update ads.ads_sales_full_cycle_monthly set test_driven_leads = visited_leads + 3 "
+        "where month_start = '2026-10-01' and visited_leads > 0",
+        "expect_column_pair_values_a_to_be_greater_than_b", "visited_leads", None),
+    "ADS orders no longer reconcile": (
+        "ads__ads_sales_full_cycle_monthly",
+        "update ads.ads_sales_full_cycle_monthly set new_orders = new_orders + 1, new_orders_validated = 0, "
+        "new_orders_cancelled = 0 where month_start = '2026-09-01' and new_orders > 0",
+        "expect_column_pair_values_to_be_equal", "ads_month_new_orders", None),
+    "AARRR deliveries no longer reconcile": (
+        "ads__ads_aarrr_overview_daily",
+        "update ads.ads_aarrr_overview_daily set deliveries = deliveries + 2 where activity_date = '2026-10-30'",
+        "expect_column_pair_values_to_be_equal", "ads_deliveries", None),
+}
+
+
+@pytest.mark.parametrize("defect", list(DEFECTS))
+def test_each_suite_catches_its_defect(defect: str, warehouse_copy: Project, gx_project: Path):
+    suite, sql, expectation, column, value = DEFECTS[defect]
+    with duckdb.connect(str(warehouse_copy.database)) as con:
+        con.execute(sql)
+    _, outcomes = run_suites(warehouse_copy.database, gx_project, [suite])
+    (outcome,) = outcomes
+    assert outcome.exceptions == []
+    assert [(e, c) for e, c, _ in outcome.failed] == [(expectation, column)], outcome.failed
+    if value is not None:
+        assert repr(value) in outcome.failed[0][2] or str(value) in outcome.failed[0][2], outcome.failed[0][2]
