@@ -20,3 +20,33 @@
     where {{ key }} in (select {{ key }} from {{ new_cte }})
     {%- endif %}
 {%- endmacro %}
+
+
+{#- The newest landed copy of each key: exact duplicates and re-sent rows collapse to one. -#}
+{% macro latest_landed(relation, key, columns) -%}
+    select {{ columns | join(', ') }}
+    from (
+        select
+            *,
+            row_number() over (partition by {{ key }} order by _loaded_at desc) as _landing_rank
+        from {{ relation }}
+    ) as ranked
+    where _landing_rank = 1
+{%- endmacro %}
+
+
+{#- CDC versions of each key: a version re-sent later collapses to one row; valid_to is the next
+    version's time and is_current marks the latest version by the source's time, never by landing. -#}
+{% macro cdc_versions(relation, key, columns) -%}
+    select
+        {{ columns | join(', ') }},
+        lead(valid_from) over (partition by {{ key }} order by valid_from) as valid_to,
+        row_number() over (partition by {{ key }} order by valid_from desc) = 1 as is_current
+    from (
+        select
+            *,
+            row_number() over (partition by {{ key }}, valid_from order by _loaded_at desc) as _resend_rank
+        from {{ relation }}
+    ) as versions
+    where _resend_rank = 1
+{%- endmacro %}

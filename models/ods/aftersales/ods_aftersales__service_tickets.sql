@@ -1,9 +1,12 @@
 -- Service tickets: one row per after-sales ticket; duplicates collapsed.
+{%- set columns = ['ticket_id', 'as_customer_id', 'owner_phone', 'vin', 'store_id', 'ticket_type', 'ticket_status',
+    'created_at', 'handled_at', '_loaded_at'] %}
+
 with landed as (
     {{ parse_raw('raw_aftersales__service_tickets') }}
 ),
 
-ranked as (
+cleaned as (
     select
         ticket_id,
         as_customer_id,
@@ -17,22 +20,9 @@ ranked as (
             as ticket_status,
         created_at,
         handled_at,
-        _loaded_at,
-        row_number() over (partition by ticket_id order by _loaded_at desc) as _landing_rank
+        _loaded_at
     from landed
     where _reject_reason is null
 )
 
-select
-    ticket_id,
-    as_customer_id,
-    owner_phone,
-    vin,
-    store_id,
-    ticket_type,
-    ticket_status,
-    created_at,
-    handled_at,
-    _loaded_at
-from ranked
-where _landing_rank = 1
+{{ latest_landed('cleaned', 'ticket_id', columns) }}

@@ -31,15 +31,6 @@ cleaned as (
 
 candidates as (
     {{ with_existing_rows('cleaned', 'event_id', columns) }}
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (partition by event_id order by _loaded_at desc) as _landing_rank
-    from candidates
 )
 
-select {{ columns | join(',\n    ') }}
-from ranked
-where _landing_rank = 1
+{{ latest_landed('candidates', 'event_id', columns) }}

@@ -6,7 +6,7 @@ with landed as (
     {{ parse_raw('raw_app__members') }}
 ),
 
-versions as (
+cleaned as (
     select
         member_id,
         {{ normalize_phone('phone') }} as phone,
@@ -16,15 +16,9 @@ versions as (
         city_name,
         registered_at,
         updated_at as valid_from,
-        _loaded_at,
-        row_number() over (partition by member_id, updated_at order by _loaded_at desc) as _resend_rank
+        _loaded_at
     from landed
     where _reject_reason is null
 )
 
-select
-    {{ columns | join(',\n    ') }},
-    lead(valid_from) over (partition by member_id order by valid_from) as valid_to,
-    row_number() over (partition by member_id order by valid_from desc) = 1 as is_current
-from versions
-where _resend_rank = 1
+{{ cdc_versions('cleaned', 'member_id', columns) }}

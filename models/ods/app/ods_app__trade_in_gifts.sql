@@ -1,21 +1,14 @@
 -- Trade-in gift claims (置换有礼): one row per claim.
+{%- set columns = ['claim_id', 'member_id', 'old_vehicle_brand', 'claimed_at', '_loaded_at'] %}
+
 with landed as (
     {{ parse_raw('raw_app__trade_in_gifts') }}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (partition by claim_id order by _loaded_at desc) as _landing_rank
+cleaned as (
+    select *
     from landed
     where _reject_reason is null
 )
 
-select
-    claim_id,
-    member_id,
-    old_vehicle_brand,
-    claimed_at,
-    _loaded_at
-from ranked
-where _landing_rank = 1
+{{ latest_landed('cleaned', 'claim_id', columns) }}

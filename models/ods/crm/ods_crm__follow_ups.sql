@@ -24,15 +24,6 @@ cleaned as (
 
 candidates as (
     {{ with_existing_rows('cleaned', 'follow_up_id', columns) }}
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (partition by follow_up_id order by _loaded_at desc) as _landing_rank
-    from candidates
 )
 
-select {{ columns | join(',\n    ') }}
-from ranked
-where _landing_rank = 1
+{{ latest_landed('candidates', 'follow_up_id', columns) }}

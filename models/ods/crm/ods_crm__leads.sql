@@ -33,19 +33,6 @@ cleaned as (
 
 candidates as (
     {{ with_existing_rows('cleaned', 'lead_id', columns) }}
-),
-
-versions as (
-    -- A re-sent version lands again later: keep one row per lead and version time.
-    select
-        *,
-        row_number() over (partition by lead_id, valid_from order by _loaded_at desc) as _resend_rank
-    from candidates
 )
 
-select
-    {{ columns | join(',\n    ') }},
-    lead(valid_from) over (partition by lead_id order by valid_from) as valid_to,
-    row_number() over (partition by lead_id order by valid_from desc) = 1 as is_current
-from versions
-where _resend_rank = 1
+{{ cdc_versions('candidates', 'lead_id', columns) }}

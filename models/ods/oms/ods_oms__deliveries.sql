@@ -1,22 +1,14 @@
 -- Deliveries (交车): one row per vehicle handover.
+{%- set columns = ['delivery_id', 'order_id', 'vin', 'store_id', 'delivered_at', '_loaded_at'] %}
+
 with landed as (
     {{ parse_raw('raw_oms__deliveries') }}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (partition by delivery_id order by _loaded_at desc) as _landing_rank
+cleaned as (
+    select *
     from landed
     where _reject_reason is null
 )
 
-select
-    delivery_id,
-    order_id,
-    vin,
-    store_id,
-    delivered_at,
-    _loaded_at
-from ranked
-where _landing_rank = 1
+{{ latest_landed('cleaned', 'delivery_id', columns) }}

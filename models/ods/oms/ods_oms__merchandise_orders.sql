@@ -1,9 +1,11 @@
 -- Merchandise orders: one row per order from the APP mall.
+{%- set columns = ['merch_order_id', 'member_id', 'sku_category', 'amount', 'order_status', 'ordered_at', '_loaded_at'] %}
+
 with landed as (
     {{ parse_raw('raw_oms__merchandise_orders') }}
 ),
 
-ranked as (
+cleaned as (
     select
         merch_order_id,
         member_id,
@@ -12,19 +14,9 @@ ranked as (
         amount,
         {{ normalize_code('order_status', {'paid': ['PAID'], 'refunded': ['REFUNDED']}) }} as order_status,
         ordered_at,
-        _loaded_at,
-        row_number() over (partition by merch_order_id order by _loaded_at desc) as _landing_rank
+        _loaded_at
     from landed
     where _reject_reason is null
 )
 
-select
-    merch_order_id,
-    member_id,
-    sku_category,
-    amount,
-    order_status,
-    ordered_at,
-    _loaded_at
-from ranked
-where _landing_rank = 1
+{{ latest_landed('cleaned', 'merch_order_id', columns) }}

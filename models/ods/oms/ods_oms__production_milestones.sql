@@ -1,9 +1,11 @@
 -- Production milestones: one row per order and milestone (scheduled, built, shipped, delivered).
+{%- set columns = ['order_id', 'vin', 'milestone', 'milestone_at', '_loaded_at'] %}
+
 with landed as (
     {{ parse_raw('raw_oms__production_milestones') }}
 ),
 
-ranked as (
+cleaned as (
     select
         order_id,
         vin,
@@ -11,17 +13,9 @@ ranked as (
             'scheduled': ['SCHEDULED'], 'built': ['BUILT'], 'shipped': ['SHIPPED'], 'delivered': ['DELIVERED']}) }}
             as milestone,
         milestone_at,
-        _loaded_at,
-        row_number() over (partition by order_id, milestone order by _loaded_at desc) as _landing_rank
+        _loaded_at
     from landed
     where _reject_reason is null
 )
 
-select
-    order_id,
-    vin,
-    milestone,
-    milestone_at,
-    _loaded_at
-from ranked
-where _landing_rank = 1
+{{ latest_landed('cleaned', 'order_id, milestone', columns) }}

@@ -7,7 +7,7 @@ with landed as (
     {{ parse_raw('raw_oms__vehicle_orders') }}
 ),
 
-versions as (
+cleaned as (
     select
         order_id,
         oms_customer_id,
@@ -24,15 +24,9 @@ versions as (
         vehicle_price,
         created_at,
         updated_at as valid_from,
-        _loaded_at,
-        row_number() over (partition by order_id, updated_at order by _loaded_at desc) as _resend_rank
+        _loaded_at
     from landed
     where _reject_reason is null
 )
 
-select
-    {{ columns | join(',\n    ') }},
-    lead(valid_from) over (partition by order_id order by valid_from) as valid_to,
-    row_number() over (partition by order_id order by valid_from desc) = 1 as is_current
-from versions
-where _resend_rank = 1
+{{ cdc_versions('cleaned', 'order_id', columns) }}

@@ -30,15 +30,6 @@ cleaned as (
 
 candidates as (
     {{ with_existing_rows('cleaned', 'visit_id', columns) }}
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (partition by visit_id order by _loaded_at desc) as _landing_rank
-    from candidates
 )
 
-select {{ columns | join(',\n    ') }}
-from ranked
-where _landing_rank = 1
+{{ latest_landed('candidates', 'visit_id', columns) }}
