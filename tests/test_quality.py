@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT, Project
 from quality import context as gx_context, run as gx_run
+from datagen import schemas
 from quality.suites import suites
 
 
@@ -117,3 +118,33 @@ def test_each_suite_catches_its_defect(defect: str, warehouse_copy: Project, gx_
     assert [(e, c) for e, c, _ in outcome.failed] == [(expectation, column)], outcome.failed
     if value is not None:
         assert repr(value) in outcome.failed[0][2] or str(value) in outcome.failed[0][2], outcome.failed[0][2]
+
+
+def _key_defect(suite) -> tuple[str, str, str]:
+    """The damage every suite must catch: a missing key in its batch (raw), a duplicated key (ODS/DWD)."""
+    if suite.layer == "raw":
+        table = schemas.BY_NAME[suite.table.split(".")[1]]
+        key = table.key[0]
+        where = "true" if "_loaded_at" not in table.column_names else \
+            "_loaded_at = (select max(_loaded_at) from {t} where {landed})".format(
+                t=suite.table, landed=LANDED_ON_DAY.replace(" = ", " <= "))
+        return (f"update {suite.table} set {key} = null where {where}",
+                "expect_column_values_to_not_be_null", key)
+    key = suite.expectations[0].column
+    source = suite.table
+    condition = {"ods__ods_crm__leads": "is_current",
+                 "ods__ods_app__events": f"cast(_loaded_at as date) = {DAY}",
+                 "ods__ods_showroom__store_visits": f"cast(_loaded_at as date) = {DAY}",
+                 "dwd__dwd_fct_store_visit": f"visited_date = {DAY}"}.get(suite.name, "true")
+    return (f"insert into {source} select * from {source} where {condition} limit 1",
+            "expect_column_values_to_be_unique", key)
+
+
+@pytest.mark.parametrize("suite", [s for s in suites() if s.layer != "ads"], ids=lambda s: s.name)
+def test_every_suite_catches_a_broken_key(suite, warehouse_copy: Project, gx_project: Path):
+    sql, expectation, column = _key_defect(suite)
+    with duckdb.connect(str(warehouse_copy.database)) as con:
+        con.execute(sql)
+    _, (outcome,) = run_suites(warehouse_copy.database, gx_project, [suite.name])
+    assert outcome.exceptions == []
+    assert (expectation, column) in [(e, c) for e, c, _ in outcome.failed], outcome.failed
