@@ -32,7 +32,10 @@ def sync(context=None, selected: list[Suite] | None = None) -> list[str]:
     context = context or get_context()
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     context.variables.save()
-    datasource = context.data_sources.add_or_update_pandas(DATASOURCE)
+    try:
+        datasource = context.data_sources.get(DATASOURCE)
+    except (KeyError, LookupError, ValueError):
+        datasource = context.data_sources.add_pandas(DATASOURCE)
     names = []
     for suite in selected or suites():
         try:
@@ -48,7 +51,15 @@ def sync(context=None, selected: list[Suite] | None = None) -> list[str]:
             expectations=list(suite.expectations),
             meta={"layer": suite.layer, "severity": suite.severity, "table": suite.table, "batch": suite.what},
         )
-        gx_suite = context.suites.add_or_update(gx_suite)
+        try:
+            existing = context.suites.get(suite.name)
+        except Exception:  # noqa: BLE001 - GX raises its own not-found types
+            existing = None
+        # Rewriting an unchanged suite would only give its expectations new ids (noise in review).
+        if existing is not None and _content(existing) == _content(gx_suite):
+            gx_suite = existing
+        else:
+            gx_suite = context.suites.add_or_update(gx_suite)
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite))
         context.checkpoints.add_or_update(gx.Checkpoint(
@@ -59,3 +70,9 @@ def sync(context=None, selected: list[Suite] | None = None) -> list[str]:
         ))
         names.append(suite.name)
     return names
+
+
+def _content(suite) -> tuple:
+    d = suite.to_json_dict()
+    return (d["meta"].get("layer"), d["meta"].get("severity"), d["meta"].get("table"), d["meta"].get("batch"),
+            [(e["type"], e["kwargs"], e.get("meta")) for e in d["expectations"]])
