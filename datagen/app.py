@@ -26,8 +26,8 @@ def members(cfg: Config, rng: np.random.Generator, sales, person_province: np.nd
     first_created = pd.Series(sales.lead_created).groupby(sales.lead_person).min()
     lead_persons = first_created.index.to_numpy()
     p_member = np.full(len(lead_persons), 0.35)
-    app_person = np.unique(sales.lead_person[sales.frames["raw_crm__leads"].drop_duplicates("lead_id")
-                                             .query("source_channel == 'APP'").lead_id.str[1:].astype(int).to_numpy() - 1])
+    leads = sales.frames["raw_crm__leads"]
+    app_person = np.unique(leads._person[leads.source_channel == "APP"])
     p_member[np.isin(lead_persons, app_person)] = 1.0
     is_member = rng.random(len(lead_persons)) < p_member
     lp = lead_persons[is_member]
