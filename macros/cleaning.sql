@@ -86,8 +86,8 @@
 {%- endmacro %}
 
 
-{#- A month's first instant as a timestamp, for comparing with event times. -#}
-{% macro month_start_ts(date_expr) -%}
+{#- A day's (or month's) first instant as a timestamp, for comparing with event times. -#}
+{% macro start_ts(date_expr) -%}
     cast({{ date_expr }} as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 

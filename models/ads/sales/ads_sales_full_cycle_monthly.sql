@@ -1,6 +1,6 @@
 -- Sales full-cycle analysis (销售全周期分析): one row per month x store x advisor x series x lead source.
--- Flows come from dws_sales_funnel_daily; stocks (held prospects at the start and end of the month)
--- and distinct counts from DWD. Every rate ships with its numerator and denominator so that a
+-- Flows come from dws_sales_funnel_daily, stocks (held prospects at the start and at the end of the
+-- month) from dws_lead_stock_daily, distinct counts from DWD. Every rate ships with its numerator and denominator so that a
 -- dashboard can re-aggregate (sum both, then divide) instead of averaging rates.
 {%- set flows = ['store_visits', 'purchase_visits', 'visits_first_visit_with_card', 'visits_first_visit_without_card',
     'visits_non_purchase', 'visits_net_phone_invited', 'visits_outreach_invited', 'visits_post_order',
@@ -10,7 +10,7 @@
     'net_phone_invitation_arrivals', 'outreach_invitations', 'outreach_invitation_arrivals', 'follow_ups',
     'dormant_leads', 'defeated_leads', 'reactivated_leads', 'test_drives', 'new_orders', 'first_orders',
     'converted_orders', 'valid_orders', 'cancellations', 'new_orders_validated', 'new_orders_cancelled',
-    'deliveries'] %}
+    'held_prospect_orders', 'deliveries'] %}
 {%- set grain = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
 
 with daily as (
@@ -31,96 +31,45 @@ flows as (
     group by month_start, {{ grain | join(', ') }}
 ),
 
-months as (
-    select distinct month_start
-    from {{ ref('dwd_dim_date') }}
-    where month_start between (select min(f.month_start) from flows as f) and (select max(f.month_start) from flows as f)
-),
-
-leads as (
+stock_days as (
     select
-        lead_id,
-        one_id,
-        created_at,
-        cast({{ dbt.date_trunc('month', 'created_date') }} as date) as created_month,
-        {{ grain | join(', ') }}
-    from {{ ref('dwd_fct_lead') }}
-),
-
-held_spells as (
-    select
-        s.lead_id,
-        s.valid_from,
-        s.valid_to
-    from {{ ref('dwd_fct_lead_status_spell') }} as s
-    where s.lead_status in ('new', 'following')
-),
-
-held_at_month_boundaries as (
-    -- A lead is held (保有) at an instant when it is in status new or following then.
-    select
-        m.month_start,
-        h.lead_id,
-        max(case
-            when h.valid_from <= {{ month_start_ts('m.month_start') }}
-                and (h.valid_to is null or h.valid_to > {{ month_start_ts('m.month_start') }})
-                then 1
-            else 0
-        end) as held_at_opening,
-        max(case
-            when h.valid_from <= {{ month_start_ts(dbt.dateadd('month', 1, 'm.month_start')) }}
-                and (h.valid_to is null or h.valid_to > {{ month_start_ts(dbt.dateadd('month', 1, 'm.month_start')) }})
-                then 1
-            else 0
-        end) as held_at_close
-    from months as m
-    inner join held_spells as h
-        on
-            h.valid_from <= {{ month_start_ts(dbt.dateadd('month', 1, 'm.month_start')) }}
-            and (h.valid_to is null or h.valid_to > {{ month_start_ts('m.month_start') }})
-    group by m.month_start, h.lead_id
+        *,
+        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month_start,
+        min(activity_date) over (partition by cast({{ dbt.date_trunc('month', 'activity_date') }} as date))
+            as first_day,
+        max(activity_date) over (partition by cast({{ dbt.date_trunc('month', 'activity_date') }} as date))
+            as last_day
+    from {{ ref('dws_lead_stock_daily') }}
 ),
 
 stocks as (
-    select
-        b.month_start,
-        {% for g in grain %}l.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
-        sum(b.held_at_opening) as held_prospects_opening,
-        sum(b.held_at_close) as held_prospects_current
-    from held_at_month_boundaries as b
-    inner join leads as l on b.lead_id = l.lead_id
-    group by b.month_start, {% for g in grain %}l.{{ g }}{{ ', ' if not loop.last }}{% endfor %}
-),
-
-orders as (
-    select
-        o.order_id,
-        o.lead_id,
-        cast({{ dbt.date_trunc('month', 'o.created_date') }} as date) as month_start,
-        {% for g in grain %}o.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
-        coalesce(b.held_at_opening, 0) = 1 as is_from_held_prospect
-    from {{ ref('dwd_fct_vehicle_order') }} as o
-    left join held_at_month_boundaries as b
-        on o.lead_id = b.lead_id and b.month_start = cast({{ dbt.date_trunc('month', 'o.created_date') }} as date)
-),
-
-order_origin as (
+    -- A stock is read at an instant: the month's first day opening, its last day closing.
     select
         month_start,
         {{ grain | join(', ') }},
-        sum(case when is_from_held_prospect then 1 else 0 end) as held_prospect_orders,
-        count(distinct case when is_from_held_prospect then lead_id end) as held_prospects_converted
-    from orders
+        sum(case when activity_date = first_day then held_prospects_at_start else 0 end) as held_prospects_opening,
+        sum(case when activity_date = last_day then held_prospects_at_end else 0 end) as held_prospects_current
+    from stock_days
     group by month_start, {{ grain | join(', ') }}
+),
+
+held_conversions as (
+    select
+        cast({{ dbt.date_trunc('month', 'created_date') }} as date) as month_start,
+        {{ grain | join(', ') }},
+        count(distinct lead_id) as held_prospects_converted
+    from {{ ref('dwd_fct_vehicle_order') }}
+    where is_from_held_prospect
+    group by cast({{ dbt.date_trunc('month', 'created_date') }} as date), {{ grain | join(', ') }}
 ),
 
 distinct_sources as (
     select
-        created_month as month_start,
+        cast({{ dbt.date_trunc('month', 'created_date') }} as date) as month_start,
         {{ grain | join(', ') }},
         count(distinct one_id) as distinct_prospect_sources
-    from leads
-    group by created_month, {{ grain | join(', ') }}
+    from {{ ref('dwd_fct_lead') }}
+    group by cast({{ dbt.date_trunc('month', 'created_date') }} as date), {{ grain | join(', ') }}
 ),
 
 keys as (
@@ -139,12 +88,11 @@ joined as (
         {{ as_count('d.distinct_prospect_sources') }} as distinct_prospect_sources,
         {{ as_count('s.held_prospects_opening') }} as held_prospects_opening,
         {{ as_count('s.held_prospects_current') }} as held_prospects_current,
-        {{ as_count('o.held_prospect_orders') }} as held_prospect_orders,
-        {{ as_count('o.held_prospects_converted') }} as held_prospects_converted
+        {{ as_count('h.held_prospects_converted') }} as held_prospects_converted
     from keys as k
     left join flows as f on {{ same_values('k', 'f', ['month_start'] + grain) }}
     left join stocks as s on {{ same_values('k', 's', ['month_start'] + grain) }}
-    left join order_origin as o on {{ same_values('k', 'o', ['month_start'] + grain) }}
+    left join held_conversions as h on {{ same_values('k', 'h', ['month_start'] + grain) }}
     left join distinct_sources as d on {{ same_values('k', 'd', ['month_start'] + grain) }}
 )
 

@@ -67,6 +67,20 @@ attributed as (
     from orders as o
     left join leads as l
         on o.crm_lead_id is null and o.one_id = l.one_id and o.created_at >= l.created_at
+),
+
+held_at_month_start as (
+    -- Orders from a held prospect (保有): the lead was new or following when the order's month began.
+    select distinct a.order_id
+    from attributed as a
+    inner join orders as o on a.order_id = o.order_id
+    inner join {{ ref('dwd_fct_lead_status_spell') }} as s
+        on
+            a.lead_id = s.lead_id
+            and s.lead_status in ('new', 'following')
+            and s.valid_from <= {{ start_ts(dbt.date_trunc('month', 'o.created_at')) }}
+            and (s.valid_to is null or s.valid_to > {{ start_ts(dbt.date_trunc('month', 'o.created_at')) }})
+    where a.lead_rank = 1
 )
 
 select
@@ -100,8 +114,10 @@ select
     end as cancelled_stage,
     s.delivered_at,
     s.deposit_at is not null as is_valid,
+    h.order_id is not null as is_from_held_prospect,
     row_number() over (partition by o.one_id order by o.created_at, o.order_id) = 1 as is_first_order
 from orders as o
 inner join attributed as a on o.order_id = a.order_id and a.lead_rank = 1
 left join stages as s on o.order_id = s.order_id
 left join {{ ref('dwd_fct_lead') }} as l on a.lead_id = l.lead_id
+left join held_at_month_start as h on o.order_id = h.order_id

@@ -15,7 +15,7 @@
     'net_phone_invitations', 'net_phone_invitation_arrivals', 'outreach_invitations', 'outreach_invitation_arrivals',
     'follow_ups', 'dormant_leads', 'defeated_leads', 'reactivated_leads',
     'test_drives', 'new_orders', 'first_orders', 'converted_orders', 'valid_orders', 'cancellations',
-    'new_orders_validated', 'new_orders_cancelled', 'deliveries']) %}
+    'new_orders_validated', 'new_orders_cancelled', 'held_prospect_orders', 'deliveries']) %}
 
 {#- (relation, date column, measure name expression, condition) -#}
 {%- set event_sources = [
@@ -48,6 +48,7 @@
     ('orders', 'cancelled_date', "'cancellations'", 'cancelled_at is not null'),
     ('orders', 'created_date', "'new_orders_validated'", 'is_valid'),
     ('orders', 'created_date', "'new_orders_cancelled'", 'cancelled_at is not null'),
+    ('orders', 'created_date', "'held_prospect_orders'", 'is_from_held_prospect'),
     ('deliveries', 'delivered_date', "'deliveries'", none),
 ] %}
 
