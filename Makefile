@@ -51,10 +51,11 @@ build: $(STAMP) ## dbt build on TARGET (default duckdb); FULL_REFRESH=1 rebuilds
 lint: $(STAMP) ## sqlfluff (DuckDB dialect) on every model and SQL test
 	$(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
 
-test: $(STAMP) ## every test: sqlfluff, dbt build (data and unit tests) on a scratch file, pytest
+test: $(STAMP) ## every test: sqlfluff, dbt build (data and unit tests) on a scratch file, mf validate-configs, pytest
 	$(MAKE) --no-print-directory lint
 	rm -f $(TEST_DB) $(TEST_DB).wal
 	NEV_DUCKDB_PATH=$(TEST_DB) $(DBT) build --target $(TARGET) --full-refresh
+	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/mf validate-configs
 	$(BIN)/pytest
 
 dq: $(STAMP) ## Great Expectations on the built warehouse: summary, Data Docs, exit 1 on any failure
