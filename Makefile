@@ -20,7 +20,7 @@ LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built.
 TEST_DB := state/test.duckdb
 
-.PHONY: help venv demo build test lint dq docs generate clean
+.PHONY: help venv demo build test lint dq catalog docs generate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -56,10 +56,16 @@ test: $(STAMP) ## every test: sqlfluff, dbt build (data and unit tests) on a scr
 	rm -f $(TEST_DB) $(TEST_DB).wal
 	NEV_DUCKDB_PATH=$(TEST_DB) $(DBT) build --target $(TARGET) --full-refresh
 	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/mf validate-configs
+	$(BIN)/python -m indicators check
 	$(BIN)/pytest
 
 dq: $(STAMP) ## Great Expectations on the built warehouse: summary, Data Docs, exit 1 on any failure
 	$(QUALITY) run
+
+catalog: $(STAMP) ## the indicator dictionary from the semantic layer: target/indicators/index.html and .csv
+	$(DBT) parse --quiet
+	$(BIN)/python -m indicators check
+	$(BIN)/python -m indicators catalog
 
 docs: $(STAMP) ## dbt docs generate (open target/index.html, or `.venv/bin/dbt docs serve`)
 	$(DBT) docs generate --target $(TARGET)

@@ -1,0 +1,46 @@
+"""python -m indicators: the indicator dictionary and the governance check.
+
+  python -m indicators check     every metric follows the governance rules (exit 1 otherwise)
+  python -m indicators catalog   write target/indicators/indicators.csv and index.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from . import catalog, governance
+from .manifest import ROOT, load
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m indicators", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("command", choices=["check", "catalog"])
+    p.add_argument("--out", default=str(ROOT / "target" / "indicators"), help="catalog folder")
+    a = p.parse_args(argv)
+    indicators = load()
+    if a.command == "check":
+        problems = governance.check(indicators)
+        for line in problems:
+            print(line)
+        print(f"indicators: {len(indicators)} metrics, {len(problems)} governance violations")
+        return 1 if problems else 0
+    start = time.perf_counter()
+    from .engine import dimensions, metricflow_engine, monthly_sql
+    engine, _ = metricflow_engine()
+    dims = {i.name: dimensions(engine, i.name) for i in indicators}
+    sql = {i.name: monthly_sql(engine, i.name) for i in indicators}
+    records = catalog.rows(indicators, dims, sql)
+    from pathlib import Path
+    out = Path(a.out)
+    catalog.write_csv(records, out / "indicators.csv")
+    catalog.write_html(records, out / "index.html")
+    print(f"indicators: {len(records)} metrics written to {out / 'index.html'} and {out / 'indicators.csv'} "
+          f"in {time.perf_counter() - start:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Indicator governance and the dictionary: the real metrics pass every rule, and a metric that
+breaks a rule is reported with its name and the rule."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import subprocess
+
+import pytest
+
+from conftest import DBT, ROOT
+from indicators import catalog, governance
+from indicators.manifest import Indicator, load
+
+
+@pytest.fixture(scope="module")
+def indicators() -> list[Indicator]:
+    subprocess.run([DBT, "parse", "--quiet", "--project-dir", str(ROOT)], cwd=ROOT, check=True)
+    return load()
+
+
+def test_every_metric_follows_the_governance_rules(indicators):
+    assert len(indicators) >= 100
+    assert governance.check(indicators) == []
+
+
+GOOD = Indicator(name="store_visit_count", label="到店客流数", description="Store visits recognised by the showroom.",
+                 type="simple", owner="sales-operations", stage="store_traffic", kind="atomic")
+
+BROKEN = {
+    "naming": dataclasses.replace(GOOD, name="StoreVisits"),
+    "naming ": dataclasses.replace(GOOD, name="store_visit_total"),
+    "label": dataclasses.replace(GOOD, label=""),
+    "description": dataclasses.replace(GOOD, description="visits"),
+    "meta.owner": dataclasses.replace(GOOD, owner=""),
+    "meta.stage": dataclasses.replace(GOOD, stage="somewhere"),
+    "meta.kind": dataclasses.replace(GOOD, kind="basic"),
+    "kind_matches_type": dataclasses.replace(GOOD, name="test_drive_rate", type="ratio", kind="atomic"),
+    "naming  ": dataclasses.replace(GOOD, name="test_drive_count", type="ratio", kind="composite"),
+}
+
+
+def test_a_good_metric_passes():
+    assert governance.violations(GOOD) == []
+
+
+@pytest.mark.parametrize("rule", list(BROKEN))
+def test_each_rule_fails_with_the_metric_and_the_rule(rule):
+    broken = BROKEN[rule]
+    problems = governance.violations(broken)
+    assert problems, rule
+    assert all(p.startswith(f"metric {broken.name}: ") for p in problems)
+    assert any(p.split(": ")[1] == rule.strip() for p in problems), problems
+
+
+def test_a_label_used_twice_is_reported():
+    twin = dataclasses.replace(GOOD, name="store_traffic_count")
+    assert governance.check([GOOD, twin]) == [
+        "metric store_traffic_count: label: '到店客流数' is also the label of store_visit_count"]
+
+
+def test_the_dictionary_has_every_metric_with_its_binding(indicators, tmp_path):
+    records = catalog.rows(indicators, {}, {})
+    catalog.write_csv(records, tmp_path / "indicators.csv")
+    catalog.write_html(records, tmp_path / "index.html")
+    with (tmp_path / "indicators.csv").open(encoding="utf-8") as f:
+        rows = {r["name"]: r for r in csv.DictReader(f)}
+    assert set(rows) == {i.name for i in indicators}
+    rate = rows["test_drive_rate"]
+    assert rate["label"] == "试乘试驾率" and rate["kind"] == "composite"
+    assert rate["formula"] == "lead_test_driven_count / lead_visited_count"
+    visits = rows["store_visit_count"]
+    assert visits["source_model"] == "dws.dws_sales_funnel_daily"
+    assert visits["source_expression"] == "store_visits: sum(store_visits)"
+    assert "'maintenance'" in rows["maintenance_booked_count"]["filter"]
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert all(i.label in page for i in indicators)
