@@ -103,3 +103,65 @@ def test_sales_full_cycle_metrics_equal_the_ads_table(engine):
             assert (row[columns.index(metric)] or 0) == want[column], (key, metric, row[columns.index(metric)], want[column])
         compared += 1
     assert compared >= len(expected) * 0.95
+
+
+# metric -> independent SQL over DWD giving (month, value), written here from the definitions.
+MONTH = "cast(date_trunc('month', {}) as date)"
+INDEPENDENT = {
+    "store_visit_count": f"select {MONTH.format('visited_date')}, count(*) from dwd.dwd_fct_store_visit group by 1",
+    "store_visit_post_order_count": f"select {MONTH.format('visited_date')}, count(*) from dwd.dwd_fct_store_visit "
+                                    "where visit_category = 'post_order' group by 1",
+    "lead_count": f"select {MONTH.format('created_date')}, count(*) from dwd.dwd_fct_lead group by 1",
+    "lead_customer_distinct_count": f"select {MONTH.format('created_date')}, count(distinct one_id) from dwd.dwd_fct_lead group by 1",
+    "card_count": f"select {MONTH.format('card_created_date')}, count(*) from dwd.dwd_fct_lead where is_carded group by 1",
+    "test_drive_count": f"select {MONTH.format('drive_date')}, count(*) from dwd.dwd_fct_test_drive group by 1",
+    "order_new_count": f"select {MONTH.format('created_date')}, count(*) from dwd.dwd_fct_vehicle_order group by 1",
+    "order_valid_count": f"select {MONTH.format('deposit_date')}, count(*) from dwd.dwd_fct_vehicle_order where is_valid group by 1",
+    "order_cancelled_count": f"select {MONTH.format('cancelled_date')}, count(*) from dwd.dwd_fct_vehicle_order "
+                             "where cancelled_at is not null group by 1",
+    "delivery_count": f"select {MONTH.format('delivered_date')}, count(*) from dwd.dwd_fct_delivery group by 1",
+    "prospect_dormant_count": f"select {MONTH.format('valid_from_date')}, count(*) from dwd.dwd_fct_lead_status_spell "
+                              "where lead_status = 'dormant' group by 1",
+    "member_new_count": f"select {MONTH.format('registered_date')}, count(*) from dwd.dwd_dim_member group by 1",
+    "app_member_active_count": f"select {MONTH.format('event_date')}, count(distinct member_id) from dwd.dwd_fct_app_event group by 1",
+    "content_share_count": f"select {MONTH.format('event_date')}, count(*) from dwd.dwd_fct_app_event "
+                           "where event_type in ('article_share', 'poster_share') group by 1",
+    "session_bounce_rate": f"select {MONTH.format('session_date')}, avg(case when is_bounce then 1.0 else 0.0 end) "
+                           "from dwd.dwd_fct_app_session group by 1",
+    "session_dwell_seconds_avg": f"select {MONTH.format('session_date')}, avg(dwell_seconds) from dwd.dwd_fct_app_session group by 1",
+    "configurator_depth_avg": f"select {MONTH.format('session_date')}, avg(configurator_depth) from dwd.dwd_fct_app_session "
+                              "where configurator_depth is not null group by 1",
+    "review_referral_rate": f"select {MONTH.format('reviewed_date')}, avg(case when would_recommend then 1.0 else 0.0 end) "
+                            "from dwd.dwd_fct_customer_review where would_recommend is not null group by 1",
+    "maintenance_booked_count": f"select {MONTH.format('created_date')}, count(*) from dwd.dwd_fct_service_ticket "
+                                "where ticket_type = 'maintenance' group by 1",
+    "rescue_handled_count": f"select {MONTH.format('handled_date')}, count(*) from dwd.dwd_fct_service_ticket "
+                            "where ticket_type = 'rescue' and is_handled group by 1",
+    "lead_historical_count": "select m, sum(n) over (order by m) from (select "
+                             f"{MONTH.format('created_date')} as m, count(*) as n from dwd.dwd_fct_lead group by 1) as x",
+    "order_to_delivery_days_avg": f"select {MONTH.format('delivered_date')}, avg(order_to_delivery_days) from dwd.dwd_fct_delivery group by 1",
+    "market_own_share_rate": "select registration_month, sum(case when is_own_brand then registrations else 0 end) * 1.0 "
+                             "/ sum(registrations) from dwd.dwd_fct_market_registration group by 1",
+    "lead_to_test_drive_conversion_rate": (
+        f"select {MONTH.format('l.created_date')}, avg(case when exists (select 1 from dwd.dwd_fct_test_drive as t "
+        "where t.lead_id = l.lead_id and t.drive_date >= l.created_date and t.drive_date < l.created_date + interval 14 day) "
+        "then 1.0 else 0.0 end) from dwd.dwd_fct_lead as l group by 1"),
+    "app_member_active_30d_count": (
+        f"select {MONTH.format('d.date_day')}, count(distinct e.member_id) from dwd.dwd_dim_date as d "
+        "join dwd.dwd_fct_app_event as e on e.event_date > d.date_day - interval 30 day and e.event_date <= d.date_day "
+        "where d.date_day = last_day(d.date_day) and d.date_day <= (select max(event_date) from dwd.dwd_fct_app_event) "
+        "group by 1"),
+}
+
+
+@pytest.mark.parametrize("metric", sorted(INDEPENDENT))
+def test_metric_equals_an_independent_computation(engine, metric):
+    df = query(engine, [metric], ["metric_time__month"])
+    got = {str(r[0])[:10]: r[1] for r in df.rows}
+    want = {str(m)[:10]: v for m, v in engine.reference_sql(INDEPENDENT[metric]) if m is not None}
+    assert want, metric
+    for month, value in want.items():
+        if metric == "lead_historical_count" and month not in got:
+            continue
+        assert month in got, (metric, month)
+        assert got[month] == pytest.approx(float(value), rel=1e-9, abs=1e-9), (metric, month, got[month], value)
