@@ -20,7 +20,7 @@ LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built.
 TEST_DB := state/test.duckdb
 
-.PHONY: help venv demo build test lint dq catalog docs generate clean
+.PHONY: help venv demo build test lint dq catalog export docs generate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -66,6 +66,10 @@ catalog: $(STAMP) ## the indicator dictionary from the semantic layer: target/in
 	$(DBT) parse --quiet
 	$(BIN)/python -m indicators check
 	$(BIN)/python -m indicators catalog
+
+export: $(STAMP) ## run the saved queries (dealer full cycle, AARRR overview, C-level board) into state/exports/
+	$(DBT) parse --quiet
+	$(BIN)/python -m indicators export
 
 docs: $(STAMP) ## dbt docs generate (open target/index.html, or `.venv/bin/dbt docs serve`)
 	$(DBT) docs generate --target $(TARGET)

@@ -2,6 +2,7 @@
 
   python -m indicators check     every metric follows the governance rules (exit 1 otherwise)
   python -m indicators catalog   write target/indicators/indicators.csv and index.html
+  python -m indicators export    run every saved query, write state/exports/<name>.parquet and .csv
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .manifest import ROOT, load
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m indicators", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["check", "catalog"])
+    p.add_argument("command", choices=["check", "catalog", "export"])
     p.add_argument("--out", default=str(ROOT / "target" / "indicators"), help="catalog folder")
     a = p.parse_args(argv)
     indicators = load()
@@ -30,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     from .engine import dimensions, metricflow_engine, monthly_sql
     engine, _ = metricflow_engine()
+    if a.command == "export":
+        from . import export
+        for name, rows in export.run(engine).items():
+            print(f"  {name:<40} {rows:>8,} rows  {export.EXPORT_DIR / name}.parquet")
+        print(f"indicators: exports written in {time.perf_counter() - start:.1f}s")
+        return 0
     dims = {i.name: dimensions(engine, i.name) for i in indicators}
     sql = {i.name: monthly_sql(engine, i.name) for i in indicators}
     records = catalog.rows(indicators, dims, sql)

@@ -165,3 +165,17 @@ def test_metric_equals_an_independent_computation(engine, metric):
             continue
         assert month in got, (metric, month)
         assert got[month] == pytest.approx(float(value), rel=1e-9, abs=1e-9), (metric, month, got[month], value)
+
+
+def test_saved_queries_export_to_files(engine, tmp_path):
+    import duckdb
+
+    from indicators import export
+    written = export.run(engine, tmp_path)
+    assert set(written) == {"dealer_sales_full_cycle_monthly", "aarrr_overview_daily", "c_level_daily_board"}
+    with duckdb.connect() as con:
+        dealer = con.execute(f"select * from read_parquet('{tmp_path}/dealer_sales_full_cycle_monthly.parquet')").df()
+    assert len(dealer) == written["dealer_sales_full_cycle_monthly"] > 100
+    assert {"metric_time__month", "store", "store__region", "test_drive_rate", "prospect_held_closing_count"} <= set(dealer)
+    assert dealer.test_drive_rate.dropna().between(0, 1).all()
+    assert (tmp_path / "c_level_daily_board.csv").read_text().startswith("metric_time__day,store__war_zone,")

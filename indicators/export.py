@@ -1,0 +1,34 @@
+"""Saved-query exports: dbt-core does not run them (only dbt's hosted platform does), so each saved
+query is run through MetricFlow's Python API and written as Parquet and CSV files, outside the
+warehouse file so that an export never needs the writer's lock."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .manifest import MANIFEST, ROOT
+
+EXPORT_DIR = ROOT / "state" / "exports"
+
+
+def saved_queries(path: Path = MANIFEST) -> list[str]:
+    return sorted(q["name"] for q in json.loads(path.read_text())["saved_queries"])
+
+
+def run(engine, out_dir: Path = EXPORT_DIR) -> dict[str, int]:
+    from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name in saved_queries():
+        table = engine.query(MetricFlowQueryRequest.create(saved_query_name=name)).result_df
+        frame = pd.DataFrame([list(r) for r in table.rows], columns=list(table.column_names))
+        frame.to_csv(out_dir / f"{name}.csv", index=False)
+        with duckdb.connect() as con:
+            con.register("frame", frame)
+            con.execute(f"copy frame to '{out_dir / f'{name}.parquet'}' (format parquet)")
+        written[name] = len(frame)
+    return written
