@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .manifest import Indicator
+from .required import REQUIRED
 
 STATISTICS = ("distinct_count", "count", "rate", "avg", "amount", "sum")
 KINDS = ("atomic", "derived", "composite")
@@ -51,8 +52,11 @@ def violations(indicator: Indicator) -> list[str]:
     return found
 
 
-def check(indicators: list[Indicator]) -> list[str]:
+def check(indicators: list[Indicator], required: dict[str, list[str]] = REQUIRED) -> list[str]:
     problems = [v for i in indicators for v in violations(i)]
+    present = {i.label for i in indicators}
+    problems += [f"indicator {label} ({section}): missing: no metric carries this label"
+                 for section, labels in required.items() for label in labels if label not in present]
     labels = {}
     for i in indicators:
         if i.label in labels:

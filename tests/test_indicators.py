@@ -54,9 +54,14 @@ def test_each_rule_fails_with_the_metric_and_the_rule(rule):
     assert any(p.split(": ")[1] == rule.strip() for p in problems), problems
 
 
+def test_a_missing_indicator_is_reported(indicators):
+    without = [i for i in indicators if i.label != "试乘试驾率"]
+    assert governance.check(without) == ["indicator 试乘试驾率 (rates): missing: no metric carries this label"]
+
+
 def test_a_label_used_twice_is_reported():
     twin = dataclasses.replace(GOOD, name="store_traffic_count")
-    assert governance.check([GOOD, twin]) == [
+    assert governance.check([GOOD, twin], required={}) == [
         "metric store_traffic_count: label: '到店客流数' is also the label of store_visit_count"]
 
 
