@@ -3,7 +3,10 @@ and the sales full-cycle metrics equal the ADS table for every month and store."
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -71,38 +74,99 @@ def test_every_metric_answers_by_month_and_by_a_dimension(engine):
     assert failures == {}
 
 
-# metric -> ADS column: the same number for every month and store.
-ADS_COUNTS = {
-    "store_visit_count": "store_visits", "store_visit_first_with_card_count": "visits_first_visit_with_card",
-    "store_visit_post_order_count": "visits_post_order", "lead_count": "prospect_sources", "card_count": "cards_created",
-    "lead_outreach_count": "outreach_prospects", "prospect_dormant_count": "dormant_prospects",
-    "prospect_reactivated_count": "reactivated_prospects", "test_drive_count": "test_drives",
-    "order_valid_count": "valid_orders", "order_new_count": "new_orders", "order_cancelled_count": "cancellations",
-    "order_held_prospect_count": "held_prospect_orders", "prospect_held_opening_count": "held_prospects_opening",
-    "prospect_held_closing_count": "held_prospects_current",
+# metric -> ADS expression: the same number for every month and store. Counts are summed over the
+# ADS grain (advisor, series, source); rates are recomputed from their summed parts.
+def _rate(numerator: str, denominator: str) -> str:
+    return f"sum({numerator}) * 1.0 / nullif(sum({denominator}), 0)"
+
+
+ADS = {
+    "store_visit_count": "sum(store_visits)",
+    "store_visit_first_with_card_count": "sum(visits_first_visit_with_card)",
+    "store_visit_first_without_card_count": "sum(visits_first_visit_without_card)",
+    "store_visit_non_purchase_count": "sum(visits_non_purchase)",
+    "store_visit_net_phone_invited_count": "sum(visits_net_phone_invited)",
+    "store_visit_outreach_invited_count": "sum(visits_outreach_invited)",
+    "store_visit_post_order_count": "sum(visits_post_order)",
+    "store_visit_return_count": "sum(visits_return_visit)",
+    "store_visit_other_count": "sum(visits_other)",
+    "lead_count": "sum(prospect_sources)",
+    "card_count": "sum(cards_created)",
+    "invitation_net_phone_arrival_count": "sum(online_invited_arrivals)",
+    "lead_outreach_count": "sum(outreach_prospects)",
+    "card_outreach_count": "sum(outreach_cards)",
+    "invitation_outreach_arrival_count": "sum(outreach_arrivals)",
+    "prospect_held_closing_count": "sum(held_prospects_current)",
+    "prospect_held_opening_count": "sum(held_prospects_opening)",
+    "prospect_new_count": "sum(new_prospects)",
+    "prospect_dormant_count": "sum(dormant_prospects)",
+    "prospect_defeated_count": "sum(defeated_prospects)",
+    "prospect_reactivated_count": "sum(reactivated_prospects)",
+    "test_drive_count": "sum(test_drives)",
+    "order_valid_count": "sum(valid_orders)",
+    "order_new_count": "sum(new_orders)",
+    "order_first_count": "sum(first_orders)",
+    "order_converted_count": "sum(converted_orders)",
+    "order_cancelled_count": "sum(cancellations)",
+    "order_held_prospect_count": "sum(held_prospect_orders)",
+    "test_drive_rate": _rate("test_driven_leads", "visited_leads"),
+    "store_visit_card_rate": _rate("visits_first_visit_with_card",
+                                   "visits_first_visit_with_card + visits_first_visit_without_card"),
+    "prospect_new_conversion_rate": _rate("ordered_leads", "new_prospects"),
+    "prospect_held_conversion_rate": _rate("held_prospects_converted", "held_prospects_opening"),
+    "order_close_rate": _rate("visited_ordered_leads", "visited_leads"),
+    "order_held_close_rate": _rate("held_prospect_orders", "new_orders"),
+    "order_cancellation_rate": _rate("new_orders_cancelled", "new_orders"),
+    "order_new_close_rate": _rate("new_orders_validated", "new_orders"),
+    "card_net_phone_rate": _rate("net_phone_cards", "net_phone_leads"),
+    "card_outreach_rate": _rate("outreach_cards", "outreach_prospects"),
+    "lead_timeliness_rate": _rate("timely_leads", "new_prospects"),
+    "invitation_net_phone_arrival_rate": _rate("online_invited_arrivals", "net_phone_invitations"),
+    "invitation_outreach_arrival_rate": _rate("outreach_arrivals", "outreach_invitations"),
+    "lead_duplicate_rate": _rate("duplicate_leads", "new_prospects"),
 }
 
 
 def test_sales_full_cycle_metrics_equal_the_ads_table(engine):
-    metrics = sorted(ADS_COUNTS)
+    metrics = sorted(ADS)
     df = query(engine, metrics, ["metric_time__month", "store"])
-    ads = engine.reference_sql(
-        "select month_start, store_id, " + ", ".join(f"sum({c}) as {c}" for c in ADS_COUNTS.values())
-        + " from ads.ads_sales_full_cycle_monthly group by all")
-    expected = {(str(r[0])[:10], r[1]): r[2:] for r in ads}
+    ads = engine.reference_sql("select month_start, store_id, " + ", ".join(ADS[m] for m in metrics)
+                               + " from ads.ads_sales_full_cycle_monthly group by all")
+    expected = {(str(r[0])[:10], r[1]): dict(zip(metrics, r[2:])) for r in ads}
     columns = list(df.column_names)
     month_i, store_i = columns.index("metric_time__month"), columns.index("store")
     compared = 0
     for row in df.rows:
         key = (str(row[month_i])[:10], row[store_i])
+        got = {m: row[columns.index(m)] for m in metrics}
         if key not in expected:
-            assert all((row[columns.index(m)] or 0) == 0 for m in metrics), key
+            assert all(not v for v in got.values()), key
             continue
-        want = dict(zip(ADS_COUNTS.values(), expected[key]))
-        for metric, column in ADS_COUNTS.items():
-            assert (row[columns.index(metric)] or 0) == want[column], (key, metric, row[columns.index(metric)], want[column])
+        for metric in metrics:
+            want = expected[key][metric]
+            if want is None:
+                assert got[metric] in (None, 0), (key, metric, got[metric])
+            else:
+                assert got[metric] == pytest.approx(float(want), rel=1e-9, abs=1e-12), (key, metric, got[metric], want)
         compared += 1
-    assert compared >= len(expected) * 0.95
+    assert compared >= len(expected) * 0.95, (compared, len(expected))
+
+
+def test_the_readme_query_prints_what_it_shows(built_warehouse: Project, tmp_path):
+    """The first README query through the CLI, as a user types it (on a copy of the warehouse: the
+    in-process engine of this module holds the file open)."""
+    database = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse.database, database)
+    result = subprocess.run(
+        [str(Path(DBT).with_name("mf")), "query", "--metrics", "test_drive_rate,order_close_rate",
+         "--group-by", "metric_time__month,store__region",
+         "--where", "{{ TimeDimension('metric_time', 'month') }} = '2026-10-01'", "--order", "store__region"],
+        cwd=ROOT, capture_output=True, text=True,
+        env=dict(os.environ, NEV_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(ROOT)))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    readme = (ROOT / "README.md").read_text()
+    for line in [l for l in result.stdout.splitlines() if l.startswith("2026-10-01")]:
+        assert line.rstrip() in readme, line
 
 
 # metric -> independent SQL over DWD giving (month, value), written here from the definitions.
