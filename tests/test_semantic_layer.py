@@ -25,15 +25,8 @@ def engine(built_warehouse: Project):
 def _engine():
     # MetricFlow reads target/semantic_manifest.json, which dbt parse writes in the project.
     subprocess.run([DBT, "parse", "--quiet", "--project-dir", str(ROOT)], cwd=ROOT, check=True)
-    from dbt_metricflow.cli.dbt_connectors.adapter_backed_client import AdapterBackedSqlClient
-    from dbt_metricflow.cli.dbt_connectors.dbt_config_accessor import dbtArtifacts, dbtProjectMetadata
-    from metricflow.engine.metricflow_engine import MetricFlowEngine
-    from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
-
-    metadata = dbtProjectMetadata.load_from_paths(profiles_path=ROOT, project_path=ROOT)
-    artifacts = dbtArtifacts.load_from_project_metadata(metadata)
-    client = AdapterBackedSqlClient(artifacts.adapter)
-    mf = MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(artifacts.semantic_manifest), sql_client=client)
+    from indicators.engine import metricflow_engine
+    mf, client = metricflow_engine()
     # The adapter holds the DuckDB file open: reference queries go through the same client.
     mf.reference_sql = lambda sql: client.query(sql).rows
     return mf
