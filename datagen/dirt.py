@@ -62,6 +62,8 @@ DIRT: tuple[Dirt, ...] = (
          "resolved by OneID on the normalised phone"),
 )
 
+BY_NAME = {d.name: d for d in DIRT}
+
 ENUM_VARIANTS = {
     ("raw_crm__leads", "source_channel"): {"APP": ["app", " App "], "NET_PHONE": ["net_phone", "网电"],
                                            "OUTREACH": ["outreach", "外拓"], "WALK_IN": ["walk-in", "WALKIN"]},

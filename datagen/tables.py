@@ -222,7 +222,7 @@ def landed(world: World, table: schemas.RawTable, df: pd.DataFrame) -> pd.DataFr
     if table.cdc:
         out, loaded = dirt.resend_versions(rng, out, loaded)
     out["_loaded_at"] = format_ts(loaded, "utc_z")
-    if table.name in dirt.DIRT[0].tables:
+    if table.name in dirt.BY_NAME["exact_duplicates"].tables:
         out = dirt.duplicate_rows(rng, out)
     # Land in arrival order; ties keep generation order.
     order = np.argsort(out["_loaded_at"].to_numpy().astype(str), kind="stable")

@@ -86,6 +86,12 @@
 {%- endmacro %}
 
 
+{#- A status spell (valid_from .. valid_to, open-ended when valid_to is null) is in force at an instant. -#}
+{% macro spell_covers(spell, instant) -%}
+    {{ spell }}.valid_from <= {{ instant }} and ({{ spell }}.valid_to is null or {{ spell }}.valid_to > {{ instant }})
+{%- endmacro %}
+
+
 {#- A day's (or month's) first instant as a timestamp, for comparing with event times. -#}
 {% macro start_ts(date_expr) -%}
     cast({{ date_expr }} as {{ dbt.type_timestamp() }})

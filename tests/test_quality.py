@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, Project
 from quality import context as gx_context, run as gx_run
 from datagen import schemas
-from quality.suites import suites
+from quality.suites import LANDING_DAY, suites
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,7 @@ def test_a_clean_build_passes_every_suite_with_no_exception(built_warehouse: Pro
 
 
 DAY = "(select max(cast(event_at as date)) from ods.ods_app__events)"
-LANDED_ON_DAY = ("cast(cast(replace(replace(_loaded_at, 'T', ' '), 'Z', '') as timestamp) + interval 8 hour as date)"
-                 f" = {DAY}")
+LANDED_ON_DAY = f"{LANDING_DAY} = {DAY}"
 
 # suite, damage, the one expectation that must fail, [column], a value it must report
 DEFECTS = {

@@ -78,8 +78,7 @@ held_at_month_start as (
         on
             a.lead_id = s.lead_id
             and s.lead_status in ('new', 'following')
-            and s.valid_from <= {{ start_ts(dbt.date_trunc('month', 'o.created_at')) }}
-            and (s.valid_to is null or s.valid_to > {{ start_ts(dbt.date_trunc('month', 'o.created_at')) }})
+            and {{ spell_covers('s', start_ts(dbt.date_trunc('month', 'o.created_at'))) }}
     where a.lead_rank = 1
 )
 

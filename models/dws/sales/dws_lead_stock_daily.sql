@@ -33,14 +33,12 @@ lead_days as (
         h.series_code,
         h.source_channel,
         max(case
-            when h.valid_from <= {{ start_ts('d.date_day') }}
-                and (h.valid_to is null or h.valid_to > {{ start_ts('d.date_day') }})
+            when {{ spell_covers('h', start_ts('d.date_day')) }}
                 then 1
             else 0
         end) as held_at_start,
         max(case
-            when h.valid_from <= {{ start_ts(dbt.dateadd('day', 1, 'd.date_day')) }}
-                and (h.valid_to is null or h.valid_to > {{ start_ts(dbt.dateadd('day', 1, 'd.date_day')) }})
+            when {{ spell_covers('h', start_ts(dbt.dateadd('day', 1, 'd.date_day'))) }}
                 then 1
             else 0
         end) as held_at_end
