@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from . import catalog, governance
 from .manifest import ROOT, load
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"indicators: {len(indicators)} metrics, {len(problems)} governance violations")
         return 1 if problems else 0
     start = time.perf_counter()
-    from .engine import dimensions, metricflow_engine, monthly_sql
+    from .engine import metricflow_engine
     engine, _ = metricflow_engine()
     if a.command == "export":
         from . import export
@@ -37,14 +38,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:<40} {rows:>8,} rows  {export.EXPORT_DIR / name}.parquet")
         print(f"indicators: exports written in {time.perf_counter() - start:.1f}s")
         return 0
-    dims = {i.name: dimensions(engine, i.name) for i in indicators}
-    sql = {i.name: monthly_sql(engine, i.name) for i in indicators}
-    records = catalog.rows(indicators, dims, sql)
-    from pathlib import Path
-    out = Path(a.out)
-    catalog.write_csv(records, out / "indicators.csv")
-    catalog.write_html(records, out / "index.html")
-    print(f"indicators: {len(records)} metrics written to {out / 'index.html'} and {out / 'indicators.csv'} "
+    out = catalog.build(engine, indicators, Path(a.out))
+    print(f"indicators: {len(indicators)} metrics written to {out / 'index.html'} and {out / 'indicators.csv'} "
           f"in {time.perf_counter() - start:.1f}s")
     return 0
 

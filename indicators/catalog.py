@@ -84,3 +84,14 @@ def write_html(records: list[dict], path: Path) -> None:
                         f"<th>definition</th><th>bound to</th><th></th></tr>{''.join(body)}</table>")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(PAGE.format(count=len(records), sections="".join(sections)), encoding="utf-8")
+
+
+def build(engine, indicators: list[Indicator], out: Path) -> Path:
+    """The dictionary for every indicator: its dimensions and monthly SQL asked of MetricFlow."""
+    from .engine import dimensions, monthly_sql
+    dims = {i.name: dimensions(engine, i.name) for i in indicators}
+    sql = {i.name: monthly_sql(engine, i.name) for i in indicators}
+    records = rows(indicators, dims, sql)
+    write_csv(records, out / "indicators.csv")
+    write_html(records, out / "index.html")
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from .manifest import ROOT
@@ -21,6 +22,29 @@ def metricflow_engine():
     engine = MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(artifacts.semantic_manifest),
                               sql_client=client)
     return engine, client
+
+
+@contextlib.contextmanager
+def metricflow_session():
+    """An engine whose hold on the warehouse ends with the block, so that the next reader or writer
+    (a GX check, a dbt run) can open the file."""
+    engine, client = metricflow_engine()
+    try:
+        yield engine
+    finally:
+        release_warehouse()
+
+
+def release_warehouse() -> None:
+    """Close the dbt adapter's warehouse connection. DuckDB's adapter keeps one open per process."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def monthly_sql(engine, metric: str) -> str:

@@ -19,11 +19,12 @@ def saved_queries(path: Path = MANIFEST) -> list[str]:
     return sorted(q["name"] for q in json.loads(path.read_text())["saved_queries"])
 
 
-def run(engine, out_dir: Path = EXPORT_DIR) -> dict[str, int]:
+def run(engine, out_dir: Path = EXPORT_DIR, names: list[str] | None = None) -> dict[str, int]:
+    """Rows written per saved query (all of them unless names are given)."""
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name in saved_queries():
+    for name in names or saved_queries():
         table = engine.query(MetricFlowQueryRequest.create(saved_query_name=name)).result_df
         frame = pd.DataFrame([list(r) for r in table.rows], columns=list(table.column_names))
         frame.to_csv(out_dir / f"{name}.csv", index=False)

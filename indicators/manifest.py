@@ -70,3 +70,13 @@ def load(path: Path = MANIFEST) -> list[Indicator]:
             formula=formula, inputs=inputs, filter=" and ".join(w["where_sql_template"] for w in where),
             bindings=bindings))
     return sorted(out, key=lambda i: (i.stage, i.name))
+
+
+def saved_query_relations(path: Path = MANIFEST) -> dict[str, set[str]]:
+    """The relations (schema.table) each saved query reads, through its metrics' measures."""
+    metrics = {i.name: i for i in load(path)}
+    out = {}
+    for query in json.loads(path.read_text())["saved_queries"]:
+        names = query["query_params"]["metrics"]
+        out[query["name"]] = {b["model"] for name in names for b in metrics[name].bindings}
+    return out

@@ -2,8 +2,17 @@
     picked up too), then re-derive each touched key from its new and existing rows together:
     the result is the same as a full refresh, the work proportional to the new data. -#}
 
+{#- With the vars batch_landed_from / batch_landed_before (business time, what an orchestrator's
+    daily partition passes), an incremental run takes the rows landed in that window instead. -#}
 {% macro landed_since_last_run(column='_loaded_at') -%}
-    {%- if is_incremental() -%}
+    {%- set window_from = var('batch_landed_from', none) -%}
+    {%- set window_before = var('batch_landed_before', none) -%}
+    {%- if is_incremental() and window_from is not none -%}
+        {{ column }} >= cast('{{ window_from }}' as {{ dbt.type_timestamp() }})
+        {%- if window_before is not none %}
+        and {{ column }} < cast('{{ window_before }}' as {{ dbt.type_timestamp() }})
+        {%- endif -%}
+    {%- elif is_incremental() -%}
         {{ column }} >= (select max({{ column }}) from {{ this }})
     {%- else -%}
         true

@@ -1,0 +1,143 @@
+"""The warehouse as Dagster assets: one dbt op per layer, so that each layer's quality gate can
+stop the next; incremental models on daily partitions; the semantic layer's outputs downstream.
+
+Asset keys and groups come from the schema dbt gives each node (macros/generate_schema_name.sql
+derives it from the layer folder): key [schema, name], group = schema. That macro is the one place.
+"""
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from .lock import warehouse_lock
+from .project import BUSINESS_TIMEZONE, FIRST_DAY, exports_dir
+
+# Every op that opens the warehouse file runs in this pool; dagster.yaml limits it to one at a time.
+WAREHOUSE_POOL = "duckdb_warehouse"
+INCREMENTAL = "config.materialized:incremental"
+SEMANTIC_GROUP = "semantic_layer"
+
+# Landing days in business time; today's partition exists so that micro-batches can run on it.
+daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone=BUSINESS_TIMEZONE, end_offset=1)
+
+# (op name, dbt selection, dbt exclusion, partitioned): the order is the build order.
+LAYER_OPS = [
+    ("raw_seeds", "resource_type:seed", None, False),
+    ("ods_daily_increments", f"path:models/ods,{INCREMENTAL}", None, True),
+    ("ods_tables", "path:models/ods", INCREMENTAL, False),
+    ("dwd_daily_increments", f"path:models/dwd,{INCREMENTAL}", None, True),
+    ("dwd_tables", "path:models/dwd", INCREMENTAL, False),
+    ("dws_tables", "path:models/dws", None, False),
+    ("ads_tables", "path:models/ads", None, False),
+]
+
+
+class LayerTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        return dg.AssetKey([layer_of(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return layer_of(dbt_resource_props)
+
+
+def layer_of(dbt_resource_props: Mapping[str, Any]) -> str:
+    """The layer of a dbt node: the schema dbt builds it in (landing sources count as raw)."""
+    if dbt_resource_props["resource_type"] == "source":
+        return "raw"
+    return dbt_resource_props["schema"]
+
+
+def relation_key(relation: str) -> dg.AssetKey:
+    """schema.table (as GX suites and the semantic manifest name relations) to its asset key."""
+    return dg.AssetKey(relation.split("."))
+
+
+class DbtRunConfig(dg.Config):
+    full_refresh: bool = False
+
+
+def batch_vars(window: dg.TimeWindow) -> dict[str, str]:
+    """The partition window as the dbt vars incremental models filter _loaded_at on (business time)."""
+    def local(t: dt.datetime) -> str:
+        return t.astimezone(ZoneInfo(BUSINESS_TIMEZONE)).strftime("%Y-%m-%d %H:%M:%S")
+    return {"batch_landed_from": local(window.start), "batch_landed_before": local(window.end)}
+
+
+def dbt_build_args(config: DbtRunConfig, window: dg.TimeWindow | None) -> list[str]:
+    # A test runs in the op that builds the last of its parents, not before its inputs exist.
+    args = ["build", "--indirect-selection", "buildable"]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    elif window is not None:
+        args += ["--vars", json.dumps(batch_vars(window))]
+    return args
+
+
+def layer_assets(project: DbtProject) -> list[dg.AssetsDefinition]:
+    return [layer_op(project, *op) for op in LAYER_OPS]
+
+
+def layer_op(project: DbtProject, name: str, select: str, exclude: str | None,
+             partitioned: bool) -> dg.AssetsDefinition:
+    @dbt_assets(manifest=project.manifest_path, project=project, name=name, select=select, exclude=exclude,
+                dagster_dbt_translator=LayerTranslator(), pool=WAREHOUSE_POOL,
+                partitions_def=daily_partitions if partitioned else None,
+                backfill_policy=dg.BackfillPolicy.single_run())
+    def _layer(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
+        window = context.partition_time_window if partitioned and context.has_partition_key_range else None
+        with warehouse_lock(holder=f"dagster {name}", log=context.log.info):
+            yield from dbt.cli(dbt_build_args(config, window), context=context).stream()
+    return _layer
+
+
+def semantic_layer_assets(project_dir: Path) -> list[dg.AssetsDefinition]:
+    """Each saved query's export, and the indicator dictionary, after the models they read."""
+    from indicators.manifest import load, saved_query_relations
+
+    semantic_manifest = project_dir / "target" / "semantic_manifest.json"
+    out = [export_asset(query, relations) for query, relations in sorted(saved_query_relations(semantic_manifest).items())]
+
+    relations = sorted({b["model"] for i in load(semantic_manifest) for b in i.bindings})
+
+    @dg.asset(key=["indicators", "indicator_dictionary"], group_name=SEMANTIC_GROUP, pool=WAREHOUSE_POOL,
+              kinds={"metricflow"}, deps=[relation_key(r) for r in relations],
+              description="The indicator dictionary (指标字典): every metric with its label, owner, formula, "
+                          "dimensions and monthly SQL, as target/indicators/index.html and indicators.csv.")
+    def indicator_dictionary(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        from indicators import catalog, governance
+        from indicators.engine import metricflow_session
+        indicators = load(semantic_manifest)
+        problems = governance.check(indicators)
+        if problems:
+            raise dg.Failure(f"{len(problems)} governance violations", metadata={"first": problems[0]})
+        with warehouse_lock(holder="dagster indicator dictionary", log=context.log.info), \
+                metricflow_session() as engine:
+            out_dir = catalog.build(engine, indicators, project_dir / "target" / "indicators")
+        return dg.MaterializeResult(metadata={"metrics": len(indicators),
+                                              "page": dg.MetadataValue.path(str(out_dir / "index.html"))})
+
+    return [*out, indicator_dictionary]
+
+
+def export_asset(query: str, relations: set[str]) -> dg.AssetsDefinition:
+    @dg.asset(key=["exports", query], group_name=SEMANTIC_GROUP, pool=WAREHOUSE_POOL, kinds={"metricflow"},
+              deps=[relation_key(r) for r in sorted(relations)],
+              description=f"Saved query {query}, run through MetricFlow, as Parquet and CSV files.")
+    def _export(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        from indicators import export
+        from indicators.engine import metricflow_session
+        with warehouse_lock(holder=f"dagster export {query}", log=context.log.info), metricflow_session() as engine:
+            rows = export.run(engine, exports_dir(), names=[query])[query]
+        path = exports_dir() / f"{query}.parquet"
+        return dg.MaterializeResult(metadata={"rows": rows, "path": dg.MetadataValue.path(str(path))})
+    return _export
+
+
+def asset_keys_of(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetKey]:
+    return sorted({k for a in assets for k in a.keys}, key=lambda k: k.to_user_string())

@@ -1,0 +1,34 @@
+"""The Dagster code location: `dagster dev -m orchestration.definitions` (or `make dagster`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from . import automation
+from .assets import layer_assets, semantic_layer_assets
+from .checks import layer_checks
+from .project import ROOT, dbt_project
+
+
+def build_definitions(project_dir: Path = ROOT) -> dg.Definitions:
+    project = dbt_project(project_dir)
+    dbt_layers = layer_assets(project)
+    ads = [k for a in dbt_layers for k in a.keys if k.path[0] == "ads"]
+    freshness = dg.build_last_update_freshness_checks(assets=ads, lower_bound_delta=automation.ADS_FRESHNESS)
+    return dg.Definitions(
+        assets=[*dbt_layers, *semantic_layer_assets(project_dir)],
+        asset_checks=[*layer_checks(project_dir), *freshness],
+        jobs=[automation.warehouse_daily, automation.realtime_micro_batch],
+        schedules=[automation.daily_at_six, automation.realtime_every_15_minutes],
+        sensors=[automation.raw_arrival, automation.alert_on_run_failure,
+                 dg.build_sensor_for_freshness_checks(freshness_checks=freshness, name="ads_freshness")],
+        # The dbt of this virtualenv, whether or not it is on PATH.
+        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=str(Path(sys.executable).with_name("dbt")))},
+    )
+
+
+defs = build_definitions()
