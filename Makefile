@@ -19,8 +19,11 @@ QUALITY := $(BIN)/python -m quality
 LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built.
 TEST_DB := state/test.duckdb
+DAGSTER_HOME := $(CURDIR)/state/dagster
+DAGSTER_PORT ?= 3000
+DAGSTER_CODE := -m orchestration.definitions
 
-.PHONY: help venv demo build test lint dq catalog export docs generate clean
+.PHONY: help venv demo build test lint dq catalog export docs generate clean manifest dagster browser
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -51,13 +54,31 @@ build: $(STAMP) ## dbt build on TARGET (default duckdb); FULL_REFRESH=1 rebuilds
 lint: $(STAMP) ## sqlfluff (DuckDB dialect) on every model and SQL test
 	$(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
 
-test: $(STAMP) ## every test: sqlfluff, dbt build (data and unit tests) on a scratch file, mf validate-configs, pytest
+# Debian's Chromium for the UI tests (a browser download by Playwright is not possible offline).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser: ## install Debian's chromium for the Dagster UI test, if it is missing
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium (apt-get)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) && echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"
+
+test: $(STAMP) browser ## every test: sqlfluff, dbt build on a scratch file, mf and Dagster validation, pytest (UI in Chromium)
 	$(MAKE) --no-print-directory lint
 	rm -f $(TEST_DB) $(TEST_DB).wal
 	NEV_DUCKDB_PATH=$(TEST_DB) $(DBT) build --target $(TARGET) --full-refresh
 	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/mf validate-configs
 	$(BIN)/python -m indicators check
+	$(DBT) parse --quiet
+	$(BIN)/dagster definitions validate $(DAGSTER_CODE)
 	$(BIN)/pytest
+
+manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster and MetricFlow load
+	$(DBT) parse --quiet
+
+dagster: manifest ## Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_PORT=...; state in state/dagster/)
+	@mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev $(DAGSTER_CODE) --host 127.0.0.1 --port $(DAGSTER_PORT)
 
 dq: $(STAMP) ## Great Expectations on the built warehouse: summary, Data Docs, exit 1 on any failure
 	$(QUALITY) run

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from .assets import daily_partitions
 from .project import BUSINESS_TIMEZONE, alert_log, landing_dir
 
 # The real-time facts: their incremental ODS models, and everything built on them up to ADS.
@@ -20,11 +19,11 @@ ADS_FRESHNESS = dt.timedelta(hours=26)  # the daily run plus two hours of slack
 WEBHOOK_ENV = "NEV_ALERT_WEBHOOK_URL"
 
 warehouse_daily = dg.define_asset_job(
-    "warehouse_daily", selection=dg.AssetSelection.all(), partitions_def=daily_partitions,
+    "warehouse_daily", selection=dg.AssetSelection.all(),
     description="Every layer, its quality gates, the metric exports and the indicator dictionary.")
 
 realtime_micro_batch = dg.define_asset_job(
-    "realtime_micro_batch", partitions_def=daily_partitions,
+    "realtime_micro_batch",
     selection=dg.AssetSelection.assets(*[["ods", m] for m in REALTIME_MODELS]).downstream()
     - dg.AssetSelection.groups("semantic_layer"),
     description="The day's new leads, follow-ups, store visits and APP events, and the DWD, DWS and ADS "

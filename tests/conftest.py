@@ -77,3 +77,11 @@ def warehouse_copy(built_warehouse: Project, tmp_path: Path) -> Project:
     db = tmp_path / "work" / "warehouse.duckdb"
     shutil.copy(built_warehouse.database, db)
     return Project(ROOT, db)
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """Where tests leave artefacts for a person to look at (screenshots): state/test-output/."""
+    path = Path(os.environ.get("NEV_TEST_OUTPUT", ROOT / "state" / "test-output"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,95 @@
+"""The Dagster UI renders the warehouse: the webserver on loopback, opened in headless Chromium
+(Debian's chromium, driven by Playwright). Screenshots go to the test's output folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from conftest import ROOT
+
+CHROMIUM = os.environ.get("NEV_CHROMIUM", "/usr/bin/chromium")
+# No background traffic: this machine's network is closed, and a refused connection is noise.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+GROUPS = ["raw", "ods", "dwd", "dws", "ads", "semantic_layer"]
+SCHEDULES = ["daily_at_six", "realtime_every_15_minutes"]
+SENSORS = ["raw_arrival", "alert_on_run_failure", "ads_freshness"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory: pytest.TempPathFactory):
+    home = tmp_path_factory.mktemp("dagster_home")
+    shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    port = free_port()
+    log = (home / "webserver.log").open("w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster-webserver")), "-m", "orchestration.definitions",
+         "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=dict(os.environ, DAGSTER_HOME=str(home), PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT)),
+        stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/server_info", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"dagster-webserver did not start:\n{(home / 'webserver.log').read_text()[-3000:]}")
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(webserver: str):
+    if not Path(CHROMIUM).exists():
+        raise AssertionError(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        yield page
+        browser.close()
+
+
+def open_view(page: Page, url: str) -> None:
+    page.goto(url, wait_until="networkidle")
+    skip = page.get_by_role("button", name="Skip")  # the first-visit newsletter dialog
+    if skip.count():
+        skip.first.click()
+
+
+def test_the_asset_graph_shows_the_layer_groups(page: Page, webserver: str, output_dir: Path):
+    open_view(page, f"{webserver}/asset-groups")
+    for group in GROUPS:
+        page.get_by_text(group, exact=True).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(output_dir / "dagster_asset_graph.png"))
+    text = page.inner_text("body")
+    assert "Materialize all" in text
+    assert all(group in text.split() for group in GROUPS)
+
+
+def test_the_automation_page_lists_the_schedules_and_sensors(page: Page, webserver: str, output_dir: Path):
+    open_view(page, f"{webserver}/automation")
+    for name in SCHEDULES + SENSORS:
+        page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(output_dir / "dagster_automation.png"))
+    assert "06:00" in page.inner_text("body")

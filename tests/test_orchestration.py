@@ -1,0 +1,306 @@
+"""Dagster: the asset graph as reviewed, a full materialisation, a blocking gate that stops the
+graph, the sensors, the failure alert, and the warehouse lock."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from conftest import ROOT, copy_project
+from orchestration import automation
+from orchestration.assets import WAREHOUSE_POOL
+from orchestration.definitions import build_definitions
+from orchestration.lock import WarehouseBusy, warehouse_lock
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "dagster_graph.txt"
+DEMO_LAST_DAY = "2026-10-31"
+
+
+def graph_snapshot(defs: dg.Definitions) -> str:
+    """Every asset (group, partitioned), check (blocking), job, schedule and sensor, one per line."""
+    graph = defs.resolve_asset_graph()
+    lines = []
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        parts = "daily" if node.partitions_def else "-"
+        lines.append(f"asset {key.to_user_string()} group={node.group_name} partitions={parts}")
+    for check in sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
+        spec = graph.get_check_spec(check)
+        lines.append(f"check {check.asset_key.to_user_string()}:{check.name} blocking={spec.blocking}")
+    for job in sorted(defs.jobs or [], key=lambda j: j.name):
+        lines.append(f"job {job.name}")
+    for s in sorted(defs.schedules or [], key=lambda s: s.name):
+        lines.append(f"schedule {s.name} cron={s.cron_schedule} tz={s.execution_timezone} job={s.job_name}")
+    for s in sorted(defs.sensors or [], key=lambda s: s.name):
+        lines.append(f"sensor {s.name} type={type(s).__name__}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    return build_definitions()
+
+
+def test_the_asset_graph_matches_its_reviewed_snapshot(defs: dg.Definitions):
+    """A change to assets, groups, checks, schedules or sensors shows in review as a change to the
+    snapshot. Rewrite it with NEV_UPDATE_SNAPSHOTS=1 after reading the difference."""
+    current = graph_snapshot(defs)
+    if os.environ.get("NEV_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(current)
+    assert SNAPSHOT.exists(), f"no snapshot at {SNAPSHOT}: run with NEV_UPDATE_SNAPSHOTS=1"
+    assert current == SNAPSHOT.read_text(), "the asset graph changed: rerun with NEV_UPDATE_SNAPSHOTS=1 and review"
+
+
+def test_the_graph_has_the_five_layers_and_the_semantic_layer(defs: dg.Definitions):
+    graph = defs.resolve_asset_graph()
+    groups = {graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert groups == {"raw", "ods", "dwd", "dws", "ads", "semantic_layer"}
+    for key in graph.get_all_asset_keys():
+        assert key.path[0] == graph.get(key).group_name or key.path[0] in {"exports", "indicators"}
+
+
+def test_every_op_that_opens_the_warehouse_is_in_the_writer_pool(defs: dg.Definitions):
+    """One op at a time on the DuckDB file (dagster.yaml limits the pool to 1)."""
+    graph = defs.resolve_asset_graph()
+    pools = {}
+    for assets_def in graph.assets_defs:
+        name = assets_def.node_def.name
+        if not name.startswith("freshness_check"):  # reads Dagster's event log only
+            pools[name] = assets_def.node_def.pool
+    assert {name for name, pool in pools.items() if pool != WAREHOUSE_POOL} == set()
+    assert len(pools) >= 15
+
+
+def run_daily(defs: dg.Definitions, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    return defs.resolve_job_def("warehouse_daily").execute_in_process(
+        partition_key=DEMO_LAST_DAY, instance=instance, raise_on_error=False)
+
+
+def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
+        defs: dg.Definitions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # The file is named like the warehouse: the semantic manifest names its catalog "warehouse".
+    monkeypatch.setenv("NEV_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("NEV_EXPORT_DIR", str(tmp_path / "exports"))
+    start = time.perf_counter()
+    result = run_daily(defs, dg.DagsterInstance.ephemeral())
+    print(f"full materialisation: {time.perf_counter() - start:.1f}s")
+    failures = [e.message for e in result.all_events if e.is_step_failure]
+    assert result.success, failures
+    materialised = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert materialised == set(defs.resolve_asset_graph().get_all_asset_keys())
+    evaluations = result.get_asset_check_evaluations()
+    failed = [(e.asset_key.to_user_string(), e.check_name) for e in evaluations if not e.passed]
+    assert failed == []
+    gx = [e for e in evaluations if e.check_name.startswith("gx_")]
+    assert len(gx) == 30
+    assert (tmp_path / "exports" / "c_level_daily_board.parquet").exists()
+
+
+def damage_raw_leads(project_dir: Path) -> int:
+    """An unknown source code on every lead landed on the batch day: only the raw GX suite sees it
+    (ODS maps unknown codes to 'unknown', dbt has no test on raw codes)."""
+    events = project_dir / "seeds" / "app" / "raw_app__events.csv"
+    with events.open() as f:
+        day = max(r["event_at"][:10] for r in csv.DictReader(f) if r["event_at"][:4].isdigit())  # the column holds dirt such as 'NaN'
+    path = project_dir / "seeds" / "crm" / "raw_crm__leads.csv"
+    with path.open() as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    damaged = 0
+    for r in rows:
+        landed = dt.datetime.fromisoformat(r["_loaded_at"].replace("Z", "+00:00")) + dt.timedelta(hours=8)
+        if landed.date().isoformat() == day:
+            r["source_channel"] = "TIKTOK_SHOP"
+            damaged += 1
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return damaged
+
+
+def test_a_corrupt_raw_batch_fails_its_blocking_check_and_nothing_downstream_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    project_dir = copy_project(tmp_path / "project")
+    assert damage_raw_leads(project_dir) > 0
+    subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--project-dir", str(project_dir)],
+                   cwd=project_dir, env=dict(os.environ, DBT_PROFILES_DIR=str(project_dir)), check=True)
+    monkeypatch.setenv("NEV_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    defs = build_definitions(project_dir)
+    result = run_daily(defs, dg.DagsterInstance.ephemeral())
+    assert not result.success
+    evaluations = {(e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()}
+    leads_check = evaluations[("raw/raw_crm__leads", "gx_raw__raw_crm__leads")]
+    assert not leads_check.passed and leads_check.severity == dg.AssetCheckSeverity.ERROR
+    assert "TIKTOK_SHOP" in leads_check.metadata["failures"].value
+    others = [k for k, e in evaluations.items() if k[1].startswith("gx_raw") and not e.passed]
+    assert others == [("raw/raw_crm__leads", "gx_raw__raw_crm__leads")]
+    materialised = {e.asset_key.path[0] for e in result.get_asset_materialization_events()}
+    assert materialised == {"raw"}, "a layer above raw was built on a batch that failed its gate"
+    assert not [e for e in result.all_events if e.is_step_failure and e.step_key != "gx_raw_suites"]
+
+
+# Sensors and the alert
+
+
+def test_the_arrival_sensor_requests_one_micro_batch_per_new_landing_day(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NEV_LANDING_DIR", str(tmp_path / "landing"))
+    with dg.build_sensor_context(cursor=None) as context:
+        assert isinstance(automation.raw_arrival(context), dg.SkipReason)  # no landing folder yet
+
+    def land(table: str, day: str, name: str = "part-0.parquet") -> None:
+        path = tmp_path / "landing" / table / f"load_date={day}" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"PAR1")
+
+    land("raw_crm__leads", "2026-11-01")
+    land("raw_app__events", "2026-11-01")
+    land("raw_app__events", "2026-11-02")
+    with dg.build_sensor_context(cursor=None) as context:
+        result = automation.raw_arrival(context)
+    assert [r.partition_key for r in result.run_requests] == ["2026-11-01", "2026-11-02"]
+    assert result.run_requests[0].tags["landing/tables"] == "raw_app__events,raw_crm__leads"
+    cursor = result.cursor
+
+    with dg.build_sensor_context(cursor=cursor) as context:
+        assert isinstance(automation.raw_arrival(context), dg.SkipReason)  # nothing new
+
+    time.sleep(0.05)
+    land("raw_showroom__store_visits", "2026-11-02", "late.parquet")
+    with dg.build_sensor_context(cursor=cursor) as context:
+        again = automation.raw_arrival(context)
+    assert [r.partition_key for r in again.run_requests] == ["2026-11-02"]
+    assert again.run_requests[0].tags["landing/tables"] == "raw_showroom__store_visits"
+    assert again.run_requests[0].run_key != result.run_requests[1].run_key
+
+
+def test_the_schedules_ask_for_the_right_landing_day():
+    daily = automation.daily_at_six(dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 11, 3, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))))
+    assert daily.partition_key == "2026-11-02"
+    micro = automation.realtime_every_15_minutes(dg.build_schedule_context(
+        scheduled_execution_time=dt.datetime(2026, 11, 2, 16, 15, tzinfo=dt.timezone.utc)))
+    assert micro.partition_key == "2026-11-03"  # 00:15 in Shanghai
+
+
+@dg.op
+def failing_step():
+    raise RuntimeError("raw batch for 2026-11-02 is missing column lead_id")
+
+
+@dg.job
+def failing_job():
+    failing_step()
+
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):
+        Hook.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def failure_context(instance: dg.DagsterInstance):
+    result = failing_job.execute_in_process(instance=instance, raise_on_error=False)
+    return dg.build_run_status_sensor_context(
+        sensor_name="alert_on_run_failure", dagster_instance=instance, dagster_run=result.dagster_run,
+        dagster_event=result.get_run_failure_event()).for_run_failure()
+
+
+def test_a_failed_run_is_logged_and_posted_to_the_webhook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    server = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("NEV_ALERT_LOG", str(tmp_path / "alerts.log"))
+    monkeypatch.setenv(automation.WEBHOOK_ENV, f"http://127.0.0.1:{server.server_port}/hook")
+    Hook.received.clear()
+    with dg.DagsterInstance.ephemeral() as instance:
+        automation.alert_on_run_failure(failure_context(instance))
+    server.shutdown()
+    logged = [json.loads(line) for line in (tmp_path / "alerts.log").read_text().splitlines()]
+    assert len(logged) == 1 and logged[0]["job"] == "failing_job"
+    assert "failing_step" in logged[0]["error"] and logged[0]["webhook_status"] == 204
+    assert Hook.received and Hook.received[0]["run_id"] == logged[0]["run_id"]
+
+
+def test_an_unreachable_webhook_still_leaves_the_alert_in_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NEV_ALERT_LOG", str(tmp_path / "alerts.log"))
+    monkeypatch.setenv(automation.WEBHOOK_ENV, "http://127.0.0.1:9/closed")
+    with dg.DagsterInstance.ephemeral() as instance:
+        automation.alert_on_run_failure(failure_context(instance))
+    logged = json.loads((tmp_path / "alerts.log").read_text())
+    assert logged["job"] == "failing_job" and "webhook_error" in logged
+
+
+# The warehouse lock
+
+HOLD_AND_WRITE = """
+import sys, time, duckdb
+sys.path.insert(0, {root!r})
+from orchestration.lock import warehouse_lock
+db = sys.argv[1]
+with warehouse_lock(db, holder="test writer"):
+    con = duckdb.connect(db)
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+    con.execute("create or replace table written as select 42 as answer")
+    con.close()
+"""
+
+
+def hold(db: Path, seconds: float) -> subprocess.Popen:
+    writer = subprocess.Popen([sys.executable, "-c", HOLD_AND_WRITE.format(root=str(ROOT)), str(db), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "holding"
+    return writer
+
+
+def test_without_the_lock_a_reader_collides_with_a_writer(tmp_path: Path):
+    """The failure the lock exists for: DuckDB refuses a second process while one writes."""
+    db = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(db)).close()
+    writer = hold(db, 3)
+    with pytest.raises(duckdb.IOException, match="lock"):
+        duckdb.connect(str(db), read_only=True)
+    writer.wait()
+
+
+def test_with_the_lock_a_reader_waits_for_the_writer_and_sees_its_work(tmp_path: Path):
+    db = tmp_path / "warehouse.duckdb"
+    duckdb.connect(str(db)).close()
+    writer = hold(db, 2)
+    start = time.perf_counter()
+    messages = []
+    with warehouse_lock(db, holder="test reader", timeout=60, log=messages.append):
+        waited = time.perf_counter() - start
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("select answer from written").fetchall() == [(42,)]
+    assert writer.wait() == 0
+    assert waited >= 1.0 and "held by pid" in messages[0] and "test writer" in messages[0]
+
+
+def test_the_lock_gives_up_with_the_name_of_the_holder(tmp_path: Path):
+    db = tmp_path / "warehouse.duckdb"
+    writer = hold(db, 3)
+    with pytest.raises(WarehouseBusy, match="test writer"):
+        with warehouse_lock(db, timeout=0.5):
+            pass
+    writer.wait()
