@@ -23,7 +23,7 @@ DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
 DAGSTER_CODE := -m orchestration.definitions
 
-.PHONY: help venv demo build test lint dq catalog export docs generate clean manifest dagster browser
+.PHONY: help venv demo build test lint dq catalog export docs generate clean manifest dagster browser bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -72,6 +72,11 @@ test: $(STAMP) browser ## every test: sqlfluff, dbt build on a scratch file, mf 
 	$(DBT) parse --quiet
 	$(BIN)/dagster definitions validate $(DAGSTER_CODE)
 	$(BIN)/pytest
+
+SF ?= 1
+bench: $(STAMP) ## benchmark at scale factor SF (default 1): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
+	$(DBT) parse --quiet
+	$(BIN)/python -m bench --sf $(SF)
 
 manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster and MetricFlow load
 	$(DBT) parse --quiet

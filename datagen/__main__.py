@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from pathlib import Path
 
-from . import writer
+from . import tile, writer
 from .config import DEMO_EVENT_SAMPLE, DEMO_SCALE, Config
 from .tables import generate
 
@@ -31,10 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
 
     demo = a.scale is None
-    cfg = Config(scale=DEMO_SCALE if demo else a.scale, seed=a.seed,
+    copies = 1 if demo else tile.copies_for(a.scale)
+    simulated = a.scale / copies if not demo else DEMO_SCALE
+    cfg = Config(scale=simulated, seed=a.seed,
                  days=a.days or (730 if demo else 365), event_sample=DEMO_EVENT_SAMPLE if demo else 1.0)
     fmt = a.format or ("csv" if demo else "parquet")
     out = a.out or (Path("seeds") if fmt == "csv" else Path(f"data/raw/sf{a.scale:g}"))
+    if copies > 1 and fmt != "parquet":
+        p.error(f"--scale {a.scale:g} is tiled from copies of a base world: use --format parquet")
+    target = out
+    if copies > 1:
+        out = target / "_base"
+        print(f"datagen: scale {a.scale:g} = {copies} disjoint copies of a simulated scale {cfg.scale:g}", flush=True)
     print(f"datagen: scale {cfg.scale:g}, {cfg.days} days from {cfg.start}, seed {cfg.seed} -> {out} ({fmt})", flush=True)
     t0 = time.perf_counter()
     total = 0
@@ -42,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         path = writer.write_csv(table, df, out) if fmt == "csv" else writer.write_parquet(table, df, out)
         total += len(df)
         print(f"  {table.name:<40} {len(df):>12,} rows  {path}", flush=True)
+    if copies > 1:
+        print(f"datagen: tiling {copies} copies into {target}", flush=True)
+        total = sum(tile.tile(out, target, copies, log=lambda m: print(m, flush=True)).values())
+        shutil.rmtree(out)
     if a.write_contract:
         for path in writer.write_contract(Path("."), out):
             print(f"  contract {path}")

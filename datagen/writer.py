@@ -67,11 +67,35 @@ def contract_macro() -> str:
             f"{{% macro raw_contract() -%}}\n{{{{ return({body}) }}}}\n{{%- endmacro %}}\n")
 
 
+LANDING_SOURCES = Path("models") / "ods" / "_ods__landing_sources.yml"
+
+
+def landing_sources() -> dict:
+    """The landing zone as a dbt source (read when var raw_source is 'landing'): on DuckDB each table
+    is read straight from its Parquet files, partitioned tables with their load_date folder column."""
+    location = "read_parquet('{{ env_var('NEV_LANDING_DIR', 'state/landing') }}/{name}/%s', union_by_name = true%s)"
+    tables = []
+    for t in schemas.TABLES:
+        partitioned = "_loaded_at" in t.column_names
+        tables.append({
+            "name": t.name, "description": t.description,
+            "meta": {"external_location": location % ("*/*.parquet", ", hive_partitioning = true")
+                     if partitioned else location % ("*.parquet", "")}})
+    return {"version": 2, "sources": [{
+        "name": "landing", "schema": "landing",
+        "description": "Raw files in the landing zone (NEV_LANDING_DIR), Parquet by landing day; used instead of "
+                       "the seeds when the var raw_source is 'landing' (scale runs).",
+        "tables": tables}]}
+
+
 def write_contract(project_dir: Path, seeds_dir: Path) -> list[Path]:
-    """Seed properties per system and the raw_contract macro."""
+    """Seed properties per system, the landing source and the raw_contract macro."""
     macro = project_dir / "macros" / "raw_contract.sql"
     macro.write_text(contract_macro())
-    return write_seed_properties(seeds_dir) + [macro]
+    sources = project_dir / LANDING_SOURCES
+    sources.write_text(f"# {GENERATED}\n" + yaml.safe_dump(landing_sources(), sort_keys=False, allow_unicode=True,
+                                                             width=200))
+    return write_seed_properties(seeds_dir) + [macro, sources]
 
 
 def write_seed_properties(seeds_dir: Path) -> list[Path]:

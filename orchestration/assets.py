@@ -22,6 +22,7 @@ from .project import BUSINESS_TIMEZONE, FIRST_DAY, exports_dir
 WAREHOUSE_POOL = "duckdb_warehouse"
 INCREMENTAL = "config.materialized:incremental"
 SEMANTIC_GROUP = "semantic_layer"
+MICRO_BATCH_JOB = "realtime_micro_batch"
 
 # Landing days in business time; today's partition exists so that micro-batches can run on it.
 daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone=BUSINESS_TIMEZONE, end_offset=1)
@@ -69,14 +70,15 @@ def batch_vars(window: dg.TimeWindow) -> dict[str, str]:
     return {"batch_landed_from": local(window.start), "batch_landed_before": local(window.end)}
 
 
-def dbt_build_args(config: DbtRunConfig, window: dg.TimeWindow | None) -> list[str]:
+def dbt_build_args(config: DbtRunConfig, window: dg.TimeWindow | None, micro_batch: bool = False) -> list[str]:
     # A test runs in the op that builds the last of its parents, not before its inputs exist.
     args = ["build", "--indirect-selection", "buildable"]
+    dbt_vars = {"micro_batch": True} if micro_batch else {}
     if config.full_refresh:
         args.append("--full-refresh")
     elif window is not None:
-        args += ["--vars", json.dumps(batch_vars(window))]
-    return args
+        dbt_vars |= batch_vars(window)
+    return args + (["--vars", json.dumps(dbt_vars)] if dbt_vars else [])
 
 
 def layer_assets(project: DbtProject) -> list[dg.AssetsDefinition]:
@@ -92,7 +94,8 @@ def layer_op(project: DbtProject, name: str, select: str, exclude: str | None,
     def _layer(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
         window = context.partition_time_window if partitioned and context.has_partition_key_range else None
         with warehouse_lock(holder=f"dagster {name}", log=context.log.info):
-            yield from dbt.cli(dbt_build_args(config, window), context=context).stream()
+            args = dbt_build_args(config, window, micro_batch=context.run.job_name == MICRO_BATCH_JOB)
+            yield from dbt.cli(args, context=context).stream()
     return _layer
 
 

@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 
+from .assets import MICRO_BATCH_JOB
 from .project import BUSINESS_TIMEZONE, alert_log, landing_dir
 
-# The real-time facts: their incremental ODS models, and everything built on them up to ADS.
-REALTIME_MODELS = ["ods_crm__leads", "ods_crm__follow_ups", "ods_showroom__store_visits", "ods_app__events"]
+# The real-time facts (leads, follow-ups, visits, APP events: incremental; orders and the members
+# the events reference: small tables), and everything built on them up to ADS.
+REALTIME_MODELS = ["ods_crm__leads", "ods_crm__follow_ups", "ods_showroom__store_visits", "ods_app__events",
+                   "ods_oms__vehicle_orders", "ods_app__members"]
 ADS_FRESHNESS = dt.timedelta(hours=26)  # the daily run plus two hours of slack
 WEBHOOK_ENV = "NEV_ALERT_WEBHOOK_URL"
 
@@ -23,11 +26,11 @@ warehouse_daily = dg.define_asset_job(
     description="Every layer, its quality gates, the metric exports and the indicator dictionary.")
 
 realtime_micro_batch = dg.define_asset_job(
-    "realtime_micro_batch",
+    MICRO_BATCH_JOB,
     selection=dg.AssetSelection.assets(*[["ods", m] for m in REALTIME_MODELS]).downstream()
     - dg.AssetSelection.groups("semantic_layer"),
-    description="The day's new leads, follow-ups, store visits and APP events, and the DWD, DWS and ADS "
-                "tables above them.")
+    description="The day's new leads, follow-ups, store visits, APP events, orders and members, and the "
+                "DWD, DWS and ADS tables above them.")
 
 
 def partition_of(instant: dt.datetime) -> str:

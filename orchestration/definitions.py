@@ -27,6 +27,9 @@ def build_definitions(project_dir: Path = ROOT) -> dg.Definitions:
         sensors=[automation.raw_arrival, automation.alert_on_run_failure,
                  dg.build_sensor_for_freshness_checks(freshness_checks=freshness, name="ads_freshness")],
         # The dbt of this virtualenv, whether or not it is on PATH.
+        # One process per run: DuckDB admits one writer, so steps run one at a time anyway, and a
+        # process per step would only add start-up time (3.5 min against 1.5 for the demo).
+        executor=dg.in_process_executor,
         resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=str(Path(sys.executable).with_name("dbt")))},
     )
 

@@ -7,9 +7,14 @@ DWD, DWS and ADS table must then equal, row for row, a full refresh over the sam
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
+from collections import Counter
+from pathlib import Path
 
 import duckdb
+import pytest
 
 from conftest import ROOT, Project
 
@@ -28,7 +33,18 @@ def tables(db: str) -> list[tuple[str, str]]:
             f"where table_schema in {LAYERS} order by 1, 2").fetchall()
 
 
-def test_incremental_runs_equal_a_full_refresh(tmp_path):
+def step_vars(day: str | None, previous: str, windowed: bool) -> list[str]:
+    """One landing day forward: by cut-off (incremental models take what landed since their last
+    run), or also as the batch window an orchestrator's daily partition passes."""
+    values = {"raw_loaded_before": day}
+    if windowed:
+        values |= {"batch_landed_from": f"{previous} 00:00:00",
+                   "batch_landed_before": f"{day} 00:00:00" if day else None}
+    return ["--vars", json.dumps(values)]
+
+
+@pytest.mark.parametrize("windowed", [False, True], ids=["since-last-run", "partition-window"])
+def test_incremental_runs_equal_a_full_refresh(tmp_path, windowed):
     incremental = Project(ROOT, tmp_path / "inc" / "warehouse.duckdb")
     full = Project(ROOT, tmp_path / "full" / "warehouse.duckdb")
     incremental.database.parent.mkdir()
@@ -38,8 +54,8 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path):
     incremental.dbt("run", "--full-refresh", "--quiet", *cutoff(DAYS[0]))
     with duckdb.connect(str(incremental.database), read_only=True) as con:
         before = con.execute("select count(*) from ods.ods_app__events").fetchall()[0][0]
-    for day in DAYS[1:] + [None]:
-        incremental.dbt("run", "--quiet", *cutoff(day))
+    for previous, day in zip(DAYS, DAYS[1:] + [None]):
+        incremental.dbt("run", "--quiet", *step_vars(day, previous, windowed))
 
     full.dbt("seed", "--quiet")
     full.dbt("run", "--full-refresh", "--quiet")
@@ -60,3 +76,98 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path):
             if only_inc or only_full:
                 differences[f"{schema}.{name}"] = (only_inc, only_full)
     assert differences == {}
+
+
+# A re-sent day and a late row: each changes exactly what it should.
+
+def rows_by_table(db: Path, skip=("ods_quality__rejected_rows",)) -> dict[str, Counter]:
+    """Every ODS..ADS table as a multiset of rows, landing times left out (a re-send changes them)."""
+    out = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        for schema, name in tables(str(db)):
+            if name in skip:
+                continue
+            cols = [r[0] for r in con.execute(f"describe {schema}.{name}").fetchall() if r[0] != "_loaded_at"]
+            out[f"{schema}.{name}"] = Counter(con.execute(f"select {', '.join(cols)} from {schema}.{name}").fetchall())
+    return out
+
+
+def changed(before: dict[str, Counter], after: dict[str, Counter]) -> dict[str, tuple[Counter, Counter]]:
+    return {t: (before[t] - after[t], after[t] - before[t]) for t in before if before[t] != after[t]}
+
+
+def read_seed(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open() as f:
+        reader = csv.DictReader(f)
+        return reader.fieldnames, list(reader)
+
+
+def append_seed(path: Path, rows: list[dict]) -> None:
+    fields, _ = read_seed(path)
+    with path.open("a", newline="") as f:
+        csv.DictWriter(f, fieldnames=fields, lineterminator="\n").writerows(rows)
+
+
+def later(loaded_at: str, hours: int) -> str:
+    t = dt.datetime.fromisoformat(loaded_at.replace("Z", "+00:00")) + dt.timedelta(hours=hours)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+REAL_TIME_SEEDS = ["crm/raw_crm__leads.csv", "crm/raw_crm__follow_ups.csv", "showroom/raw_showroom__store_visits.csv",
+                   "app/raw_app__events.csv"]
+
+
+RESENT_DAY = "2026-10-30"  # a whole landing day (UTC), sent again 30 hours later
+
+
+def test_a_resent_day_changes_nothing(project_copy: Project):
+    project_copy.dbt("seed", "--quiet")
+    project_copy.dbt("run", "--full-refresh", "--quiet")
+    before = rows_by_table(project_copy.database)
+    resent = 0
+    for seed in REAL_TIME_SEEDS:
+        path = project_copy.path / "seeds" / seed
+        _, rows = read_seed(path)
+        again = [r | {"_loaded_at": later(r["_loaded_at"], 30)} for r in rows if r["_loaded_at"][:10] == RESENT_DAY]
+        append_seed(path, again)
+        resent += len(again)
+    assert resent > 100
+    project_copy.dbt("seed", "--quiet")
+    project_copy.dbt("run", "--quiet")
+    assert changed(before, rows_by_table(project_copy.database)) == {}
+
+
+LATE_DAY = "2025-06-15"
+
+
+def test_a_late_row_for_a_closed_day_changes_that_day_only(project_copy: Project, tmp_path: Path):
+    project_copy.dbt("seed", "--quiet")
+    project_copy.dbt("run", "--full-refresh", "--quiet")
+    before = rows_by_table(project_copy.database)
+    path = project_copy.path / "seeds" / "crm" / "raw_crm__follow_ups.csv"
+    _, rows = read_seed(path)
+    lead = next(r for r in rows if r["followed_up_at"].startswith(LATE_DAY))
+    late = lead | {"follow_up_id": "F_LATE_000001", "followed_up_at": f"{LATE_DAY} 20:30:00",
+                   "_loaded_at": later(max(r["_loaded_at"] for r in rows), 1)}
+    append_seed(path, [late])
+    project_copy.dbt("seed", "--quiet")
+    project_copy.dbt("run", "--quiet")
+    after = rows_by_table(project_copy.database)
+    diff = changed(before, after)
+
+    # The new row is in ODS and DWD, and nothing there was lost.
+    for table in ("ods.ods_crm__follow_ups", "dwd.dwd_fct_follow_up"):
+        gone, new = diff.pop(table)
+        assert not gone and len(new) == 1 and "F_LATE_000001" in next(iter(new))
+    # Everything else that changed is about that day (or its month) or that lead.
+    for table, (gone, new) in diff.items():
+        for row in (gone + new):
+            text = " ".join(str(v) for v in row)
+            assert LATE_DAY in text or f"{LATE_DAY[:7]}-01" in text or lead["lead_id"] in text, (table, row)
+
+    # And the result is what a full refresh over the same data gives.
+    fresh = Project(project_copy.path, tmp_path / "fresh" / "warehouse.duckdb")
+    fresh.database.parent.mkdir()
+    fresh.dbt("seed", "--quiet")
+    fresh.dbt("run", "--full-refresh", "--quiet")
+    assert changed(after, rows_by_table(fresh.database)) == {}

@@ -1,0 +1,229 @@
+"""python -m bench --sf 1: the warehouse at a scale factor, measured end to end.
+
+Generates the landing zone if missing (data/raw/sf<SF>/, Parquet by landing day), then on a
+scratch warehouse (state/bench/sf<SF>/warehouse.duckdb):
+
+  floor        DuckDB reading every raw column once: the least any build must do
+  full build   dbt build (models and data tests) on everything landed before the newest day
+  micro-batch  the newest day lands: the Dagster micro-batch (incremental real-time facts and
+               everything above them) with that day as its batch window; rows it took in
+  queries      in-process MetricFlow: the median of repeated runs per query
+  dq           every Great Expectations suite on the newest partition
+
+prints a table and appends it, with the machine's cores and memory, to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from datagen import schemas
+from orchestration.automation import REALTIME_MODELS
+
+from . import measure
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+# The micro-batch Dagster schedules, as a dbt selection (var micro_batch as Dagster sets it).
+MICRO_BATCH = [f"{m}+" for m in REALTIME_MODELS]
+NOT_IN_SCALE_RUNS = ["resource_type:seed", "resource_type:unit_test"]  # unit tests read the demo seeds
+QUERIES = {
+    "sales full cycle, month x store (8 metrics)": (
+        ["store_visit_count", "order_new_count", "order_valid_count", "test_drive_rate", "order_close_rate",
+         "store_visit_card_rate", "prospect_new_conversion_rate", "order_cancellation_rate"],
+        ["metric_time__month", "store"]),
+    "DAU by day": (["app_member_active_count"], ["metric_time__day"]),
+    "conversion metrics by month (5)": (
+        ["lead_to_test_drive_conversion_rate", "test_drive_to_order_conversion_rate", "member_retention_d1_rate",
+         "member_retention_d7_rate", "member_retention_d30_rate"], ["metric_time__month"]),
+}
+
+
+def gib(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
+def landing_glob(landing: Path, table: schemas.RawTable) -> str:
+    return f"{landing}/{table.name}/*/*.parquet" if "_loaded_at" in table.column_names \
+        else f"{landing}/{table.name}/*.parquet"
+
+
+def newest_day(landing: Path) -> dt.date:
+    """The last business day of the data (the newest APP event day): the day the micro-batch lands."""
+    sql = (f"select max(try_cast(substr(event_at, 1, 10) as date)) "
+           f"from read_parquet('{landing}/raw_app__events/*/*.parquet')")
+    return duckdb.sql(sql).fetchall()[0][0]
+
+
+def read_floor(landing: Path) -> tuple[float, int]:
+    """Seconds to read every column of every raw table once, and the rows read."""
+    con = duckdb.connect()
+    start, rows = time.perf_counter(), 0
+    for t in schemas.TABLES:
+        aggs = ", ".join(f"max(length({c}))" for c in t.column_names)
+        rows += con.execute(f"select count(*), {aggs} from read_parquet('{landing_glob(landing, t)}', "
+                            "union_by_name = true)").fetchall()[0][0]
+    con.close()
+    return time.perf_counter() - start, rows
+
+
+def landed_rows(landing: Path, day: dt.date) -> tuple[int, int]:
+    """Rows landed on the business day, and all rows, over the tables the micro-batch reads."""
+    new = total = 0
+    for name in [f"raw_{m[4:]}" for m in REALTIME_MODELS]:
+        sql = (f"select count(*) filter (where cast(cast(replace(replace(_loaded_at, 'T', ' '), 'Z', '') as timestamp)"
+               f" + interval 8 hour as date) = ?), count(*) from read_parquet('{landing}/{name}/*/*.parquet')")
+        n, t = duckdb.execute(sql, [day]).fetchall()[0]
+        new, total = new + n, total + t
+    return new, total
+
+
+INCREMENTAL = ["ods.ods_crm__leads", "ods.ods_crm__follow_ups", "ods.ods_showroom__store_visits", "ods.ods_app__events",
+               "dwd.dwd_fct_follow_up", "dwd.dwd_fct_app_event"]
+
+
+def rows_in_window(database: Path, start: str, end: str) -> dict[str, int]:
+    """Rows of each incremental model that landed in the window: what the micro-batch took in."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        return {t: con.execute(f"select count(*) from {t} where _loaded_at >= cast(? as timestamp) "
+                               "and _loaded_at < cast(? as timestamp)", [start, end]).fetchall()[0][0]
+                for t in INCREMENTAL}
+
+
+def dbt(args: list[str], work: Path, env: dict) -> measure.Measured:
+    cmd = [str(BIN / "dbt"), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    print("  $ dbt " + " ".join(args), flush=True)
+    result = measure.run(cmd, env=env, cwd=ROOT, echo=False)
+    tail = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line]
+    print("    " + ("\n    ".join(tail[-5:]) or "(no summary)"), flush=True)
+    if result.returncode != 0:
+        raise SystemExit(f"dbt {' '.join(args)} failed:\n{result.output[-4000:]}")
+    return result
+
+
+def landing_views(database: Path, landing: Path) -> None:
+    """GX reads raw.<table>: on the landing zone those are views over its Parquet files."""
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema if not exists raw")
+        for t in schemas.TABLES:
+            hive = ", hive_partitioning = true" if "_loaded_at" in t.column_names else ""
+            con.execute(f"create or replace view raw.{t.name} as select {', '.join(t.column_names)} "
+                        f"from read_parquet('{landing_glob(landing, t)}', union_by_name = true{hive})")
+
+
+def query_latency(database: Path, runs: int) -> dict[str, float]:
+    os.environ["NEV_DUCKDB_PATH"] = str(database)
+    from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+    from indicators.engine import metricflow_session
+    out = {}
+    with metricflow_session() as engine:
+        for label, (metrics, group_by) in QUERIES.items():
+            times = []
+            for _ in range(runs + 1):  # the first run warms caches and is not counted
+                start = time.perf_counter()
+                engine.query(MetricFlowQueryRequest.create(metric_names=metrics, group_by_names=group_by))
+                times.append(time.perf_counter() - start)
+            out[label] = statistics.median(times[1:])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sf", type=float, required=True, help="scale factor (1 = one year at ~150k cars)")
+    p.add_argument("--days", type=int, default=365, help="days of data to generate (default %(default)s)")
+    p.add_argument("--runs", type=int, default=5, help="query repetitions (median reported)")
+    p.add_argument("--landing", type=Path, default=None, help="landing zone (default data/raw/sf<SF>)")
+    p.add_argument("--work", type=Path, default=None, help="scratch folder (default state/bench/sf<SF>)")
+    p.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md", help="where the table is appended")
+    p.add_argument("--no-report", action="store_true", help="print only")
+    a = p.parse_args(argv)
+    name = f"sf{a.sf:g}"
+    landing = (a.landing or ROOT / "data" / "raw" / name).resolve()
+    work = (a.work or ROOT / "state" / "bench" / name).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    database = work / "warehouse.duckdb"  # named like the warehouse: the semantic manifest says "warehouse"
+    for stale in (database, database.with_name(database.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    figures: list[tuple[str, str, str]] = []  # (measure, value, note)
+
+    print(f"bench {name}: landing {landing}, warehouse {database}", flush=True)
+    done_marker = landing / "_complete"
+    if not done_marker.exists():
+        print("generating the landing zone", flush=True)
+        gen = measure.run([sys.executable, "-m", "datagen", "--scale", f"{a.sf:g}", "--days", str(a.days),
+                           "--out", str(landing)], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        if gen.returncode != 0:
+            raise SystemExit(f"datagen failed:\n{gen.output[-3000:]}")
+        done_marker.write_text(f"{gen.seconds:.1f} s, peak {gen.peak_bytes}\n")
+        figures.append(("generation", f"{gen.seconds:.1f} s", f"peak {gib(gen.peak_bytes)}"))
+    else:
+        figures.append(("generation", "(reused)", done_marker.read_text().strip()))
+
+    floor, raw_rows = read_floor(landing)
+    figures.append(("read-everything floor", f"{floor:.1f} s", f"{raw_rows:,} raw rows, every column once"))
+
+    day = newest_day(landing)
+    cutoff = f"{day} 00:00:00"
+    following = f"{day + dt.timedelta(days=1)} 00:00:00"
+    env = dict(os.environ, NEV_DUCKDB_PATH=str(database), NEV_LANDING_DIR=str(landing),
+               NEV_DUCKDB_TEMP_DIR=str(work / "duckdb_tmp"), DBT_PROFILES_DIR=str(ROOT), PYTHONPATH=str(ROOT))
+    full = dbt(["build", "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS,
+                "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env)
+    figures.append(("full build (dbt build)", f"{full.seconds:.1f} s",
+                    f"peak {gib(full.peak_bytes)}; {full.seconds / floor:.1f}x the floor; landed before {day}"))
+
+    new_rows, all_rows = landed_rows(landing, day)
+    micro = dbt(["build", "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
+                 "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": following, "micro_batch": True,
+                                       "batch_landed_from": cutoff, "batch_landed_before": following})], work, env)
+    incremental = rows_in_window(database, cutoff, following)
+    figures.append(("micro-batch (one new day)", f"{micro.seconds:.1f} s",
+                    f"{micro.seconds / full.seconds:.1%} of the full build; peak {gib(micro.peak_bytes)}"))
+    figures.append(("  rows landed that day", f"{new_rows:,}",
+                    f"{new_rows / max(all_rows, 1):.2%} of {all_rows:,} rows of the real-time tables"))
+    figures.append(("  rows the incremental models took in", f"{sum(incremental.values()):,}",
+                    ", ".join(f"{m} {n:,}" for m, n in sorted(incremental.items()))))
+
+    for label, seconds in query_latency(database, a.runs).items():
+        figures.append((f"query: {label}", f"{seconds * 1000:.0f} ms", f"median of {a.runs}"))
+
+    landing_views(database, landing)
+    dq = measure.run([sys.executable, "-m", "quality", "run"], cwd=ROOT, env=env, echo=False)
+    summary = [line for line in dq.output.splitlines() if "suites," in line]
+    figures.append(("dq (every GX suite, newest partition)", f"{dq.seconds:.1f} s",
+                    (summary[-1] if summary else "no summary") + ("" if dq.returncode == 0 else " (FAILED)")))
+
+    cores = os.cpu_count()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    header = (f"## SF {a.sf:g} ({a.days} days) on DuckDB, {dt.date.today()}: {cores} cores, {gib(mem)} memory, "
+              f"{platform.machine()}, DuckDB {duckdb.__version__}, memory_limit "
+              f"{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}")
+    width = max(len(m) for m, _, _ in figures)
+    table = [header, "", "| measure | value | note |", "| --- | ---: | --- |"]
+    table += [f"| {m} | {v} | {n} |" for m, v, n in figures]
+    text = "\n".join(table) + "\n"
+    print()
+    for m, v, n in figures:
+        print(f"  {m:<{width}}  {v:>12}  {n}")
+    if not a.no_report:
+        if not a.report.exists():
+            a.report.write_text("# Benchmarks\n\nAppended by `make bench SF=<n>` (python -m bench). Newest last.\n\n")
+        with a.report.open("a") as f:
+            f.write("\n" + text)
+        print(f"\nappended to {a.report}")
+    return 0 if dq.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Wall time and peak memory of a command's whole process tree, sampled from /proc."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_bytes: int
+    output: str
+    returncode: int
+
+
+def tree_rss(root: int) -> int:
+    """Resident memory of root and all its descendants, in bytes."""
+    parents: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            statm = (entry / "statm").read_text().split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        parents.setdefault(ppid, []).append(pid)
+        rss[pid] = int(statm[1]) * PAGE
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(parents.get(pid, []))
+    return total
+
+
+def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None, interval: float = 0.1,
+        echo: bool = True) -> Measured:
+    """Run cmd, streaming its output (when echo), sampling its tree's memory every interval seconds."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            done.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if echo:
+            print("    " + line.rstrip(), flush=True)
+    proc.wait()
+    done.set()
+    sampler.join()
+    return Measured(time.perf_counter() - start, peak[0], "".join(lines), proc.returncode)
