@@ -13,6 +13,7 @@ volumes are exact multiples of it.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import time
 from pathlib import Path
@@ -52,6 +53,9 @@ def tile(base: Path, out: Path, copies: int, log=print) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     rows = {}
     con = duckdb.connect()
+    # DuckDB would take 80% of the machine by default; partitioned writes need no insertion order.
+    con.execute(f"set memory_limit = '{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}'")
+    con.execute("set preserve_insertion_order = false")
     con.execute("create table copies as select range as copy, "
                 f"list_extract({PERMUTATIONS!r}, cast(range % {len(PERMUTATIONS)} as integer) + 1) as perm "
                 f"from range({copies})")

@@ -43,3 +43,19 @@ select {{ column_name }}
 from {{ model }}
 where {{ column_name }} < 0 or {{ column_name }} > 1
 {% endtest %}
+
+
+{#- Every key has its parent row, once the late-arrival window has passed: a fact may land up to
+    var late_arrival_days before the dimension row it points to (a follow-up before its lead, an
+    APP event before its member), so only rows that landed earlier than that, counted back from
+    the newest landing, must already find their parent. -#}
+{% test relationships_after_late_arrival(model, column_name, to, field) %}
+select child.{{ column_name }}, child._loaded_at
+from {{ model }} as child
+where
+    child.{{ column_name }} is not null
+    and child._loaded_at < (
+        select {{ dbt.dateadd('day', -1 * var('late_arrival_days'), 'max(_loaded_at)') }} from {{ model }}
+    )
+    and child.{{ column_name }} not in (select parent.{{ field }} from {{ to }} as parent where parent.{{ field }} is not null)
+{% endtest %}
