@@ -108,6 +108,16 @@ def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
     assert len(gx) == 30
     assert (tmp_path / "exports" / "c_level_daily_board.parquet").exists()
 
+    # Then the micro-batch of the same day: its incremental models, the tables above them, their checks.
+    job = defs.resolve_job_def("realtime_micro_batch")
+    micro = job.execute_in_process(partition_key=DEMO_LAST_DAY, instance=dg.DagsterInstance.ephemeral(),
+                                   raise_on_error=False)
+    assert micro.success, [e.message for e in micro.all_events if e.is_step_failure]
+    rebuilt = {e.asset_key for e in micro.get_asset_materialization_events()}
+    assert rebuilt == automation.realtime_micro_batch.selection.resolve(defs.resolve_asset_graph())
+    assert dg.AssetKey(["ods", "ods_app__events"]) in rebuilt and dg.AssetKey(["ads", "ads_aarrr_overview_daily"]) in rebuilt
+    assert dg.AssetKey(["ods", "ods_ref__stores"]) not in rebuilt and not any(k.path[0] == "raw" for k in rebuilt)
+
 
 def damage_raw_leads(project_dir: Path) -> int:
     """An unknown source code on every lead landed on the batch day: only the raw GX suite sees it
