@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                            "--out", str(landing)], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
         if gen.returncode != 0:
             raise SystemExit(f"datagen failed:\n{gen.output[-3000:]}")
-        done_marker.write_text(f"{gen.seconds:.1f} s, peak {gen.peak_bytes}\n")
+        done_marker.write_text(f"generated in {gen.seconds:.1f} s, peak {gib(gen.peak_bytes)}\n")
         figures.append(("generation", f"{gen.seconds:.1f} s", f"peak {gib(gen.peak_bytes)}"))
     else:
         figures.append(("generation", "(reused)", done_marker.read_text().strip()))
