@@ -16,6 +16,8 @@ from . import tile, writer
 from .config import DEMO_EVENT_SAMPLE, DEMO_SCALE, Config
 from .tables import generate
 
+MIN_DAYS = 60
+
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m datagen", description=__doc__,
@@ -31,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="also (re)write the landing contract: seed properties and macros/raw_contract.sql")
     a = p.parse_args(argv)
 
+    if a.days is not None and a.days < MIN_DAYS:
+        p.error(f"--days {a.days}: at least {MIN_DAYS}, so that orders have time to reach delivery "
+                "(a shorter window leaves the delivery tables empty)")
     demo = a.scale is None
     copies = 1 if demo else tile.copies_for(a.scale)
     simulated = a.scale / copies if not demo else DEMO_SCALE

@@ -198,3 +198,12 @@ def test_parquet_output_is_partitioned_by_landing_day(tmp_path: Path):
             n = duckdb.sql(f"select count(*) from read_parquet('{path}/*/*.parquet')").fetchall()[0][0]
             assert n == len(df)
             break
+
+
+def test_a_window_too_short_for_the_sales_cycle_is_refused_with_the_reason(tmp_path, capsys):
+    from datagen.__main__ import main
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--scale", "0.002", "--days", "30", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "--days 30: at least 60" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
