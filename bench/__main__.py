@@ -28,7 +28,9 @@ from pathlib import Path
 import duckdb
 
 from datagen import schemas
+from datagen.writer import read_landing
 from orchestration.automation import REALTIME_MODELS
+from quality.suites import LANDING_DAY
 
 from . import measure
 
@@ -53,11 +55,6 @@ def gib(n: int) -> str:
     return f"{n / 2**30:.2f} GiB"
 
 
-def landing_glob(landing: Path, table: schemas.RawTable) -> str:
-    return f"{landing}/{table.name}/*/*.parquet" if "_loaded_at" in table.column_names \
-        else f"{landing}/{table.name}/*.parquet"
-
-
 def newest_day(landing: Path) -> dt.date:
     """The last business day of the data (the newest APP event day): the day the micro-batch lands."""
     sql = (f"select max(try_cast(substr(event_at, 1, 10) as date)) "
@@ -71,8 +68,7 @@ def read_floor(landing: Path) -> tuple[float, int]:
     start, rows = time.perf_counter(), 0
     for t in schemas.TABLES:
         aggs = ", ".join(f"max(length({c}))" for c in t.column_names)
-        rows += con.execute(f"select count(*), {aggs} from read_parquet('{landing_glob(landing, t)}', "
-                            "union_by_name = true)").fetchall()[0][0]
+        rows += con.execute(f"select count(*), {aggs} from {read_landing(landing, t)}").fetchall()[0][0]
     con.close()
     return time.perf_counter() - start, rows
 
@@ -81,23 +77,26 @@ def landed_rows(landing: Path, day: dt.date) -> tuple[int, int]:
     """Rows landed on the business day, and all rows, over the tables the micro-batch reads."""
     new = total = 0
     for name in [f"raw_{m[4:]}" for m in REALTIME_MODELS]:
-        sql = (f"select count(*) filter (where cast(cast(replace(replace(_loaded_at, 'T', ' '), 'Z', '') as timestamp)"
-               f" + interval 8 hour as date) = ?), count(*) from read_parquet('{landing}/{name}/*/*.parquet')")
+        sql = (f"select count(*) filter (where {LANDING_DAY} = ?), count(*) "
+               f"from {read_landing(landing, schemas.BY_NAME[name])}")
         n, t = duckdb.execute(sql, [day]).fetchall()[0]
         new, total = new + n, total + t
     return new, total
 
 
-INCREMENTAL = ["ods.ods_crm__leads", "ods.ods_crm__follow_ups", "ods.ods_showroom__store_visits", "ods.ods_app__events",
-               "dwd.dwd_fct_follow_up", "dwd.dwd_fct_app_event"]
+def incremental_models(target: Path) -> list[str]:
+    """schema.name of every incremental model, from the manifest of the run."""
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"].values()
+    return sorted(f"{n['schema']}.{n['name']}" for n in nodes
+                  if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental")
 
 
-def rows_in_window(database: Path, start: str, end: str) -> dict[str, int]:
+def rows_in_window(database: Path, tables: list[str], start: str, end: str) -> dict[str, int]:
     """Rows of each incremental model that landed in the window: what the micro-batch took in."""
     with duckdb.connect(str(database), read_only=True) as con:
         return {t: con.execute(f"select count(*) from {t} where _loaded_at >= cast(? as timestamp) "
                                "and _loaded_at < cast(? as timestamp)", [start, end]).fetchall()[0][0]
-                for t in INCREMENTAL}
+                for t in tables}
 
 
 def dbt(args: list[str], work: Path, env: dict) -> measure.Measured:
@@ -116,9 +115,8 @@ def landing_views(database: Path, landing: Path) -> None:
     with duckdb.connect(str(database)) as con:
         con.execute("create schema if not exists raw")
         for t in schemas.TABLES:
-            hive = ", hive_partitioning = true" if "_loaded_at" in t.column_names else ""
             con.execute(f"create or replace view raw.{t.name} as select {', '.join(t.column_names)} "
-                        f"from read_parquet('{landing_glob(landing, t)}', union_by_name = true{hive})")
+                        f"from {read_landing(landing, t)}")
 
 
 def query_latency(database: Path, runs: int) -> dict[str, float]:
@@ -187,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     micro = dbt(["build", "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
                  "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": following, "micro_batch": True,
                                        "batch_landed_from": cutoff, "batch_landed_before": following})], work, env)
-    incremental = rows_in_window(database, cutoff, following)
+    incremental = rows_in_window(database, incremental_models(work / "target"), cutoff, following)
     figures.append(("micro-batch (one new day)", f"{micro.seconds:.1f} s",
                     f"{micro.seconds / full.seconds:.1%} of the full build; peak {gib(micro.peak_bytes)}"))
     figures.append(("  rows landed that day", f"{new_rows:,}",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import schemas
+from . import schemas, writer
 
 BASE_SCALE = 0.1
 SHARED = {"raw_ref__cities", "raw_ref__stores", "raw_ref__advisors", "raw_ref__vehicle_models"}
@@ -64,23 +64,21 @@ def tile(base: Path, out: Path, copies: int, log=print) -> dict[str, int]:
         src, dst = base / t.name, out / t.name
         if dst.exists():
             shutil.rmtree(dst)
-        partitioned = "_loaded_at" in t.column_names
+        by_day = writer.partitioned(t)
         if t.name in SHARED:
             shutil.copytree(src, dst)
-            rows[t.name] = con.execute(f"select count(*) from read_parquet('{src}/*.parquet')").fetchall()[0][0]
+            rows[t.name] = con.execute(f"select count(*) from {writer.read_landing(base, t)}").fetchall()[0][0]
             continue
-        read = (f"read_parquet('{src}/*/*.parquet', hive_partitioning = true)" if partitioned
-                else f"read_parquet('{src}/*.parquet')")
+        read = writer.read_landing(base, t)
         cols = ", ".join(column_sql(c).format(copies=copies) for c in t.column_names)
-        if partitioned:
+        if by_day:
             con.execute(f"copy (select {cols}, load_date from {read}, copies) to '{dst}' "
                         "(format parquet, partition_by (load_date))")
         else:
             dst.mkdir(parents=True)
             con.execute(f"copy (select {cols} from {read}, (select * from copies where copy = 0)) "
                         f"to '{dst / 'data.parquet'}' (format parquet)")
-        glob = f"{dst}/*/*.parquet" if partitioned else f"{dst}/*.parquet"
-        rows[t.name] = con.execute(f"select count(*) from read_parquet('{glob}')").fetchall()[0][0]
+        rows[t.name] = con.execute(f"select count(*) from {writer.read_landing(out, t)}").fetchall()[0][0]
         log(f"  {t.name:<40} {rows[t.name]:>12,} rows  x{copies} in {time.perf_counter() - start:.1f}s")
     con.close()
     return rows

@@ -19,12 +19,24 @@ def write_csv(table: schemas.RawTable, df: pd.DataFrame, seeds_dir: Path) -> Pat
     return path
 
 
+def partitioned(table: schemas.RawTable) -> bool:
+    """Tables with a landing time are written by landing day, in load_date=YYYY-MM-DD folders."""
+    return "_loaded_at" in table.column_names
+
+
+def read_landing(root: Path | str, table: schemas.RawTable) -> str:
+    """DuckDB's read of one table of a landing zone (the layout write_parquet writes)."""
+    if partitioned(table):
+        return f"read_parquet('{root}/{table.name}/*/*.parquet', union_by_name = true, hive_partitioning = true)"
+    return f"read_parquet('{root}/{table.name}/*.parquet', union_by_name = true)"
+
+
 def write_parquet(table: schemas.RawTable, df: pd.DataFrame, out_dir: Path) -> Path:
     """Large tables are partitioned by landing day (load_date=YYYY-MM-DD), as a landing zone receives them."""
     path = out_dir / table.name
     con = duckdb.connect()
     con.register("df", df)
-    if "_loaded_at" in df.columns:
+    if partitioned(table):
         con.execute(f"""copy (select *, substr(_loaded_at, 1, 10) as load_date from df)
                         to '{path}' (format parquet, partition_by (load_date), overwrite_or_ignore)""")
     else:
@@ -73,14 +85,9 @@ LANDING_SOURCES = Path("models") / "ods" / "_ods__landing_sources.yml"
 def landing_sources() -> dict:
     """The landing zone as a dbt source (read when var raw_source is 'landing'): on DuckDB each table
     is read straight from its Parquet files, partitioned tables with their load_date folder column."""
-    location = "read_parquet('{{ env_var('NEV_LANDING_DIR', 'state/landing') }}/{name}/%s', union_by_name = true%s)"
-    tables = []
-    for t in schemas.TABLES:
-        partitioned = "_loaded_at" in t.column_names
-        tables.append({
-            "name": t.name, "description": t.description,
-            "meta": {"external_location": location % ("*/*.parquet", ", hive_partitioning = true")
-                     if partitioned else location % ("*.parquet", "")}})
+    root = "{{ env_var('NEV_LANDING_DIR', 'state/landing') }}"
+    tables = [{"name": t.name, "description": t.description, "meta": {"external_location": read_landing(root, t)}}
+              for t in schemas.TABLES]
     return {"version": 2, "sources": [{
         "name": "landing", "schema": "landing",
         "description": "Raw files in the landing zone (NEV_LANDING_DIR), Parquet by landing day; used instead of "

@@ -7,7 +7,7 @@ derives it from the layer folder): key [schema, name], group = schema. That macr
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -141,6 +141,3 @@ def export_asset(query: str, relations: set[str]) -> dg.AssetsDefinition:
         return dg.MaterializeResult(metadata={"rows": rows, "path": dg.MetadataValue.path(str(path))})
     return _export
 
-
-def asset_keys_of(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetKey]:
-    return sorted({k for a in assets for k in a.keys}, key=lambda k: k.to_user_string())
