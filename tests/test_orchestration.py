@@ -314,3 +314,21 @@ def test_the_lock_gives_up_with_the_name_of_the_holder(tmp_path: Path):
         with warehouse_lock(db, timeout=0.5):
             pass
     writer.wait()
+
+
+def test_the_ads_freshness_checks_fail_until_the_tables_are_materialised(defs: dg.Definitions):
+    graph = defs.resolve_asset_graph()
+    keys = [k for k in graph.asset_check_keys if k.name.startswith("freshness")]
+    assert {k.asset_key.path[0] for k in keys} == {"ads"} and len(keys) == 4
+    job = dg.define_asset_job("ads_freshness_only", selection=dg.AssetSelection.checks(*keys))
+    merged = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
+
+    def evaluate(instance) -> dict[str, bool]:
+        result = merged.resolve_job_def("ads_freshness_only").execute_in_process(instance=instance, raise_on_error=False)
+        return {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert set(evaluate(instance).values()) == {False}  # never materialised: overdue
+        for k in keys:
+            instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=k.asset_key))
+        assert set(evaluate(instance).values()) == {True}
