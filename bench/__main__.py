@@ -91,6 +91,13 @@ def incremental_models(target: Path) -> list[str]:
                   if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental")
 
 
+def slowest(target: Path, n: int = 5) -> str:
+    """The n slowest nodes of the last dbt run, from its run_results.json: where the time went."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    top = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:n]
+    return ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f} s" for r in top)
+
+
 def rows_in_window(database: Path, tables: list[str], start: str, end: str) -> dict[str, int]:
     """Rows of each incremental model that landed in the window: what the micro-batch took in."""
     with duckdb.connect(str(database), read_only=True) as con:
@@ -145,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", type=Path, default=None, help="scratch folder (default state/bench/sf<SF>)")
     p.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md", help="where the table is appended")
     p.add_argument("--no-report", action="store_true", help="print only")
+    p.add_argument("--threads", type=int, default=1,
+                   help="dbt threads (default %(default)s: DuckDB already runs each query on every core, and two "
+                        "dbt threads split its memory limit between two large queries, which then spill)")
+    p.add_argument("--generate-only", action="store_true", help="generate the landing zone if missing, then stop")
     a = p.parse_args(argv)
     name = f"sf{a.sf:g}"
     landing = (a.landing or ROOT / "data" / "raw" / name).resolve()
@@ -167,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         figures.append(("generation", f"{gen.seconds:.1f} s", f"peak {gib(gen.peak_bytes)}"))
     else:
         figures.append(("generation", "(reused)", done_marker.read_text().strip()))
+    if a.generate_only:
+        print(f"landing zone ready: {figures[-1][1]} ({figures[-1][2]})")
+        return 0
 
     floor, raw_rows = read_floor(landing)
     figures.append(("read-everything floor", f"{floor:.1f} s", f"{raw_rows:,} raw rows, every column once"))
@@ -176,18 +190,21 @@ def main(argv: list[str] | None = None) -> int:
     following = f"{day + dt.timedelta(days=1)} 00:00:00"
     env = dict(os.environ, NEV_DUCKDB_PATH=str(database), NEV_LANDING_DIR=str(landing),
                NEV_DUCKDB_TEMP_DIR=str(work / "duckdb_tmp"), DBT_PROFILES_DIR=str(ROOT), PYTHONPATH=str(ROOT))
-    full = dbt(["build", "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS,
+    threads = ["--threads", str(a.threads)]
+    full = dbt(["build", *threads, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS,
                 "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env)
     figures.append(("full build (dbt build)", f"{full.seconds:.1f} s",
                     f"peak {gib(full.peak_bytes)}; {full.seconds / floor:.1f}x the floor; landed before {day}"))
+    figures.append(("  slowest nodes", "", slowest(work / "target")))
 
     new_rows, all_rows = landed_rows(landing, day)
-    micro = dbt(["build", "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
+    micro = dbt(["build", *threads, "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
                  "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": following, "micro_batch": True,
                                        "batch_landed_from": cutoff, "batch_landed_before": following})], work, env)
     incremental = rows_in_window(database, incremental_models(work / "target"), cutoff, following)
     figures.append(("micro-batch (one new day)", f"{micro.seconds:.1f} s",
                     f"{micro.seconds / full.seconds:.1%} of the full build; peak {gib(micro.peak_bytes)}"))
+    figures.append(("  slowest nodes", "", slowest(work / "target")))
     figures.append(("  rows landed that day", f"{new_rows:,}",
                     f"{new_rows / max(all_rows, 1):.2%} of {all_rows:,} rows of the real-time tables"))
     figures.append(("  rows the incremental models took in", f"{sum(incremental.values()):,}",
@@ -206,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     header = (f"## SF {a.sf:g} ({a.days} days) on DuckDB, {dt.date.today()}: {cores} cores, {gib(mem)} memory, "
               f"{platform.machine()}, DuckDB {duckdb.__version__}, memory_limit "
-              f"{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}")
+              f"{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}, dbt threads {a.threads}")
     width = max(len(m) for m, _, _ in figures)
     table = [header, "", "| measure | value | note |", "| --- | ---: | --- |"]
     table += [f"| {m} | {v} | {n} |" for m, v, n in figures]

@@ -56,6 +56,8 @@ def tile(base: Path, out: Path, copies: int, log=print) -> dict[str, int]:
     # DuckDB would take 80% of the machine by default; partitioned writes need no insertion order.
     con.execute(f"set memory_limit = '{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}'")
     con.execute("set preserve_insertion_order = false")
+    # Spill where the warehouse spills, not into a .tmp folder in the working directory.
+    con.execute(f"set temp_directory = '{os.environ.get('NEV_DUCKDB_TEMP_DIR', 'state/duckdb_tmp')}'")
     con.execute("create table copies as select range as copy, "
                 f"list_extract({PERMUTATIONS!r}, cast(range % {len(PERMUTATIONS)} as integer) + 1) as perm "
                 f"from range({copies})")

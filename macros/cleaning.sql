@@ -98,6 +98,15 @@
 {%- endmacro %}
 
 
+{#- The first midnight at or after an instant, as a date: the first day whose start the instant has reached. -#}
+{% macro first_midnight_on_or_after(ts_expr) -%}
+    case
+        when {{ start_ts('cast(' ~ ts_expr ~ ' as date)') }} = {{ ts_expr }} then cast({{ ts_expr }} as date)
+        else cast({{ dbt.dateadd('day', 1, 'cast(' ~ ts_expr ~ ' as date)') }} as date)
+    end
+{%- endmacro %}
+
+
 {#- A count for a published (ADS) column: never null, always a 64-bit integer, whatever the engine's
     sum returns (DuckDB sums into 128-bit integers). -#}
 {% macro as_count(expr) -%}

@@ -70,3 +70,14 @@
     ) as versions
     where _resend_rank = 1
 {%- endmacro %}
+
+
+{#- Incremental summaries re-derive whole keys (days, sessions) from their facts: on a full refresh
+    every row; incrementally only the keys that rows landed in this batch belong to. -#}
+{% macro keys_touched_by_batch(key, relation, source_key=none) -%}
+    {%- if is_incremental() -%}
+        {{ key }} in (select distinct {{ source_key or key }} from {{ relation }} where {{ landed_since_last_run() }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

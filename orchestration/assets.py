@@ -34,7 +34,8 @@ LAYER_OPS = [
     ("ods_tables", "path:models/ods", INCREMENTAL, False),
     ("dwd_daily_increments", f"path:models/dwd,{INCREMENTAL}", None, True),
     ("dwd_tables", "path:models/dwd", INCREMENTAL, False),
-    ("dws_tables", "path:models/dws", None, False),
+    ("dws_daily_increments", f"path:models/dws,{INCREMENTAL}", None, True),
+    ("dws_tables", "path:models/dws", INCREMENTAL, False),
     ("ads_tables", "path:models/ads", None, False),
 ]
 

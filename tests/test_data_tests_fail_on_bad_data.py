@@ -41,6 +41,10 @@ CASES = {
     "visit categories no longer add up": (
         "update dws.dws_sales_funnel_daily set store_visits = store_visits + 1 where store_visits > 0",
         "dws_sales_funnel_daily,test_name:expression_is_true", "expression_is_true_dws_sales_funnel_daily"),
+    "stock row that holds nobody": (
+        "insert into dws.dws_lead_stock_daily select activity_date, store_id, advisor_id, series_code, 'nobody', 0, 0 "
+        "from dws.dws_lead_stock_daily limit 1",
+        "dws_lead_stock_daily,test_name:expression_is_true", "expression_is_true_dws_lead_stock_daily"),
     "unknown enum": (
         "update ods.ods_crm__leads set source_channel = 'carrier_pigeon' where lead_id = (select min(lead_id) from ods.ods_crm__leads)",
         "ods_crm__leads,test_name:accepted_values", "accepted_values_ods_crm__leads_source_channel"),

@@ -40,15 +40,47 @@ section_activity as (
     group by activity_date
 ),
 
+member_coverage as (
+    -- MAU counts a member on the 30 days from each active day. Cut at the member's next active day,
+    -- those stretches do not overlap, so MAU is a running sum of their starts and ends: linear in
+    -- member-days instead of a distinct count over a 30-day range join.
+    select
+        activity_date as covered_from,
+        least(
+            coalesce(
+                lead(activity_date) over (partition by member_id order by activity_date),
+                {{ dbt.dateadd('day', 30, 'activity_date') }}
+            ),
+            {{ dbt.dateadd('day', 30, 'activity_date') }}
+        ) as covered_until
+    from member_days
+),
+
+coverage_changes as (
+    select
+        cast(covered_from as date) as change_date,
+        1 as member_change
+    from member_coverage
+    union all
+    select
+        cast(covered_until as date) as change_date,
+        -1 as member_change
+    from member_coverage
+    union all
+    select
+        date_day as change_date,
+        0 as member_change
+    from days
+),
+
 monthly_active as (
     -- MAU: members active in the 30 days ending on the day.
     select
-        d.date_day as activity_date,
-        count(distinct m.member_id) as monthly_active_members
-    from days as d
-    inner join member_days as m
-        on m.activity_date > {{ dbt.dateadd('day', -30, 'd.date_day') }} and d.date_day >= m.activity_date
-    group by d.date_day
+        change_date as activity_date,
+        sum(sum(member_change)) over (order by change_date rows between unbounded preceding and current row)
+            as monthly_active_members
+    from coverage_changes
+    group by change_date
 ),
 
 sessions as (
