@@ -34,14 +34,22 @@
         from (
             select
                 {%- for c in spec %}
-                nullif(trim({{ c.name }}), '') as __text__{{ c.name }},
-                {{ parse_value("nullif(trim(" ~ c.name ~ "), '')", c.type) }} as {{ c.name }}
+                __text__{{ c.name }},
+                {{ parse_value("__text__" ~ c.name, c.type) }} as {{ c.name }}
                 {%- if not loop.last %},{% endif %}
                 {%- endfor %}
-            from {{ relation }}
-            {%- if landed %}
-            where {{ landing_days_of_batch() }}
-            {%- endif %}
+            from (
+                {#- Each value trimmed once: the parse expressions refer to it several times. #}
+                select
+                    {%- for c in spec %}
+                    nullif(trim({{ c.name }}), '') as __text__{{ c.name }}
+                    {%- if not loop.last %},{% endif %}
+                    {%- endfor %}
+                from {{ relation }}
+                {%- if landed %}
+                where {{ landing_days_of_batch() }}
+                {%- endif %}
+            ) as trimmed
         ) as typed
         {%- if landed %}
         where {{ landed_before_cutoff('_loaded_at') }}
