@@ -51,6 +51,19 @@ QUERIES = {
 }
 
 
+def code_version() -> str:
+    """The commit measured, marked when the work tree differs from it."""
+    import subprocess
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "no git"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
 def gib(n: int) -> str:
     return f"{n / 2**30:.2f} GiB"
 
@@ -95,7 +108,7 @@ def slowest(target: Path, n: int = 5) -> str:
     """The n slowest nodes of the last dbt run, from its run_results.json: where the time went."""
     results = json.loads((target / "run_results.json").read_text())["results"]
     top = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:n]
-    return ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f} s" for r in top)
+    return ", ".join(f"{r['unique_id'].split('.')[2][:60]} {r['execution_time']:.1f} s" for r in top)
 
 
 def rows_in_window(database: Path, tables: list[str], start: str, end: str) -> dict[str, int]:
@@ -222,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     header = (f"## SF {a.sf:g} ({a.days} days) on DuckDB, {dt.date.today()}: {cores} cores, {gib(mem)} memory, "
               f"{platform.machine()}, DuckDB {duckdb.__version__}, memory_limit "
-              f"{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}, dbt threads {a.threads}")
+              f"{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}, dbt threads {a.threads}, code {code_version()}")
     width = max(len(m) for m, _, _ in figures)
     table = [header, "", "| measure | value | note |", "| --- | ---: | --- |"]
     table += [f"| {m} | {v} | {n} |" for m, v, n in figures]

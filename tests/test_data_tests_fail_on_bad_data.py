@@ -49,8 +49,8 @@ CASES = {
         "update ods.ods_crm__leads set source_channel = 'carrier_pigeon' where lead_id = (select min(lead_id) from ods.ods_crm__leads)",
         "ods_crm__leads,test_name:accepted_values", "accepted_values_ods_crm__leads_source_channel"),
     "APP event of a member who never arrives": (
-        "update dwd.dwd_fct_app_event set member_id = 'M_NOBODY' "
-        "where event_id = (select min(event_id) from dwd.dwd_fct_app_event)",
+        "update ods.ods_app__events set member_id = 'M_NOBODY' "
+        "where event_id = (select min(event_id) from ods.ods_app__events)",
         "dwd_fct_app_event,test_name:relationships_after_late_arrival",
         "relationships_after_late_arrival_dwd_fct_app_event_member_id"),
     "duplicated key": (
