@@ -21,21 +21,30 @@ from .project import BUSINESS_TIMEZONE, FIRST_DAY, exports_dir
 # Every op that opens the warehouse file runs in this pool; dagster.yaml limits it to one at a time.
 WAREHOUSE_POOL = "duckdb_warehouse"
 INCREMENTAL = "config.materialized:incremental"
+VIEW = "config.materialized:view"
 SEMANTIC_GROUP = "semantic_layer"
 MICRO_BATCH_JOB = "realtime_micro_batch"
 
 # Landing days in business time; today's partition exists so that micro-batches can run on it.
 daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone=BUSINESS_TIMEZONE, end_offset=1)
 
+
+
+def increments(layer: str) -> str:
+    """A layer's incremental models and its views: an incremental model may read a view of its own
+    layer (dwd_fct_app_session reads dwd_fct_app_event), so the view must not wait for the tables' op."""
+    return f"path:models/{layer},{INCREMENTAL} path:models/{layer},{VIEW}"
+
+
 # (op name, dbt selection, dbt exclusion, partitioned): the order is the build order.
 LAYER_OPS = [
     ("raw_seeds", "resource_type:seed", None, False),
-    ("ods_daily_increments", f"path:models/ods,{INCREMENTAL}", None, True),
-    ("ods_tables", "path:models/ods", INCREMENTAL, False),
-    ("dwd_daily_increments", f"path:models/dwd,{INCREMENTAL}", None, True),
-    ("dwd_tables", "path:models/dwd", INCREMENTAL, False),
-    ("dws_daily_increments", f"path:models/dws,{INCREMENTAL}", None, True),
-    ("dws_tables", "path:models/dws", INCREMENTAL, False),
+    ("ods_daily_increments", increments("ods"), None, True),
+    ("ods_tables", "path:models/ods", f"{INCREMENTAL} {VIEW}", False),
+    ("dwd_daily_increments", increments("dwd"), None, True),
+    ("dwd_tables", "path:models/dwd", f"{INCREMENTAL} {VIEW}", False),
+    ("dws_daily_increments", increments("dws"), None, True),
+    ("dws_tables", "path:models/dws", f"{INCREMENTAL} {VIEW}", False),
     ("ads_tables", "path:models/ads", None, False),
 ]
 
