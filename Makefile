@@ -7,6 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 TARGET ?= duckdb
+# Engines other than DuckDB compile into their own folder: target/ keeps the DuckDB manifest that
+# Dagster and MetricFlow load. A server the target needs is started first (and left running).
+DBT_TARGET := --target $(TARGET)$(if $(filter-out duckdb,$(TARGET)), --target-path target/$(TARGET))
+SERVER := $(if $(filter postgres,$(TARGET)),pg-up)
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -23,7 +27,7 @@ DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
 DAGSTER_CODE := -m orchestration.definitions
 
-.PHONY: help venv demo build test lint dq catalog export docs generate clean manifest dagster browser bench
+.PHONY: help venv demo build pg-up pg-down test lint dq catalog export docs generate clean manifest dagster browser bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -48,8 +52,14 @@ demo: $(STAMP) ## layer by layer with quality gates: seeds, dbt build, GX checks
 	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo
 	@$(BIN)/python scripts/print_query.py $(REPORT)
 
-build: $(STAMP) ## dbt build on TARGET (default duckdb); FULL_REFRESH=1 rebuilds incremental models
-	$(DBT) build --target $(TARGET) $(if $(FULL_REFRESH),--full-refresh)
+build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres); FULL_REFRESH=1 rebuilds incremental models
+	$(DBT) build $(DBT_TARGET) $(if $(FULL_REFRESH),--full-refresh)
+
+pg-up: ## start a throwaway PostgreSQL 15 on 127.0.0.1:54329 (state/postgres; apt-get if missing)
+	@scripts/postgres.sh up
+
+pg-down: ## stop it (its files stay in state/postgres until `make clean`)
+	@scripts/postgres.sh down
 
 lint: $(STAMP) ## sqlfluff (DuckDB dialect) on every model and SQL test
 	$(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
@@ -63,7 +73,7 @@ browser: ## install Debian's chromium for the Dagster UI test, if it is missing
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@test -x $(CHROMIUM) && echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"
 
-test: $(STAMP) browser ## every test: sqlfluff, dbt build on a scratch file, mf and Dagster validation, pytest (UI in Chromium)
+test: $(STAMP) browser ## every test: sqlfluff, dbt build on a scratch file, mf and Dagster validation, pytest (UI in Chromium, PostgreSQL started and stopped for the cross-engine test)
 	$(MAKE) --no-print-directory lint
 	rm -f $(TEST_DB) $(TEST_DB).wal
 	NEV_DUCKDB_PATH=$(TEST_DB) $(DBT) build --target $(TARGET) --full-refresh
@@ -71,7 +81,7 @@ test: $(STAMP) browser ## every test: sqlfluff, dbt build on a scratch file, mf 
 	$(BIN)/python -m indicators check
 	$(DBT) parse --quiet
 	$(BIN)/dagster definitions validate $(DAGSTER_CODE)
-	$(BIN)/pytest
+	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest
 
 SF ?= 1
 bench: $(STAMP) ## benchmark at scale factor SF (default 1): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
@@ -104,5 +114,6 @@ generate: $(STAMP) ## regenerate the demo seeds, the landing contract and the GX
 	$(BIN)/python -m datagen --write-contract
 	$(QUALITY) sync
 
-clean: ## remove build outputs and the local warehouse files (keeps .venv)
-	rm -rf target logs state/*.duckdb state/*.duckdb.wal state/duckdb_tmp
+clean: ## remove build outputs and the local warehouse files, PostgreSQL's included (keeps .venv)
+	@scripts/postgres.sh down >/dev/null
+	rm -rf target logs state/*.duckdb state/*.duckdb.wal state/duckdb_tmp state/postgres

@@ -30,19 +30,6 @@
 {%- endmacro %}
 
 
-{% macro regexp_replace_all(expr, pattern, replacement) -%}
-    {{ return(adapter.dispatch('regexp_replace_all', 'nev_warehouse')(expr, pattern, replacement)) }}
-{%- endmacro %}
-
-{% macro default__regexp_replace_all(expr, pattern, replacement) -%}
-    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
-{%- endmacro %}
-
-{% macro spark__regexp_replace_all(expr, pattern, replacement) -%}
-    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}')
-{%- endmacro %}
-
-
 {#- A stable surrogate key from columns (null-safe), for OneID and composite grains. -#}
 {% macro surrogate_key(columns) -%}
     {%- set parts = [] -%}
@@ -51,26 +38,6 @@
         {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(parts)) }}
-{%- endmacro %}
-
-
-{#- cast that yields null instead of failing on a value it cannot convert. -#}
-{% macro try_cast(expr, type) -%}
-    {{ return(adapter.dispatch('try_cast', 'nev_warehouse')(expr, type)) }}
-{%- endmacro %}
-
-{% macro default__try_cast(expr, type) -%}
-    try_cast({{ expr }} as {{ type }})
-{%- endmacro %}
-
-
-{#- A date part as an integer (isodow: Monday = 1 .. Sunday = 7). -#}
-{% macro date_part_int(part, expr) -%}
-    {{ return(adapter.dispatch('date_part_int', 'nev_warehouse')(part, expr)) }}
-{%- endmacro %}
-
-{% macro default__date_part_int(part, expr) -%}
-    cast(extract({{ part }} from {{ expr }}) as integer)
 {%- endmacro %}
 
 
