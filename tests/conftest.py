@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -30,11 +30,12 @@ class Project:
 
     path: Path
     database: Path
+    env: dict[str, str] = field(default_factory=dict)  # more settings for dbt (another target's server)
 
     def dbt(self, *args: str, check: bool = True) -> DbtResult:
         env = dict(os.environ, NEV_DUCKDB_PATH=str(self.database), DBT_PROFILES_DIR=str(self.path),
                    DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-                   NEV_DUCKDB_TEMP_DIR=str(self.database.parent / "duckdb_tmp"))
+                   NEV_DUCKDB_TEMP_DIR=str(self.database.parent / "duckdb_tmp"), **self.env)
         work = self.database.parent
         proc = subprocess.run(
             [DBT, *args, "--project-dir", str(self.path), "--target-path", str(work / "target"),
@@ -63,10 +64,23 @@ def project_copy(tmp_path: Path) -> Project:
 
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The repository's project fully built once (dbt build) into a scratch DuckDB file."""
+    """The repository's project fully built once (dbt build, every data test passing) into a scratch
+    DuckDB file. `make test` has just done that build: NEV_TEST_BUILT_WAREHOUSE names its file, which
+    is copied instead of built again."""
     work = tmp_path_factory.mktemp("built")
     project = Project(ROOT, work / "warehouse.duckdb")
-    project.dbt("build", "--full-refresh", "--quiet")
+    prebuilt = os.environ.get("NEV_TEST_BUILT_WAREHOUSE")
+    if prebuilt:
+        shutil.copy(prebuilt, project.database)
+    else:
+        project.dbt("build", "--full-refresh", "--quiet")
+    return project
+
+
+def start_from(built: Project, project: Project) -> Project:
+    """A project whose DuckDB file begins as a copy of the built warehouse (seeds and models as on main)."""
+    project.database.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(built.database, project.database)
     return project
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, Project
+from conftest import ROOT, Project, start_from
 
 DAYS = ["2026-10-27", "2026-10-28", "2026-10-29", "2026-10-30", "2026-10-31"]
 LAYERS = ("ods", "dwd", "dws", "ads")
@@ -44,11 +44,10 @@ def step_vars(day: str | None, previous: str, windowed: bool) -> list[str]:
 
 
 @pytest.mark.parametrize("windowed", [False, True], ids=["since-last-run", "partition-window"])
-def test_incremental_runs_equal_a_full_refresh(tmp_path, windowed):
+def test_incremental_runs_equal_a_full_refresh(tmp_path, windowed, built_warehouse: Project):
     incremental = Project(ROOT, tmp_path / "inc" / "warehouse.duckdb")
-    full = Project(ROOT, tmp_path / "full" / "warehouse.duckdb")
     incremental.database.parent.mkdir()
-    full.database.parent.mkdir()
+    full = built_warehouse  # a full refresh over every seed row
 
     incremental.dbt("seed", "--quiet")
     incremental.dbt("run", "--full-refresh", "--quiet", *cutoff(DAYS[0]))
@@ -56,9 +55,6 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path, windowed):
         before = con.execute("select count(*) from ods.ods_app__events").fetchall()[0][0]
     for previous, day in zip(DAYS, DAYS[1:] + [None]):
         incremental.dbt("run", "--quiet", *step_vars(day, previous, windowed))
-
-    full.dbt("seed", "--quiet")
-    full.dbt("run", "--full-refresh", "--quiet")
 
     names = tables(str(full.database))
     assert names == tables(str(incremental.database))
@@ -120,9 +116,8 @@ REAL_TIME_SEEDS = ["crm/raw_crm__leads.csv", "crm/raw_crm__follow_ups.csv", "sho
 RESENT_DAY = "2026-10-30"  # a whole landing day (UTC), sent again 30 hours later
 
 
-def test_a_resent_day_changes_nothing(project_copy: Project):
-    project_copy.dbt("seed", "--quiet")
-    project_copy.dbt("run", "--full-refresh", "--quiet")
+def test_a_resent_day_changes_nothing(project_copy: Project, built_warehouse: Project):
+    start_from(built_warehouse, project_copy)
     before = rows_by_table(project_copy.database)
     resent = 0
     for seed in REAL_TIME_SEEDS:
@@ -140,9 +135,9 @@ def test_a_resent_day_changes_nothing(project_copy: Project):
 LATE_DAY = "2025-06-15"
 
 
-def test_a_late_row_for_a_closed_day_changes_that_day_only(project_copy: Project, tmp_path: Path):
-    project_copy.dbt("seed", "--quiet")
-    project_copy.dbt("run", "--full-refresh", "--quiet")
+def test_a_late_row_for_a_closed_day_changes_that_day_only(project_copy: Project, built_warehouse: Project,
+                                                           tmp_path: Path):
+    start_from(built_warehouse, project_copy)
     before = rows_by_table(project_copy.database)
     path = project_copy.path / "seeds" / "crm" / "raw_crm__follow_ups.csv"
     _, rows = read_seed(path)
