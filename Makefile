@@ -23,6 +23,8 @@ QUALITY := $(BIN)/python -m quality
 LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built.
 TEST_DB := state/test.duckdb
+# pytest runs one test file per worker process, as many workers as cores by default.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
 DAGSTER_CODE := -m orchestration.definitions
@@ -81,7 +83,7 @@ test: $(STAMP) browser ## every test: sqlfluff, dbt build on a scratch file, mf 
 	$(BIN)/python -m indicators check
 	$(DBT) parse --quiet
 	$(BIN)/dagster definitions validate $(DAGSTER_CODE)
-	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest
+	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 SF ?= 1
 bench: $(STAMP) ## benchmark at scale factor SF (default 1): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md

@@ -47,7 +47,8 @@ def step_vars(day: str | None, previous: str, windowed: bool) -> list[str]:
 def test_incremental_runs_equal_a_full_refresh(tmp_path, windowed, built_warehouse: Project):
     incremental = Project(ROOT, tmp_path / "inc" / "warehouse.duckdb")
     incremental.database.parent.mkdir()
-    full = built_warehouse  # a full refresh over every seed row
+    # A full refresh over every seed row (a copy: other tests may hold the built file open).
+    full = start_from(built_warehouse, Project(ROOT, tmp_path / "full" / "warehouse.duckdb"))
 
     incremental.dbt("seed", "--quiet")
     incremental.dbt("run", "--full-refresh", "--quiet", *cutoff(DAYS[0]))
