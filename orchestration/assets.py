@@ -29,22 +29,19 @@ MICRO_BATCH_JOB = "realtime_micro_batch"
 daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone=BUSINESS_TIMEZONE, end_offset=1)
 
 
-
-def increments(layer: str) -> str:
-    """A layer's incremental models and its views: an incremental model may read a view of its own
-    layer (dwd_fct_app_session reads dwd_fct_app_event), so the view must not wait for the tables' op."""
-    return f"path:models/{layer},{INCREMENTAL} path:models/{layer},{VIEW}"
+def layer_ops(layer: str) -> list[tuple[str, str, str | None, bool]]:
+    """A layer's two ops: its incremental models on daily partitions, then its tables. The layer's
+    views go with the incremental models, which may read them (dwd_fct_app_session reads the
+    dwd_fct_app_event view): in the tables' op they would make the two ops wait on each other."""
+    partitioned = f"path:models/{layer},{INCREMENTAL} path:models/{layer},{VIEW}"
+    return [(f"{layer}_daily_increments", partitioned, None, True),
+            (f"{layer}_tables", f"path:models/{layer}", f"{INCREMENTAL} {VIEW}", False)]
 
 
 # (op name, dbt selection, dbt exclusion, partitioned): the order is the build order.
 LAYER_OPS = [
     ("raw_seeds", "resource_type:seed", None, False),
-    ("ods_daily_increments", increments("ods"), None, True),
-    ("ods_tables", "path:models/ods", f"{INCREMENTAL} {VIEW}", False),
-    ("dwd_daily_increments", increments("dwd"), None, True),
-    ("dwd_tables", "path:models/dwd", f"{INCREMENTAL} {VIEW}", False),
-    ("dws_daily_increments", increments("dws"), None, True),
-    ("dws_tables", "path:models/dws", f"{INCREMENTAL} {VIEW}", False),
+    *layer_ops("ods"), *layer_ops("dwd"), *layer_ops("dws"),
     ("ads_tables", "path:models/ads", None, False),
 ]
 
