@@ -49,7 +49,7 @@
 
 {#- numerator / denominator as a double, null when the denominator is zero. -#}
 {% macro ratio(numerator, denominator) -%}
-    cast({{ numerator }} as double precision) / nullif({{ denominator }}, 0)
+    {{ dbt.cast(numerator, 'double precision') }} / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
 

@@ -88,6 +88,25 @@
     cast(extract({{ part }} from {{ expr }}) as integer)
 {%- endmacro %}
 
+{% macro spark__date_part_int(part, expr) -%}
+    cast(extract({{ {'isodow': 'dayofweek_iso'}.get(part, part) }} from {{ expr }}) as integer)
+{%- endmacro %}
+
+
+{#- Type names: the project writes the standard ones ('double precision', 'varchar'); Spark spells
+    them 'double' and 'string'. dbt's cast goes through here, and so do the ADS contracts' types. -#}
+{% macro spark__cast(field, type) -%}
+    {%- set spark_types = {'double precision': 'double', 'varchar': 'string', 'text': 'string'} -%}
+    cast({{ field }} as {{ spark_types.get(type | lower | trim, type) }})
+{%- endmacro %}
+
+
+{#- dbt-spark's dateadd does not parenthesise the interval (480 - x * 60 becomes 480 - x * 60 * 60)
+    and turns a null timestamp into an error; Spark's own timestampadd does neither. -#}
+{% macro spark__dateadd(datepart, interval, from_date_or_timestamp) -%}
+    timestampadd({{ datepart }}, cast(({{ interval }}) as bigint), {{ from_date_or_timestamp }})
+{%- endmacro %}
+
 
 {#- Seeds on PostgreSQL: the same multi-row inserts as dbt's default, with each batch's placeholder
     list built by joining strings instead of a Jinja loop per value (27k event rows: 35 s -> a few). -#}
@@ -105,4 +124,93 @@
         {%- if loop.first -%}{%- do statements.append(sql) -%}{%- endif -%}
     {%- endfor -%}
     {{ return(statements[0]) }}
+{%- endmacro %}
+
+
+{#- Spark with Parquet tables (no Delta or Iceberg runtime) has no MERGE or DELETE, and dbt-spark
+    offers only append and insert_overwrite. The models' delete+insert by unique key is kept on
+    Spark by rewriting the table: its rows whose key the batch does not hold, plus the batch. Spark
+    refuses to overwrite a table a query is reading, so the result goes through a stage table.
+    The two macros below extend dbt-spark's own (same names: the root project's win). -#}
+{% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) -%}
+    {%- if raw_strategy == 'delete+insert' and file_format == 'parquet' -%}
+        {{ return(raw_strategy) }}
+    {%- endif -%}
+    {{ return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) }}
+{%- endmacro %}
+
+{% macro dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) -%}
+    {%- if strategy == 'delete+insert' -%}
+        {{ spark_delete_insert_sql(source, target, unique_key) }}
+    {%- else -%}
+        {{ dbt.dbt_spark_get_incremental_sql(strategy, source, target, existing, unique_key, incremental_predicates) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark_delete_insert_sql(source, target, unique_key) -%}
+    {%- if unique_key is none or unique_key is not string -%}
+        {{ exceptions.raise_compiler_error("delete+insert on spark needs one unique_key column (" ~ target ~ ")") }}
+    {%- endif -%}
+    {%- set stage = target.incorporate(path={'identifier': target.identifier ~ '__dbt_stage'}) -%}
+    {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='quoted') | join(', ') -%}
+    {%- do run_query('drop table if exists ' ~ stage) -%}
+    {%- call statement('stage_delete_insert') -%}
+        create table {{ stage }} using parquet as
+        select {{ columns }} from {{ target }} as kept
+        left anti join (select distinct {{ unique_key }} from {{ source }}) as batch
+            on kept.{{ unique_key }} = batch.{{ unique_key }}
+        union all
+        select {{ columns }} from {{ source }}
+    {%- endcall -%}
+    {%- call statement('overwrite_from_stage') -%}
+        insert overwrite table {{ target }} select {{ columns }} from {{ stage }}
+    {%- endcall -%}
+    {#- the materialization's main statement: the stage is no longer needed -#}
+    drop table {{ stage }}
+{%- endmacro %}
+
+
+{#- Seeds on Spark: the raw tables are all text (column_types: varchar, which Spark spells string).
+    The rows are read by Spark's own CSV reader from the seed file instead of thousands of literal
+    inserts; the file must be readable by the executors (true for the local cluster, shared storage
+    elsewhere). Like dbt's loader, '' and 'null' (any case, surrounding blanks) become null. -#}
+{% macro spark_seed_type(type) -%}
+    {{- 'string' if type | lower in ['varchar', 'text'] else type -}}
+{%- endmacro %}
+
+{% macro spark__create_csv_table(model, agate_table) -%}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set sql -%}
+    create table {{ this.render() }} (
+        {%- for col_name in agate_table.column_names %}
+        {{ col_name }} {{ spark_seed_type(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) }}
+        {%- if not loop.last %},{% endif -%}
+        {%- endfor %}
+    )
+    {{ file_format_clause() }}
+    {%- endset -%}
+    {%- call statement('_') -%}{{ sql }}{%- endcall -%}
+    {{ return(sql) }}
+{%- endmacro %}
+
+{% macro spark__load_csv_rows(model, agate_table) -%}
+    {%- set path = model['root_path'] ~ '/' ~ model['original_file_path'] -%}
+    {%- set view = this.identifier ~ '__csv' -%}
+    {%- call statement('_') -%}
+    create or replace temporary view {{ view }}
+    using csv options (path '{{ path }}', header 'true', multiLine 'true', escape '"', inferSchema 'false')
+    {%- endcall -%}
+    {%- set sql -%}
+    insert into {{ this.render() }}
+    select
+        {%- for col_name in agate_table.column_names %}
+        cast(case when lower(trim({{ col_name }})) in ('', 'null') then null else {{ col_name }} end
+            as {{ spark_seed_type(model['config'].get('column_types', {}).get(col_name, adapter.convert_type(agate_table, loop.index0))) }})
+        {%- if not loop.last %},{% endif -%}
+        {%- endfor %}
+    from {{ view }}
+    {%- endset -%}
+    {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+    {%- do adapter.add_query('drop view if exists ' ~ view) -%}
+    {{ return(sql) }}
 {%- endmacro %}
