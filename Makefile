@@ -10,11 +10,15 @@ TARGET ?= duckdb
 # Engines other than DuckDB compile into their own folder: target/ keeps the DuckDB manifest that
 # Dagster and MetricFlow load. A server the target needs is started first (and left running).
 DBT_TARGET := --target $(TARGET)$(if $(filter-out duckdb,$(TARGET)), --target-path target/$(TARGET))
-SERVER := $(if $(filter postgres,$(TARGET)),pg-up)
+SERVER := $(if $(filter postgres,$(TARGET)),pg-up)$(if $(filter spark,$(TARGET)),spark-up)
+# The Spark target's packages are installed only when a Spark target is used (requirements-spark.lock).
+SPARK_STAMP := $(VENV)/.installed-spark-$(shell cat requirements-spark.lock | cksum | cut -d' ' -f1)
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PYTHONPATH := $(CURDIR)
+# Spark's driver and workers bind to loopback only.
+export SPARK_LOCAL_IP := 127.0.0.1
 
 DBT := $(BIN)/dbt
 REPORT := target/compiled/nev_warehouse/analyses/last_month_funnel_by_region.sql
@@ -29,15 +33,19 @@ DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
 DAGSTER_CODE := -m orchestration.definitions
 
-.PHONY: help venv demo build pg-up pg-down test lint dq catalog export docs generate clean manifest dagster browser bench
+.PHONY: help venv demo build pg-up pg-down spark-up spark-down test test-spark lint dq catalog export docs generate clean manifest dagster browser bench
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock -c requirements.lock
+	@touch $@
 
 venv: $(STAMP) ## create .venv with the pinned dependencies (every target does this when needed)
 
@@ -54,7 +62,7 @@ demo: $(STAMP) ## layer by layer with quality gates: seeds, dbt build, GX checks
 	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo
 	@$(BIN)/python scripts/print_query.py $(REPORT)
 
-build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres); FULL_REFRESH=1 rebuilds incremental models
+build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres, spark); FULL_REFRESH=1 rebuilds incremental models
 	$(DBT) build $(DBT_TARGET) $(if $(FULL_REFRESH),--full-refresh)
 
 pg-up: ## start a throwaway PostgreSQL 15 on 127.0.0.1:54329 (state/postgres; apt-get if missing)
@@ -63,8 +71,20 @@ pg-up: ## start a throwaway PostgreSQL 15 on 127.0.0.1:54329 (state/postgres; ap
 pg-down: ## stop it (its files stay in state/postgres until `make clean`)
 	@scripts/postgres.sh down
 
-lint: $(STAMP) ## sqlfluff (DuckDB dialect) on every model and SQL test
-	$(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
+spark-up: $(SPARK_STAMP) ## start a Spark 4.3 standalone cluster on 127.0.0.1:57077: one master, two workers (state/spark)
+	@scripts/spark.sh up
+
+spark-down: ## stop it (metastore and Parquet tables stay in state/spark until `make clean`)
+	@scripts/spark.sh down
+
+# sqlfluff lints with the dialect of TARGET: .sqlfluff holds DuckDB's, another target's overrides it.
+LINT_DIALECT := $(or $(patsubst $(TARGET):%,%,$(filter $(TARGET):%,postgres:postgres spark:sparksql)),duckdb)
+LINT_CONFIG := target/sqlfluff-$(TARGET).cfg
+
+lint: $(STAMP) $(SERVER) ## sqlfluff on every model and SQL test, in TARGET's dialect (duckdb, postgres, sparksql)
+	@mkdir -p target
+	@printf '[sqlfluff]\ndialect = %s\n\n[sqlfluff:templater:dbt]\ntarget = %s\n' $(LINT_DIALECT) $(TARGET) > $(LINT_CONFIG)
+	$(if $(filter-out duckdb,$(TARGET)),DBT_TARGET_PATH=target/$(TARGET)) $(BIN)/sqlfluff lint models tests/dbt analyses --processes 2 --config $(LINT_CONFIG)
 
 # Debian's Chromium for the UI tests (a browser download by Playwright is not possible offline).
 CHROMIUM := /usr/bin/chromium
@@ -84,6 +104,9 @@ test: $(STAMP) browser ## every test: sqlfluff, dbt build on a scratch file, mf 
 	$(DBT) parse --quiet
 	$(BIN)/dagster definitions validate $(DAGSTER_CODE)
 	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+
+test-spark: $(SPARK_STAMP) ## the Spark cross-engine test: builds the demo on the cluster (started and stopped) and compares with DuckDB
+	$(BIN)/pytest -m spark tests/test_cross_engine_spark.py
 
 SF ?= 1
 bench: $(STAMP) ## benchmark at scale factor SF (default 1): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
@@ -116,6 +139,7 @@ generate: $(STAMP) ## regenerate the demo seeds, the landing contract and the GX
 	$(BIN)/python -m datagen --write-contract
 	$(QUALITY) sync
 
-clean: ## remove build outputs and the local warehouse files, PostgreSQL's included (keeps .venv)
+clean: ## remove build outputs and the local warehouse files, PostgreSQL's and Spark's included (keeps .venv)
 	@scripts/postgres.sh down >/dev/null
-	rm -rf target logs state/*.duckdb state/*.duckdb.wal state/duckdb_tmp state/postgres
+	@test ! -x $(BIN)/python || scripts/spark.sh down >/dev/null 2>&1 || true
+	rm -rf target logs state/*.duckdb state/*.duckdb.wal state/duckdb_tmp state/postgres state/spark
