@@ -17,8 +17,9 @@ SPARK_STAMP := $(VENV)/.installed-spark-$(shell cat requirements-spark.lock | ck
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PYTHONPATH := $(CURDIR)
-# Spark's driver and workers bind to loopback only.
+# Spark's driver and workers bind to loopback only, and log errors only (scripts/spark-conf).
 export SPARK_LOCAL_IP := 127.0.0.1
+export SPARK_CONF_DIR := $(CURDIR)/scripts/spark-conf
 
 DBT := $(BIN)/dbt
 REPORT := target/compiled/nev_warehouse/analyses/last_month_funnel_by_region.sql

@@ -14,8 +14,8 @@ select
     sum(a.test_drives) as test_drives,
     sum(a.new_orders) as orders,
     sum(a.deliveries) as deliveries,
-    round(cast(sum(a.test_driven_leads) as double precision) / nullif(sum(a.visited_leads), 0), 3) as test_drive_rate,
-    round(cast(sum(a.visited_ordered_leads) as double precision) / nullif(sum(a.visited_leads), 0), 3) as order_close_rate,
+    round({{ ratio('sum(a.test_driven_leads)', 'sum(a.visited_leads)') }}, 3) as test_drive_rate,
+    round({{ ratio('sum(a.visited_ordered_leads)', 'sum(a.visited_leads)') }}, 3) as order_close_rate,
     sum(a.held_prospects_current) as held_prospects
 from {{ ref('ads_sales_full_cycle_monthly') }} as a
 inner join last_month as m on a.month_start = m.month_start

@@ -24,6 +24,7 @@ SPARK_HOME="$("$PYTHON" -c 'import os, pyspark; print(os.path.dirname(pyspark.__
 command -v java >/dev/null || { echo "error: no java on PATH (Spark 4 needs Java 17 or 21)" >&2; exit 1; }
 
 export SPARK_HOME
+export SPARK_CONF_DIR="${SPARK_CONF_DIR:-$ROOT/scripts/spark-conf}"
 export SPARK_PID_DIR="$STATE/run" SPARK_LOG_DIR="$STATE/logs" SPARK_WORKER_DIR="$STATE/work"
 export SPARK_LOCAL_IP=127.0.0.1 SPARK_MASTER_HOST=127.0.0.1 SPARK_IDENT_STRING=nev
 MASTER_URL="spark://127.0.0.1:$MASTER_PORT"
