@@ -11,6 +11,11 @@ scratch warehouse (state/bench/sf<SF>/warehouse.duckdb):
   dq           every Great Expectations suite on the newest partition
 
 prints a table and appends it, with the machine's cores and memory, to BENCHMARKS.md.
+
+--target spark runs the same builds on the local Spark cluster (scripts/spark.sh, which must be up),
+its metastore and Parquet tables in the scratch folder; peak memory then counts the cluster's
+daemons and executors too. MetricFlow does not support Spark and the GX suites read DuckDB: the
+queries and dq are DuckDB's only.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import time
@@ -111,18 +117,36 @@ def slowest(target: Path, n: int = 5) -> str:
     return ", ".join(f"{r['unique_id'].split('.')[2][:60]} {r['execution_time']:.1f} s" for r in top)
 
 
-def rows_in_window(database: Path, tables: list[str], start: str, end: str) -> dict[str, int]:
-    """Rows of each incremental model that landed in the window: what the micro-batch took in."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        return {t: con.execute(f"select count(*) from {t} where _loaded_at >= cast(? as timestamp) "
+def rows_in_window(database: Path, tables: list[str], start: str, end: str,
+                   spark_warehouse: Path | None = None) -> dict[str, int]:
+    """Rows of each incremental model that landed in the window: what the micro-batch took in.
+    On Spark the tables are read as the Parquet files they are."""
+    def relation(table: str) -> str:
+        schema, name = table.split(".")
+        return f"read_parquet('{spark_warehouse}/{schema}.db/{name}/*.parquet')" if spark_warehouse else table
+    with duckdb.connect(":memory:" if spark_warehouse else str(database), read_only=not spark_warehouse) as con:
+        return {t: con.execute(f"select count(*) from {relation(t)} where _loaded_at >= cast(? as timestamp) "
                                "and _loaded_at < cast(? as timestamp)", [start, end]).fetchall()[0][0]
                 for t in tables}
 
 
-def dbt(args: list[str], work: Path, env: dict) -> measure.Measured:
+def spark_daemons() -> list[int]:
+    """Pids of the local Spark cluster's master and workers (their executors are their children)."""
+    pids = []
+    for pidfile in (ROOT / "state" / "spark" / "run").glob("*.pid"):
+        try:
+            pid = int(pidfile.read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if Path(f"/proc/{pid}").exists():
+            pids.append(pid)
+    return pids
+
+
+def dbt(args: list[str], work: Path, env: dict, also: list[int] | None = None) -> measure.Measured:
     cmd = [str(BIN / "dbt"), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     print("  $ dbt " + " ".join(args), flush=True)
-    result = measure.run(cmd, env=env, cwd=ROOT, echo=False)
+    result = measure.run(cmd, env=env, cwd=ROOT, echo=False, also=also)
     tail = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line]
     print("    " + ("\n    ".join(tail[-5:]) or "(no summary)"), flush=True)
     if result.returncode != 0:
@@ -168,10 +192,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=2,
                    help="dbt threads (default %(default)s, as profiles.yml; DuckDB also runs each query on every core)")
     p.add_argument("--generate-only", action="store_true", help="generate the landing zone if missing, then stop")
+    p.add_argument("--target", choices=["duckdb", "spark"], default="duckdb",
+                   help="dbt target (default %(default)s; spark needs `make spark-up`)")
     a = p.parse_args(argv)
     name = f"sf{a.sf:g}"
+    spark = a.target == "spark"
     landing = (a.landing or ROOT / "data" / "raw" / name).resolve()
-    work = (a.work or ROOT / "state" / "bench" / name).resolve()
+    work = (a.work or ROOT / "state" / "bench" / (name + ("-spark" if spark else ""))).resolve()
     work.mkdir(parents=True, exist_ok=True)
     database = work / "warehouse.duckdb"  # named like the warehouse: the semantic manifest says "warehouse"
     for stale in (database, database.with_name(database.name + ".wal")):
@@ -202,18 +229,28 @@ def main(argv: list[str] | None = None) -> int:
     following = f"{day + dt.timedelta(days=1)} 00:00:00"
     env = dict(os.environ, NEV_DUCKDB_PATH=str(database), NEV_LANDING_DIR=str(landing),
                NEV_DUCKDB_TEMP_DIR=str(work / "duckdb_tmp"), DBT_PROFILES_DIR=str(ROOT), PYTHONPATH=str(ROOT))
-    threads = ["--threads", str(a.threads)]
-    full = dbt(["build", *threads, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS,
-                "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env)
+    common = ["--threads", str(a.threads)]  # and the target, when not DuckDB
+    also: list[int] = []
+    if spark:
+        also = spark_daemons()
+        if not also:
+            raise SystemExit("--target spark: the Spark cluster is not running: `make spark-up` first")
+        env |= {"NEV_SPARK_STATE": str(work / "spark"), "SPARK_LOCAL_IP": "127.0.0.1",
+                "SPARK_CONF_DIR": str(ROOT / "scripts" / "spark-conf")}
+        shutil.rmtree(work / "spark", ignore_errors=True)
+        common += ["--target", "spark"]
+    full = dbt(["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS,
+                "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env, also)
     figures.append(("full build (dbt build)", f"{full.seconds:.1f} s",
                     f"peak {gib(full.peak_bytes)}; {full.seconds / floor:.1f}x the floor; landed before {day}"))
     figures.append(("  slowest nodes", "", slowest(work / "target")))
 
     new_rows, all_rows = landed_rows(landing, day)
-    micro = dbt(["build", *threads, "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
+    micro = dbt(["build", *common, "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
                  "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": following, "micro_batch": True,
-                                       "batch_landed_from": cutoff, "batch_landed_before": following})], work, env)
-    incremental = rows_in_window(database, incremental_models(work / "target"), cutoff, following)
+                                       "batch_landed_from": cutoff, "batch_landed_before": following})], work, env, also)
+    incremental = rows_in_window(database, incremental_models(work / "target"), cutoff, following,
+                                 work / "spark" / "warehouse" if spark else None)
     figures.append(("micro-batch (one new day)", f"{micro.seconds:.1f} s",
                     f"{micro.seconds / full.seconds:.1%} of the full build; peak {gib(micro.peak_bytes)}"))
     figures.append(("  slowest nodes", "", slowest(work / "target")))
@@ -222,20 +259,31 @@ def main(argv: list[str] | None = None) -> int:
     figures.append(("  rows the incremental models took in", f"{sum(incremental.values()):,}",
                     ", ".join(f"{m} {n:,}" for m, n in sorted(incremental.items()))))
 
-    for label, seconds in query_latency(database, a.runs).items():
-        figures.append((f"query: {label}", f"{seconds * 1000:.0f} ms", f"median of {a.runs}"))
+    dq_ok = True
+    if spark:
+        figures.append(("queries, dq", "(DuckDB only)", "MetricFlow does not support Spark; the GX suites read DuckDB"))
+    else:
+        for label, seconds in query_latency(database, a.runs).items():
+            figures.append((f"query: {label}", f"{seconds * 1000:.0f} ms", f"median of {a.runs}"))
 
-    landing_views(database, landing)
-    dq = measure.run([sys.executable, "-m", "quality", "run"], cwd=ROOT, env=env, echo=False)
-    summary = [line for line in dq.output.splitlines() if "suites," in line]
-    figures.append(("dq (every GX suite, newest partition)", f"{dq.seconds:.1f} s",
-                    (summary[-1] if summary else "no summary") + ("" if dq.returncode == 0 else " (FAILED)")))
+        landing_views(database, landing)
+        dq = measure.run([sys.executable, "-m", "quality", "run"], cwd=ROOT, env=env, echo=False)
+        summary = [line for line in dq.output.splitlines() if "suites," in line]
+        dq_ok = dq.returncode == 0
+        figures.append(("dq (every GX suite, newest partition)", f"{dq.seconds:.1f} s",
+                        (summary[-1] if summary else "no summary") + ("" if dq_ok else " (FAILED)")))
 
     cores = os.cpu_count()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    header = (f"## SF {a.sf:g} ({a.days} days) on DuckDB, {dt.date.today()}: {cores} cores, {gib(mem)} memory, "
-              f"{platform.machine()}, DuckDB {duckdb.__version__}, memory_limit "
-              f"{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}, dbt threads {a.threads}, code {code_version()}")
+    if spark:
+        import pyspark
+        engine = (f"on Spark {pyspark.__version__} (local standalone cluster: "
+                  f"{os.environ.get('NEV_SPARK_WORKERS', '2')} workers x {os.environ.get('NEV_SPARK_WORKER_CORES', '1')} core, "
+                  f"executor memory {os.environ.get('NEV_SPARK_EXECUTOR_MEMORY', '5g')})")
+    else:
+        engine = f"on DuckDB {duckdb.__version__} (memory_limit {os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')})"
+    header = (f"## SF {a.sf:g} ({a.days} days) {engine}, {dt.date.today()}: {cores} cores, {gib(mem)} memory, "
+              f"{platform.machine()}, dbt threads {a.threads}, code {code_version()}")
     width = max(len(m) for m, _, _ in figures)
     table = [header, "", "| measure | value | note |", "| --- | ---: | --- |"]
     table += [f"| {m} | {v} | {n} |" for m, v, n in figures]
@@ -249,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         with a.report.open("a") as f:
             f.write("\n" + text)
         print(f"\nappended to {a.report}")
-    return 0 if dq.returncode == 0 else 1
+    return 0 if dq_ok else 1
 
 
 if __name__ == "__main__":

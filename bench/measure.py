@@ -45,8 +45,9 @@ def tree_rss(root: int) -> int:
 
 
 def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None, interval: float = 0.1,
-        echo: bool = True) -> Measured:
-    """Run cmd, streaming its output (when echo), sampling its tree's memory every interval seconds."""
+        echo: bool = True, also: list[int] | None = None) -> Measured:
+    """Run cmd, streaming its output (when echo), sampling its tree's memory every interval seconds.
+    also: more process trees counted with it (a cluster's daemons, whose executors do the work)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = [0]
@@ -54,7 +55,7 @@ def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None, interv
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            peak[0] = max(peak[0], sum(tree_rss(pid) for pid in [proc.pid, *(also or [])]))
             done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -33,6 +33,24 @@
 
 {% macro engine_helper_schema() -%}nev_helpers{%- endmacro %}
 
+{#- Spark reads the landing zone (var raw_source = 'landing', scale runs) as tables over its Parquet
+    folders in schema `landing`, registered anew by each run: the columns are merged across files, and
+    the load_date=... folders are found when read (spark.sql.hive.manageFilesourcePartitions is off in
+    profiles.yml), so a day that has just landed is seen without repairing the table. -#}
+{% macro spark__engine_setup() -%}
+    {%- if execute and var('raw_source') == 'landing' -%}
+        {%- set landing = env_var('NEV_LANDING_DIR', 'state/landing') -%}
+        {%- do run_query('create schema if not exists landing') -%}
+        {%- for node in graph.sources.values() if node.source_name == 'landing' -%}
+            {%- do run_query('drop table if exists landing.' ~ node.name) -%}
+            {%- do run_query("create table landing." ~ node.name ~ " using parquet options (path '"
+                ~ landing ~ "/" ~ node.name ~ "', mergeSchema 'true')") -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+
 {% macro postgres_try_cast_types() -%}
     {{ return({
         'bigint': {'type': 'bigint', 'pattern': '^\\s*[-+]?[0-9]+\\s*$'},
