@@ -10,18 +10,13 @@ The build goes through the incremental path on purpose: first everything that ha
 last demo day, then an incremental `dbt build` over the rest. On Spark's Parquet tables delete+insert
 is the project's own (macros/engines.sql), so this is where it is proven to give a full refresh's rows.
 
-A second test runs the benchmark on Spark at a tiny scale, so that `make bench TARGET=spark` cannot rot.
-
 Not part of `make test` (it needs the pyspark runtime and takes minutes): run `make test-spark`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,24 +82,3 @@ def test_spark_builds_every_table_duckdb_builds_with_the_same_rows(built_warehou
     found, _ = differences(built_warehouse.database, "Spark", *on_spark(state / "warehouse"), views=False)
     assert list(found) == ["ads.ads_sales_full_cycle_monthly"]
 
-
-@pytest.mark.spark
-def test_the_benchmark_runs_on_spark(spark_cluster: None, tmp_path: Path):
-    """`make bench TARGET=spark` at a tiny scale, so that it cannot rot: the full build on the landing
-    zone (registered as Spark tables over its Parquet folders), the micro-batch, the rows it took in."""
-    landing = tmp_path / "landing"
-    subprocess.run([sys.executable, "-m", "datagen", "--scale", "0.01", "--days", "60", "--out", str(landing)],
-                   cwd=ROOT, check=True, capture_output=True)
-    (landing / "_complete").write_text("generated in the test\n")
-    report = tmp_path / "BENCHMARKS.md"
-    proc = subprocess.run([sys.executable, "-m", "bench", "--sf", "0.01", "--days", "60", "--landing", str(landing),
-                           "--work", str(tmp_path / "work"), "--report", str(report), "--target", "spark"],
-                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT)),
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    text = report.read_text()
-    assert "on Spark" in text
-    for measure in ["full build (dbt build)", "micro-batch (one new day)", "rows the incremental models took in"]:
-        assert re.search(rf"\|\s+{re.escape(measure)} \| [0-9][0-9,.]* (s)? ?\|", text), measure
-    took_in = int(re.search(r"\|\s+rows the incremental models took in \| ([0-9,]+) \|", text).group(1).replace(",", ""))
-    assert took_in > 0
