@@ -46,12 +46,23 @@ wait_for_workers() {
     return 1
 }
 
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 up() {
     mkdir -p "$SPARK_PID_DIR" "$SPARK_LOG_DIR" "$SPARK_WORKER_DIR"
     if running; then
         echo "spark already up: $MASTER_URL (UI http://127.0.0.1:$MASTER_UI_PORT)"
         return
     fi
+    # Another cluster (another checkout's) on these ports would silently take this one's workers
+    # and jobs, and Spark would move this master to the next free port: refuse instead.
+    for port in "$MASTER_PORT" "$MASTER_UI_PORT"; do
+        if port_taken "$port"; then
+            echo "error: 127.0.0.1:$port is in use, but not by this checkout's cluster ($SPARK_PID_DIR)." >&2
+            echo "Stop the other cluster (scripts/spark.sh down in its checkout) or set NEV_SPARK_MASTER_PORT and NEV_SPARK_MASTER_UI_PORT." >&2
+            exit 1
+        fi
+    done
     daemon start "$MASTER_CLASS" 1 --host 127.0.0.1 --port "$MASTER_PORT" --webui-port "$MASTER_UI_PORT" >/dev/null
     for i in $(seq 1 "$WORKERS"); do
         daemon start "$WORKER_CLASS" "$i" --host 127.0.0.1 --webui-port "$((MASTER_UI_PORT + i))" \
