@@ -114,8 +114,12 @@
 {#- Type names: the project writes the standard ones ('double precision', 'varchar'); Spark spells
     them 'double' and 'string'. dbt's cast goes through here, and so do the ADS contracts' types. -#}
 {% macro spark__cast(field, type) -%}
+    cast({{ field }} as {{ spark_type_name(type) }})
+{%- endmacro %}
+
+{% macro spark_type_name(type) -%}
     {%- set spark_types = {'double precision': 'double', 'varchar': 'string', 'text': 'string'} -%}
-    cast({{ field }} as {{ spark_types.get(type | lower | trim, type) }})
+    {{- spark_types.get(type | lower | trim, type) -}}
 {%- endmacro %}
 
 
@@ -205,16 +209,14 @@
     The rows are read by Spark's own CSV reader from the seed file instead of thousands of literal
     inserts; the file must be readable by the executors (true for the local cluster, shared storage
     elsewhere). Like dbt's loader, '' and 'null' (any case, surrounding blanks) become null. -#}
-{% macro spark_seed_type(type) -%}
-    {{- 'string' if type | lower in ['varchar', 'text'] else type -}}
-{%- endmacro %}
+
 
 {% macro spark__create_csv_table(model, agate_table) -%}
     {%- set column_override = model['config'].get('column_types', {}) -%}
     {%- set sql -%}
     create table {{ this.render() }} (
         {%- for col_name in agate_table.column_names %}
-        {{ col_name }} {{ spark_seed_type(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) }}
+        {{ col_name }} {{ spark_type_name(column_override.get(col_name, adapter.convert_type(agate_table, loop.index0))) }}
         {%- if not loop.last %},{% endif -%}
         {%- endfor %}
     )
@@ -236,7 +238,7 @@
     select
         {%- for col_name in agate_table.column_names %}
         cast(case when lower(trim({{ col_name }})) in ('', 'null') then null else {{ col_name }} end
-            as {{ spark_seed_type(model['config'].get('column_types', {}).get(col_name, adapter.convert_type(agate_table, loop.index0))) }})
+            as {{ spark_type_name(model['config'].get('column_types', {}).get(col_name, adapter.convert_type(agate_table, loop.index0))) }})
         {%- if not loop.last %},{% endif -%}
         {%- endfor %}
     from {{ view }}
