@@ -22,6 +22,9 @@ STAGES = ("store_traffic", "prospect_sources", "prospect_stock", "orders", "conv
 KIND_OF_TYPE = {"simple": ("atomic", "derived"), "ratio": ("composite",), "conversion": ("composite",),
                 "cumulative": ("derived",), "derived": ("derived", "composite")}
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+# A derived metric's expression is SQL that MetricFlow passes through: PostgreSQL divides integers
+# as integers (DuckDB does not), so a division needs a double precision operand.
+DOUBLE = re.compile(r"cast\(.+ as double precision\)", re.IGNORECASE)
 
 
 def violations(indicator: Indicator) -> list[str]:
@@ -47,6 +50,11 @@ def violations(indicator: Indicator) -> list[str]:
         rule("meta.kind", f"{indicator.kind!r} is not one of {', '.join(KINDS)}")
     elif indicator.kind not in KIND_OF_TYPE.get(indicator.type, KINDS):
         rule("kind_matches_type", f"a {indicator.type} metric cannot be {indicator.kind}")
+    if indicator.type == "derived":
+        expr = indicator.formula.split(" where ")[0]
+        if "/" in expr and not DOUBLE.search(expr):
+            rule("portable_division", f"'{expr}' divides without casting to double precision "
+                                      "(PostgreSQL truncates integer division)")
     if indicator.type in ("ratio",) and not indicator.name.endswith(("_rate", "_avg", "_amount")):
         rule("naming", "a ratio is named for what it is: _rate, _avg or _amount")
     return found

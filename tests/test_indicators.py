@@ -38,6 +38,9 @@ BROKEN = {
     "meta.kind": dataclasses.replace(GOOD, kind="basic"),
     "kind_matches_type": dataclasses.replace(GOOD, name="test_drive_rate", type="ratio", kind="atomic"),
     "naming  ": dataclasses.replace(GOOD, name="test_drive_count", type="ratio", kind="composite"),
+    "portable_division": dataclasses.replace(GOOD, name="delivery_mom_rate", type="derived", kind="derived",
+                                             formula="(current - previous) / nullif(previous, 0) where current = "
+                                                     "delivery_count, previous = delivery_count (offset 1 month)"),
 }
 
 
