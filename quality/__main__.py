@@ -1,4 +1,4 @@
-"""python -m quality: Great Expectations checks on the DuckDB warehouse.
+"""python -m quality: Great Expectations checks on the warehouse (DuckDB or PostgreSQL).
 
   python -m quality sync          write suites, validation definitions and checkpoints into gx/
   python -m quality run [--day D] [--layer raw ...]   run the checkpoints, print a summary,
@@ -14,7 +14,7 @@ import sys
 import time
 import warnings
 
-from . import context, run
+from . import context, engines, run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="run every checkpoint")
     r.add_argument("--day", type=dt.date.fromisoformat, help="landing day to validate (default: newest event day)")
     r.add_argument("--layer", action="append", choices=["raw", "ods", "dwd", "ads"], help="only these layers")
+    r.add_argument("--target", choices=engines.TARGETS, default=engines.default_target(),
+                   help="dbt target whose warehouse to check (default: DBT_TARGET or duckdb); postgres runs "
+                        "the expectations in the database through GX's SQL data source")
     r.add_argument("--database", help="DuckDB file (default: NEV_DUCKDB_PATH or state/warehouse.duckdb)")
     a = p.parse_args(argv)
     warnings.filterwarnings("ignore")
@@ -35,12 +38,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     start = time.perf_counter()
     try:
-        day, outcomes = run.run(a.database, a.day, set(a.layer) if a.layer else None)
-    except FileNotFoundError as e:
+        day, outcomes = run.run(a.database, a.day, set(a.layer) if a.layer else None, target=a.target)
+    except (FileNotFoundError, ConnectionError) as e:
         print(f"quality: {e}", file=sys.stderr)
         return 2
     print(run.summary(day, outcomes))
-    print(f"Data Docs: {context.ROOT / 'gx' / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}")
+    print(f"Data Docs: {engines.DATA_DOCS[a.target] / 'index.html'}")
     print(f"quality: {time.perf_counter() - start:.1f}s")
     return 0 if all(o.success for o in outcomes) else 1
 

@@ -1,8 +1,9 @@
 """The GX file context in gx/: suites, validation definitions and checkpoints, written from suites.py.
 
 GX's SQL datasource cannot read metric results from DuckDB (the connection is released before the
-results are fetched), so every expectation would end in an exception. Batches are therefore
-pandas DataFrames that quality.run reads from DuckDB itself, one per suite: each suite has a
+results are fetched), so every expectation would end in an exception. On DuckDB, batches are
+therefore pandas DataFrames that quality.run reads itself, one per suite (on PostgreSQL, GX's SQL
+data source is used instead: quality/engines.py): each suite has a
 dataframe asset of the same name in the pandas data source `warehouse` and a checkpoint of the
 same name.
 """

@@ -1,18 +1,14 @@
-"""Run every checkpoint on DataFrame batches read from the DuckDB warehouse (read-only)."""
+"""Run every suite on the newest landing day of the warehouse: DuckDB (read-only) or PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import duckdb
 
 from datagen import schemas
-from .context import ROOT, get_context
-from .suites import LANDING_DAY, Suite, suites
+from . import engines
+from .suites import LANDING_DAY, Suite, newest_event_day_sql, suites
 
 LAYER_ORDER = {"raw": 0, "ods": 1, "dwd": 2, "ads": 3}
 VOLUME_SHARE = 0.5  # a landing day below half the usual volume fails
@@ -33,22 +29,17 @@ class Outcome:
         return not self.failed and not self.exceptions
 
 
-def default_day(con: duckdb.DuckDBPyConnection) -> dt.date:
-    """The newest business day of the real-time APP events as landed: the day a daily run validates."""
-    return con.execute("select max(try_cast(substr(event_at, 1, 10) as date)) from raw.raw_app__events").fetchall()[0][0]
-
-
-def parameters(con: duckdb.DuckDBPyConnection, day: dt.date) -> dict:
+def parameters(batches, day: dt.date) -> dict:
     """Runtime expectation parameters: the minimum batch size per raw table."""
     params = {}
     for t in schemas.TABLES:
         if "_loaded_at" not in t.column_names:
             params[f"{t.name}__min_rows"] = 1
         elif t.large:
-            usual = con.execute(
-                f"select count(*) / {VOLUME_DAYS} from raw.{t.name} where {LANDING_DAY} "
-                f"between cast(? as date) - {VOLUME_DAYS} and cast(? as date) - 1", [day, day]).fetchall()[0][0]
-            params[f"{t.name}__min_rows"] = max(1, int(VOLUME_SHARE * usual))
+            usual = batches.scalar(
+                f"select count(*) / {VOLUME_DAYS}.0 from raw.{t.name} where {LANDING_DAY} "
+                f"between cast('{day}' as date) - {VOLUME_DAYS} and cast('{day}' as date) - 1")
+            params[f"{t.name}__min_rows"] = max(1, int(VOLUME_SHARE * float(usual)))
         else:
             params[f"{t.name}__min_rows"] = 0
     return params
@@ -68,23 +59,22 @@ def describe_failure(result) -> tuple[str, str, str]:
 
 
 def run(database: str | None = None, day: dt.date | None = None, layers: set[str] | None = None,
-        context=None, selected: list[Suite] | None = None) -> tuple[dt.date, list[Outcome]]:
-    database = database or os.environ.get("NEV_DUCKDB_PATH", str(ROOT / "state" / "warehouse.duckdb"))
-    if not Path(database).exists():
-        raise FileNotFoundError(f"{database} does not exist: build the warehouse first (make build)")
-    context = context or get_context()
+        context=None, selected: list[Suite] | None = None, target: str | None = None
+        ) -> tuple[dt.date, list[Outcome]]:
+    """Validate every suite (or those named in `selected`) on the warehouse of the dbt target: DuckDB's
+    file (`database`, else NEV_DUCKDB_PATH) or the PostgreSQL database (quality/engines.py)."""
+    source = engines.batches(target or engines.default_target(), context, database)
+    chosen = {s.name for s in selected} if selected else None
     outcomes = []
-    with duckdb.connect(database, read_only=True) as con:
-        day = day or default_day(con)
-        params = parameters(con, day)
-        for suite in sorted(selected or suites(), key=lambda s: LAYER_ORDER[s.layer]):
-            if layers and suite.layer not in layers:
+    try:
+        day = day or source.scalar(newest_event_day_sql(source.dialect))
+        params = parameters(source, day)
+        for suite in sorted(suites(source.dialect), key=lambda s: LAYER_ORDER[s.layer]):
+            if (layers and suite.layer not in layers) or (chosen is not None and suite.name not in chosen):
                 continue
             start = time.perf_counter()
-            frame = con.execute(suite.batch_sql.format(day=day.isoformat())).df()
-            result = context.checkpoints.get(suite.name).run(
-                batch_parameters={"dataframe": frame}, expectation_parameters=params)
-            outcome = Outcome(suite, len(frame))
+            rows, result = source.validate(suite, suite.batch_sql.format(day=day.isoformat()), params)
+            outcome = Outcome(suite, rows)
             for validation in result.run_results.values():
                 for r in validation.results:
                     outcome.evaluated += 1
@@ -95,6 +85,8 @@ def run(database: str | None = None, day: dt.date | None = None, layers: set[str
                         outcome.failed.append(describe_failure(r))
             outcome.seconds = time.perf_counter() - start
             outcomes.append(outcome)
+    finally:
+        source.close()
     return day, outcomes
 
 
