@@ -6,15 +6,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
-TARGET ?= duckdb
+# The dbt target; DBT_TARGET (dbt's own variable, also the profile's default target) if set.
+TARGET ?= $(or $(DBT_TARGET),duckdb)
 # Engines other than DuckDB compile into their own folder: target/ keeps the DuckDB manifest that
 # Dagster and MetricFlow load. A server the target needs is started first (and left running).
-DBT_TARGET := --target $(TARGET)$(if $(filter-out duckdb,$(TARGET)), --target-path target/$(TARGET))
+TARGET_ARGS := --target $(TARGET)$(if $(filter-out duckdb,$(TARGET)), --target-path target/$(TARGET))
 SERVER := $(if $(filter postgres,$(TARGET)),pg-up)$(if $(filter spark,$(TARGET)),spark-up)
 # The Spark target's packages are installed only when a Spark target is used (requirements-spark.lock).
 SPARK_STAMP := $(VENV)/.installed-spark-$(shell cat requirements-spark.lock | cksum | cut -d' ' -f1)
 
 export DBT_PROFILES_DIR := $(CURDIR)
+# mf and GX have no --target: they follow the profile's default target, which is DBT_TARGET.
+export DBT_TARGET := $(TARGET)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PYTHONPATH := $(CURDIR)
 # Spark's driver and workers bind to loopback only, and log errors only (scripts/spark-conf).
@@ -64,7 +67,7 @@ demo: $(STAMP) ## layer by layer with quality gates: seeds, dbt build, GX checks
 	@$(BIN)/python scripts/print_query.py $(REPORT)
 
 build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres, spark); FULL_REFRESH=1 rebuilds incremental models
-	$(DBT) build $(DBT_TARGET) $(if $(FULL_REFRESH),--full-refresh)
+	$(DBT) build $(TARGET_ARGS) $(if $(FULL_REFRESH),--full-refresh)
 
 pg-up: ## start a throwaway PostgreSQL 15 on 127.0.0.1:54329 (state/postgres; apt-get if missing)
 	@scripts/postgres.sh up
@@ -114,23 +117,23 @@ bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET 
 	$(DBT) parse --quiet
 	$(BIN)/python -m bench --sf $(SF) --target $(TARGET)
 
-manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster and MetricFlow load
-	$(DBT) parse --quiet
+manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster and MetricFlow load (target/, or target/TARGET)
+	$(DBT) parse --quiet $(TARGET_ARGS)
 
 dagster: manifest ## Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_PORT=...; state in state/dagster/)
 	@mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev $(DAGSTER_CODE) --host 127.0.0.1 --port $(DAGSTER_PORT)
 
-dq: $(STAMP) ## Great Expectations on the built warehouse: summary, Data Docs, exit 1 on any failure
-	$(QUALITY) run
+dq: $(STAMP) $(SERVER) ## Great Expectations on TARGET's warehouse (duckdb, postgres): summary, Data Docs, exit 1 on any failure
+	$(QUALITY) run --target $(TARGET)
 
-catalog: $(STAMP) ## the indicator dictionary from the semantic layer: target/indicators/index.html and .csv
-	$(DBT) parse --quiet
+catalog: $(STAMP) $(SERVER) ## the indicator dictionary from the semantic layer: target/indicators/index.html and .csv
+	$(DBT) parse --quiet $(TARGET_ARGS)
 	$(BIN)/python -m indicators check
 	$(BIN)/python -m indicators catalog
 
-export: $(STAMP) ## run the saved queries (dealer full cycle, AARRR overview, C-level board) into state/exports/
-	$(DBT) parse --quiet
+export: $(STAMP) $(SERVER) ## run the saved queries (dealer full cycle, AARRR overview, C-level board) into state/exports/
+	$(DBT) parse --quiet $(TARGET_ARGS)
 	$(BIN)/python -m indicators export
 
 docs: $(STAMP) ## dbt docs generate (open target/index.html, or `.venv/bin/dbt docs serve`)

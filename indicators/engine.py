@@ -1,25 +1,40 @@
-"""A MetricFlow engine in-process, on the project's dbt profile (NEV_DUCKDB_PATH picks the file)."""
+"""A MetricFlow engine in-process, on the project's dbt profile: its default target (DBT_TARGET, else
+duckdb) is the engine queried, NEV_DUCKDB_PATH picks DuckDB's file."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 
+from pathlib import Path
+
 from .manifest import ROOT
 
 
-def metricflow_engine():
-    """(engine, sql client). The client holds the warehouse open: query reference data through it."""
+def metricflow_engine(semantic_manifest: Path | None = None):
+    """(engine, sql client). The client holds the warehouse open: query reference data through it.
+
+    semantic_manifest: the semantic_manifest.json to load. Its relations name the database they were
+    parsed for, so by default it is the one `make manifest TARGET=<target>` writes for the profile's
+    target: target/<target>/ for an engine other than DuckDB, if there, else target/ (the `mf` CLI's).
+    """
     os.environ.setdefault("DBT_PROFILES_DIR", str(ROOT))
     from dbt_metricflow.cli.dbt_connectors.adapter_backed_client import AdapterBackedSqlClient
     from dbt_metricflow.cli.dbt_connectors.dbt_config_accessor import dbtArtifacts, dbtProjectMetadata
     from metricflow.engine.metricflow_engine import MetricFlowEngine
     from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
+    target = os.environ.get("DBT_TARGET", "duckdb")
+    if semantic_manifest is None and target != "duckdb" and (ROOT / "target" / target / "semantic_manifest.json").exists():
+        semantic_manifest = ROOT / "target" / target / "semantic_manifest.json"
     metadata = dbtProjectMetadata.load_from_paths(profiles_path=ROOT, project_path=ROOT)
     artifacts = dbtArtifacts.load_from_project_metadata(metadata)
+    manifest = artifacts.semantic_manifest
+    if semantic_manifest is not None:
+        from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
+        manifest = parse_manifest_from_dbt_generated_manifest(manifest_json_string=semantic_manifest.read_text())
     client = AdapterBackedSqlClient(artifacts.adapter)
-    engine = MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(artifacts.semantic_manifest),
+    engine = MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(manifest),
                               sql_client=client)
     return engine, client
 

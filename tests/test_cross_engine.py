@@ -1,5 +1,6 @@
-"""The same project on PostgreSQL: `dbt build --target postgres` passes every data test, and every
-ODS, DWD, DWS and ADS table and view equals DuckDB's row for row (tests/engines.py).
+"""The same project on PostgreSQL: `dbt build --target postgres` passes every data test; every ODS,
+DWD, DWS and ADS table and view equals DuckDB's row for row (tests/engines.py); every MetricFlow
+metric answers the same; the GX suites run in PostgreSQL through GX's SQL data source.
 
 The server is the project's own throwaway cluster (scripts/postgres.sh, 127.0.0.1 only): the
 fixture starts it when it is down and stops it again afterwards; the test builds into a scratch
@@ -8,8 +9,12 @@ database of that cluster.
 
 from __future__ import annotations
 
+import json
+import math
 import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +22,12 @@ import psycopg2
 import pytest
 
 from conftest import ROOT, Project
-from engines import LAYERS, Fetch, differences
+from engines import LAYERS, REL_TOL, Fetch, differences
+from quality import context as gx_context, run as gx_run
+from quality.engines import postgres_params
+from quality.suites import LANDING_DAY, suites
 
-PG = {"host": "127.0.0.1", "port": int(os.environ.get("NEV_PG_PORT", "54329")),
-      "user": os.environ.get("NEV_PG_USER", "nev"), "password": os.environ.get("NEV_PG_PASSWORD", "nev")}
+PG = {k: v for k, v in postgres_params().items() if k != "dbname"}  # profiles.yml's server
 SCRATCH_DB = "nev_cross_engine_test"
 SCRIPT = ROOT / "scripts" / "postgres.sh"
 
@@ -55,22 +62,104 @@ def on_postgres(pg: dict) -> tuple[list[tuple[str, str]], Fetch]:
         return cur.fetchall(), fetch
 
 
-@pytest.mark.postgres
-def test_postgres_builds_every_table_duckdb_builds_with_the_same_rows(built_warehouse: Project, postgres: dict,
-                                                                      tmp_path: Path):
-    on_pg = Project(ROOT, tmp_path / "unused.duckdb", env={"NEV_PG_DATABASE": postgres["dbname"]})
+@pytest.fixture(scope="module")
+def built_on_postgres(postgres: dict, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The project built on the scratch database (every data test passing); its target folder holds
+    the manifests parsed for PostgreSQL."""
+    on_pg = Project(ROOT, tmp_path_factory.mktemp("on_postgres") / "unused.duckdb",
+                    env={"NEV_PG_DATABASE": postgres["dbname"]})
     result = on_pg.dbt("build", "--target", "postgres", "--full-refresh", "--quiet", check=False)
     assert result.returncode == 0, result.output[-4000:]
+    return on_pg
 
+
+@pytest.mark.postgres
+def test_postgres_builds_every_table_duckdb_builds_with_the_same_rows(built_warehouse: Project, postgres: dict,
+                                                                      built_on_postgres: Project):
     found, compared = differences(built_warehouse.database, "Postgres", *on_postgres(postgres))
     assert found == {}
     assert compared > 100_000
 
-    # The comparison sees a single changed rate.
+
+@pytest.mark.postgres
+def test_every_metric_answers_the_same_on_postgres(built_warehouse: Project, built_on_postgres: Project,
+                                                   tmp_path: Path):
+    """MetricFlow on PostgreSQL (dbt-postgres adapter): every metric by month equals DuckDB's."""
+    duck = Project(ROOT, tmp_path / "duck" / "warehouse.duckdb")
+    duck.database.parent.mkdir()
+    shutil.copy(built_warehouse.database, duck.database)
+    duck.dbt("parse", "--quiet")  # a semantic manifest whose relations name this file's database
+    values = {}
+    for name, project, target in [("duckdb", duck, "duckdb"), ("postgres", built_on_postgres, "postgres")]:
+        out = tmp_path / f"{name}.json"
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "tests" / "metric_values.py"),
+             str(project.database.parent / "target" / "semantic_manifest.json"), str(out)],
+            cwd=ROOT, capture_output=True, text=True,
+            env=dict(os.environ, DBT_TARGET=target, DBT_PROFILES_DIR=str(ROOT), NEV_DUCKDB_PATH=str(project.database),
+                     **project.env))
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        values[name] = json.loads(out.read_text())
+    assert len(values["duckdb"]) > 100
+    assert sorted(values["postgres"]) == sorted(values["duckdb"])
+    differ = {m: (rows[:3], values["postgres"][m][:3]) for m, rows in values["duckdb"].items()
+              if not same_values(rows, values["postgres"][m])}
+    assert differ == {}
+
+
+def same_values(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(
+        ma == mb and (va is None) == (vb is None) and (va is None or math.isclose(va, vb, rel_tol=REL_TOL, abs_tol=1e-12))
+        for (ma, va), (mb, vb) in zip(a, b))
+
+
+@pytest.mark.postgres
+def test_great_expectations_checks_postgres_in_the_database(built_warehouse: Project, postgres: dict,
+                                                             built_on_postgres: Project, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    """GX's SQL data source on PostgreSQL: the suites select the same batches as on DuckDB, pass, and
+    fail on damaged rows."""
+    monkeypatch.setenv("NEV_PG_DATABASE", postgres["dbname"])
+    shutil.copytree(ROOT / "gx", tmp_path / "gx", ignore=shutil.ignore_patterns("uncommitted"))
+    day, on_duck = gx_run.run(str(built_warehouse.database), context=gx_context.get_context(tmp_path),
+                              target="duckdb")
+    pg_day, on_pg = gx_run.run(day=day, target="postgres")
+    assert pg_day == day
+    assert [(o.suite.name, o.exceptions, o.failed) for o in on_pg if o.exceptions or o.failed] == []
+    assert [(o.suite.name, o.rows, o.evaluated) for o in on_pg] == [(o.suite.name, o.rows, o.evaluated) for o in on_duck]
+    assert sum(o.evaluated for o in on_pg) > 250
+
+    # Unknown source channels flood the day's leads: the raw suite fails on that column, naming the value.
+    landed = f"{LANDING_DAY} = cast('{day}' as date)"
     with psycopg2.connect(**postgres) as p, p.cursor() as cur:
-        cur.execute("update ads.ads_sales_full_cycle_monthly set test_drive_rate = test_drive_rate * (1 + 1e-6) "
-                    "where month_start = (select max(month_start) from ads.ads_sales_full_cycle_monthly "
-                    "where test_drive_rate > 0) and test_drive_rate > 0")
+        cur.execute(f"update raw.raw_crm__leads set source_channel = 'TIKTOK_' || source_channel where {landed}")
         assert cur.rowcount > 0
-    found, _ = differences(built_warehouse.database, "Postgres", *on_postgres(postgres))
+    try:
+        _, damaged = gx_run.run(day=day, target="postgres", selected=[s for s in suites() if s.name.startswith("raw__")])
+    finally:
+        with psycopg2.connect(**postgres) as p, p.cursor() as cur:
+            cur.execute("update raw.raw_crm__leads set source_channel = substr(source_channel, 8) "
+                        "where source_channel like 'TIKTOK\\_%'")
+    failed = {o.suite.name: o.failed for o in damaged if o.failed}
+    assert list(failed) == ["raw__raw_crm__leads"]
+    [(expectation, column, detail)] = failed["raw__raw_crm__leads"]
+    assert (expectation, column) == ("expect_column_values_to_be_in_set", "source_channel")
+    assert "TIKTOK_" in detail
+
+
+@pytest.mark.postgres
+def test_a_single_changed_rate_is_seen(built_warehouse: Project, postgres: dict, built_on_postgres: Project):
+    """The comparison is not blind: one rate changed by a millionth in one row names that table."""
+    with psycopg2.connect(**postgres) as p, p.cursor() as cur:
+        cur.execute("select ctid, test_drive_rate from ads.ads_sales_full_cycle_monthly "
+                    "where test_drive_rate > 0 limit 1")
+        row, rate = cur.fetchone()
+        cur.execute("update ads.ads_sales_full_cycle_monthly set test_drive_rate = %s where ctid = %s returning ctid",
+                    [rate * (1 + 1e-6), row])
+        [(row,)] = cur.fetchall()
+    try:
+        found, _ = differences(built_warehouse.database, "Postgres", *on_postgres(postgres))
+    finally:
+        with psycopg2.connect(**postgres) as p, p.cursor() as cur:
+            cur.execute("update ads.ads_sales_full_cycle_monthly set test_drive_rate = %s where ctid = %s", [rate, row])
     assert list(found) == ["ads.ads_sales_full_cycle_monthly"]

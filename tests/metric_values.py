@@ -1,0 +1,33 @@
+"""Every metric by month, as JSON: python tests/metric_values.py SEMANTIC_MANIFEST OUT_JSON
+
+One process per engine (dbt's adapter for the profile's target, DBT_TARGET, is process-wide); the
+semantic manifest must be the one parsed for that target (its relations name the database).
+Values: {metric: [[month, value], ...]}, numbers as floats (PostgreSQL returns numeric as Decimal).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from indicators.engine import metricflow_engine  # noqa: E402
+
+
+def main(manifest: str, out: str) -> None:
+    from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+    engine, _ = metricflow_engine(Path(manifest))
+    values = {}
+    for metric in sorted(m.name for m in engine.list_metrics()):
+        df = engine.query(MetricFlowQueryRequest.create(
+            metric_names=[metric], group_by_names=["metric_time__month"])).result_df
+        month, value = df.column_names.index("metric_time__month"), df.column_names.index(metric)
+        values[metric] = sorted([str(r[month])[:10], None if r[value] is None else float(r[value])]
+                                for r in df.rows)
+    Path(out).write_text(json.dumps(values))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
