@@ -33,8 +33,9 @@ class Project:
     env: dict[str, str] = field(default_factory=dict)  # more settings for dbt (another target's server)
 
     def dbt(self, *args: str, check: bool = True) -> DbtResult:
+        # DBT_TARGET: a developer's own setting must not send the tests' builds to another engine.
         env = dict(os.environ, NEV_DUCKDB_PATH=str(self.database), DBT_PROFILES_DIR=str(self.path),
-                   DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+                   DBT_SEND_ANONYMOUS_USAGE_STATS="false", DBT_TARGET="duckdb",
                    NEV_DUCKDB_TEMP_DIR=str(self.database.parent / "duckdb_tmp"), **self.env)
         work = self.database.parent
         proc = subprocess.run(

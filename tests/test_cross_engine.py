@@ -63,6 +63,15 @@ def on_postgres(pg: dict) -> tuple[list[tuple[str, str]], Fetch]:
 
 
 @pytest.fixture(scope="module")
+def on_duckdb(built_warehouse: Project, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's copy of the DuckDB warehouse: another test module in the same worker process may
+    still hold the shared file open (DuckDB then refuses a read-only connection to it)."""
+    copy = tmp_path_factory.mktemp("on_duckdb") / "warehouse.duckdb"
+    shutil.copy(built_warehouse.database, copy)
+    return copy
+
+
+@pytest.fixture(scope="module")
 def built_on_postgres(postgres: dict, tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The project built on the scratch database (every data test passing); its target folder holds
     the manifests parsed for PostgreSQL."""
@@ -74,20 +83,20 @@ def built_on_postgres(postgres: dict, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.mark.postgres
-def test_postgres_builds_every_table_duckdb_builds_with_the_same_rows(built_warehouse: Project, postgres: dict,
+def test_postgres_builds_every_table_duckdb_builds_with_the_same_rows(on_duckdb: Path, postgres: dict,
                                                                       built_on_postgres: Project):
-    found, compared = differences(built_warehouse.database, "Postgres", *on_postgres(postgres))
+    found, compared = differences(on_duckdb, "Postgres", *on_postgres(postgres))
     assert found == {}
     assert compared > 100_000
 
 
 @pytest.mark.postgres
-def test_every_metric_answers_the_same_on_postgres(built_warehouse: Project, built_on_postgres: Project,
+def test_every_metric_answers_the_same_on_postgres(on_duckdb: Path, built_on_postgres: Project,
                                                    tmp_path: Path):
     """MetricFlow on PostgreSQL (dbt-postgres adapter): every metric by month equals DuckDB's."""
     duck = Project(ROOT, tmp_path / "duck" / "warehouse.duckdb")
     duck.database.parent.mkdir()
-    shutil.copy(built_warehouse.database, duck.database)
+    shutil.copy(on_duckdb, duck.database)
     duck.dbt("parse", "--quiet")  # a semantic manifest whose relations name this file's database
     values = {}
     for name, project, target in [("duckdb", duck, "duckdb"), ("postgres", built_on_postgres, "postgres")]:
@@ -114,14 +123,14 @@ def same_values(a: list, b: list) -> bool:
 
 
 @pytest.mark.postgres
-def test_great_expectations_checks_postgres_in_the_database(built_warehouse: Project, postgres: dict,
+def test_great_expectations_checks_postgres_in_the_database(on_duckdb: Path, postgres: dict,
                                                              built_on_postgres: Project, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch):
     """GX's SQL data source on PostgreSQL: the suites select the same batches as on DuckDB, pass, and
     fail on damaged rows."""
     monkeypatch.setenv("NEV_PG_DATABASE", postgres["dbname"])
     shutil.copytree(ROOT / "gx", tmp_path / "gx", ignore=shutil.ignore_patterns("uncommitted"))
-    day, on_duck = gx_run.run(str(built_warehouse.database), context=gx_context.get_context(tmp_path),
+    day, on_duck = gx_run.run(str(on_duckdb), context=gx_context.get_context(tmp_path),
                               target="duckdb")
     pg_day, on_pg = gx_run.run(day=day, target="postgres")
     assert pg_day == day
@@ -148,7 +157,7 @@ def test_great_expectations_checks_postgres_in_the_database(built_warehouse: Pro
 
 
 @pytest.mark.postgres
-def test_a_single_changed_rate_is_seen(built_warehouse: Project, postgres: dict, built_on_postgres: Project):
+def test_a_single_changed_rate_is_seen(on_duckdb: Path, postgres: dict, built_on_postgres: Project):
     """The comparison is not blind: one rate changed by a millionth in one row names that table."""
     with psycopg2.connect(**postgres) as p, p.cursor() as cur:
         cur.execute("select ctid, test_drive_rate from ads.ads_sales_full_cycle_monthly "
@@ -158,7 +167,7 @@ def test_a_single_changed_rate_is_seen(built_warehouse: Project, postgres: dict,
                     [rate * (1 + 1e-6), row])
         [(row,)] = cur.fetchall()
     try:
-        found, _ = differences(built_warehouse.database, "Postgres", *on_postgres(postgres))
+        found, _ = differences(on_duckdb, "Postgres", *on_postgres(postgres))
     finally:
         with psycopg2.connect(**postgres) as p, p.cursor() as cur:
             cur.execute("update ads.ads_sales_full_cycle_monthly set test_drive_rate = %s where ctid = %s", [rate, row])

@@ -19,7 +19,11 @@ def engine(built_warehouse: Project):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("NEV_DUCKDB_PATH", str(built_warehouse.database))
         env.setenv("DBT_PROFILES_DIR", str(ROOT))
+        env.setenv("DBT_TARGET", "duckdb")
         yield _engine()
+    # The adapter holds the file open in this process: let the next module in this worker open it.
+    from indicators.engine import release_warehouse
+    release_warehouse()
 
 
 def _engine():
