@@ -31,19 +31,47 @@
 {%- endmacro %}
 
 
-{#- The newest landed copy of each key: exact duplicates and re-sent rows collapse to one. -#}
-{% macro latest_landed(relation, key, columns) -%}
-    {{ return(adapter.dispatch('latest_landed')(relation, key, columns)) }}
+{#- The newest landed copy of each key: exact duplicates and re-sent rows collapse to one.
+    raw_name (optional) names the raw table the rows come from: on DuckDB's full refresh the keys
+    landed more than once are then found from the raw keys alone, and only their rows are
+    aggregated; the relation's CTEs must be inlined ({{ inline_cte() }}), or DuckDB keeps every
+    parsed row to read them twice. -#}
+{% macro latest_landed(relation, key, columns, raw_name=none) -%}
+    {{ return(adapter.dispatch('latest_landed')(relation, key, columns, raw_name)) }}
 {%- endmacro %}
 
-{#- DuckDB: one hash aggregate instead of a window sort, half the time on 68M APP events. -#}
-{% macro duckdb__latest_landed(relation, key, columns) -%}
+{#- DuckDB: a hash aggregate instead of a window sort. Grouping every row by its key holds all of
+    them in the aggregate (68M APP events at SF 1 spilled 4.8 GB under a 6 GB limit), so a full
+    refresh with raw_name groups only the keys (from the raw column, no parse) and passes the rows
+    of keys landed once straight through: no spill at SF 1, and 17% faster. A key counted from a
+    row that is later rejected or past the cutoff only sends its rows through the aggregate. -#}
+{% macro duckdb__latest_landed(relation, key, columns, raw_name=none) -%}
+    {%- if raw_name is none or is_incremental() %}
     select unnest(arg_max(struct_pack({{ columns | join(', ') }}), _loaded_at))
     from {{ relation }}
     group by {{ key }}
+    {%- else %}
+    select * from (
+        with landed_more_than_once as materialized (
+            select nullif(trim({{ key }}), '') as {{ key }}
+            from {{ raw_relation(raw_name) }}
+            where nullif(trim({{ key }}), '') is not null  {#- a null in the list would make not in drop every row #}
+            group by 1
+            having count(*) > 1
+        )
+        select {{ columns | join(', ') }}
+        from {{ relation }}
+        where {{ key }} not in (select {{ key }} from landed_more_than_once)
+        union all
+        select unnest(arg_max(struct_pack({{ columns | join(', ') }}), _loaded_at))
+        from {{ relation }}
+        where {{ key }} in (select {{ key }} from landed_more_than_once)
+        group by {{ key }}
+    ) as deduplicated
+    {%- endif %}
 {%- endmacro %}
 
-{% macro default__latest_landed(relation, key, columns) -%}
+{% macro default__latest_landed(relation, key, columns, raw_name=none) -%}
     select {{ columns | join(', ') }}
     from (
         select

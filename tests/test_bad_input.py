@@ -11,8 +11,8 @@ TABLE = "raw_crm__test_drives"
 CSV = f"seeds/crm/{TABLE}.csv"
 
 
-def edit_seed(project: Project, change) -> pd.DataFrame:
-    path = project.path / CSV
+def edit_seed(project: Project, change, csv: str = CSV) -> pd.DataFrame:
+    path = project.path / csv
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df = change(df)
     df.to_csv(path, index=False, lineterminator="\n")
@@ -54,3 +54,22 @@ def test_an_unparseable_value_goes_to_the_reject_model_and_nothing_is_lost(proje
 
     # The data test that guards this holds on the corrupted input too.
     project_copy.dbt("test", "--select", "assert_every_raw_row_reaches_ods_or_rejects")
+
+
+def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_copy: Project):
+    """Two events without an id: their key repeats as a null, which must not knock out the events
+    whose keys landed once (the full refresh finds repeated keys from the raw column)."""
+    def blank_ids(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[[5, 6], "event_id"] = ""
+        return df
+
+    df = edit_seed(project_copy, blank_ids, csv="seeds/app/raw_app__events.csv")
+    project_copy.dbt("seed")
+    project_copy.dbt("run", "--select", "ods_app__events", "ods_quality__rejected_rows", "--full-refresh")
+
+    kept = {r[0] for r in project_copy.query("select event_id from ods.ods_app__events")}
+    rejected = project_copy.query(
+        "select raw_key, reject_reason from ods.ods_quality__rejected_rows where raw_table = 'raw_app__events'")
+    assert sum("event_id: missing" in reason for _, reason in rejected) == 2
+    assert kept | {key for key, _ in rejected if key} == set(df.event_id) - {""}
+    assert len(kept) > 0.9 * df.event_id.nunique()

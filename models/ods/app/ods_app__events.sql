@@ -4,11 +4,11 @@
 {%- set columns = ['event_id', 'member_id', 'session_id', 'event_type', 'section', 'series_code',
     'configurator_step', 'dwell_seconds', 'event_at', '_loaded_at'] %}
 
-with landed as (
+with landed as {{ inline_cte() }} (
     {{ parse_raw('raw_app__events') }}
 ),
 
-cleaned as (
+cleaned as {{ inline_cte() }} (
     select
         event_id,
         member_id,
@@ -29,8 +29,8 @@ cleaned as (
     where _reject_reason is null and {{ landed_since_last_run() }}
 ),
 
-candidates as (
+candidates as {{ inline_cte() }} (
     {{ with_existing_rows('cleaned', 'event_id', columns) }}
 )
 
-{{ latest_landed('candidates', 'event_id', columns) }}
+{{ latest_landed('candidates', 'event_id', columns, raw_name='raw_app__events') }}
