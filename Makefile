@@ -113,9 +113,10 @@ test-spark: $(SPARK_STAMP) ## the Spark cross-engine test: builds the demo on th
 	$(BIN)/pytest -m spark tests/test_cross_engine_spark.py
 
 SF ?= 1
-bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
+RUNS ?= 5
+bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark), queries repeated RUNS times: generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
 	$(DBT) parse --quiet
-	$(BIN)/python -m bench --sf $(SF) --target $(TARGET)
+	$(BIN)/python -m bench --sf $(SF) --target $(TARGET) --runs $(RUNS)
 
 manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster and MetricFlow load (target/, or target/TARGET)
 	$(DBT) parse --quiet $(TARGET_ARGS)

@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -143,14 +144,40 @@ def spark_daemons() -> list[int]:
     return pids
 
 
-def dbt(args: list[str], work: Path, env: dict, also: list[int] | None = None) -> measure.Measured:
+class StepFailed(Exception):
+    """A measured step that failed: what ran, for how long, and the first error it met."""
+
+    def __init__(self, step: str, result: measure.Measured, error: str):
+        super().__init__(f"{step}: {error}")
+        self.step, self.result, self.error = step, result, error
+
+
+def first_error(target: Path, output: str) -> str:
+    """The first node that errored (run_results.json), else the first error line dbt printed."""
+    try:
+        results = json.loads((target / "run_results.json").read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        results = []
+    for r in results:
+        if r["status"] in ("error", "fail", "runtime error"):
+            message = " ".join((r.get("message") or "").split())
+            return f"{r['unique_id'].split('.')[2]}: {message}"[:300].replace("|", "/")
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in output.splitlines()]
+    errors = [line for line in lines if "Error" in line] or [line for line in lines if line] or ["no output"]
+    return errors[0][:300].replace("|", "/")
+
+
+def dbt(args: list[str], work: Path, env: dict, also: list[int] | None = None,
+        step: str = "dbt build") -> measure.Measured:
     cmd = [str(BIN / "dbt"), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     print("  $ dbt " + " ".join(args), flush=True)
+    (work / "target" / "run_results.json").unlink(missing_ok=True)  # a failed step must not report the last one's
     result = measure.run(cmd, env=env, cwd=ROOT, echo=False, also=also)
     tail = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line]
     print("    " + ("\n    ".join(tail[-5:]) or "(no summary)"), flush=True)
     if result.returncode != 0:
-        raise SystemExit(f"dbt {' '.join(args)} failed:\n{result.output[-4000:]}")
+        print(result.output[-4000:], file=sys.stderr, flush=True)
+        raise StepFailed(step, result, first_error(work / "target", result.output))
     return result
 
 
@@ -241,39 +268,49 @@ def main(argv: list[str] | None = None) -> int:
         env |= {"NEV_SPARK_STATE": str(work / "spark"), "SPARK_LOCAL_IP": "127.0.0.1",
                 "SPARK_CONF_DIR": str(ROOT / "scripts" / "spark-conf")}
         shutil.rmtree(work / "spark", ignore_errors=True)
-    full = dbt(["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS,
-                "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env, also)
-    figures.append(("full build (dbt build)", f"{full.seconds:.1f} s",
-                    f"peak {gib(full.peak_bytes)}; {full.seconds / floor:.1f}x the floor; landed before {day}"))
-    figures.append(("  slowest nodes", "", slowest(work / "target")))
-
-    new_rows, all_rows = landed_rows(landing, day)
-    micro = dbt(["build", *common, "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
-                 "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": following, "micro_batch": True,
-                                       "batch_landed_from": cutoff, "batch_landed_before": following})], work, env, also)
-    incremental = rows_in_window(database, incremental_models(work / "target"), cutoff, following,
-                                 work / "spark" / "warehouse" if spark else None)
-    figures.append(("micro-batch (one new day)", f"{micro.seconds:.1f} s",
-                    f"{micro.seconds / full.seconds:.1%} of the full build; peak {gib(micro.peak_bytes)}"))
-    figures.append(("  slowest nodes", "", slowest(work / "target")))
-    figures.append(("  rows landed that day", f"{new_rows:,}",
-                    f"{new_rows / max(all_rows, 1):.2%} of {all_rows:,} rows of the real-time tables"))
-    figures.append(("  rows the incremental models took in", f"{sum(incremental.values()):,}",
-                    ", ".join(f"{m} {n:,}" for m, n in sorted(incremental.items()))))
-
     dq_ok = True
-    if spark:
-        figures.append(("queries, dq", "(DuckDB only)", "MetricFlow and the GX suites do not run on Spark"))
-    else:
-        for label, seconds in query_latency(database, a.runs).items():
-            figures.append((f"query: {label}", f"{seconds * 1000:.0f} ms", f"median of {a.runs}"))
+    try:
+        full = dbt(["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS,
+                    "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env, also,
+                   step="full build")
+        figures.append(("full build (dbt build)", f"{full.seconds:.1f} s",
+                        f"peak {gib(full.peak_bytes)}; {full.seconds / floor:.1f}x the floor; landed before {day}"))
+        figures.append(("  slowest nodes", "", slowest(work / "target")))
 
-        landing_views(database, landing)
-        dq = measure.run([sys.executable, "-m", "quality", "run", "--target", "duckdb"], cwd=ROOT, env=env, echo=False)
-        summary = [line for line in dq.output.splitlines() if "suites," in line]
-        dq_ok = dq.returncode == 0
-        figures.append(("dq (every GX suite, newest partition)", f"{dq.seconds:.1f} s",
-                        (summary[-1] if summary else "no summary") + ("" if dq_ok else " (FAILED)")))
+        new_rows, all_rows = landed_rows(landing, day)
+        micro = dbt(["build", *common, "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
+                     "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": following, "micro_batch": True,
+                                           "batch_landed_from": cutoff, "batch_landed_before": following})], work, env, also,
+                    step="micro-batch")
+        incremental = rows_in_window(database, incremental_models(work / "target"), cutoff, following,
+                                     work / "spark" / "warehouse" if spark else None)
+        figures.append(("micro-batch (one new day)", f"{micro.seconds:.1f} s",
+                        f"{micro.seconds / full.seconds:.1%} of the full build; peak {gib(micro.peak_bytes)}"))
+        figures.append(("  slowest nodes", "", slowest(work / "target")))
+        figures.append(("  rows landed that day", f"{new_rows:,}",
+                        f"{new_rows / max(all_rows, 1):.2%} of {all_rows:,} rows of the real-time tables"))
+        figures.append(("  rows the incremental models took in", f"{sum(incremental.values()):,}",
+                        ", ".join(f"{m} {n:,}" for m, n in sorted(incremental.items()))))
+
+        if spark:
+            figures.append(("queries, dq", "(DuckDB only)", "MetricFlow and the GX suites do not run on Spark"))
+        else:
+            for label, seconds in query_latency(database, a.runs).items():
+                figures.append((f"query: {label}", f"{seconds * 1000:.0f} ms", f"median of {a.runs}"))
+
+            landing_views(database, landing)
+            dq = measure.run([sys.executable, "-m", "quality", "run", "--target", "duckdb"], cwd=ROOT, env=env, echo=False)
+            summary = [line for line in dq.output.splitlines() if "suites," in line]
+            dq_ok = dq.returncode == 0
+            figures.append(("dq (every GX suite, newest partition)", f"{dq.seconds:.1f} s",
+                            (summary[-1] if summary else "no summary") + ("" if dq_ok else " (FAILED)")))
+
+    except StepFailed as failed:  # the report keeps what was measured and says where it stopped
+        dq_ok = False
+        figures.append((f"{failed.step}: FAILED", f"{failed.result.seconds:.1f} s",
+                        f"peak {gib(failed.result.peak_bytes)}; {failed.error}"))
+        if (work / "target" / "run_results.json").exists():
+            figures.append(("  slowest nodes", "", slowest(work / "target")))
 
     cores = os.cpu_count()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
