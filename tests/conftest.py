@@ -12,6 +12,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+# Once the Spark target's packages are installed (`make spark-up`, `make test-spark`), Great
+# Expectations imports `pyspark.sql.connect`, whose import calls sys.exit(0) when `__main__` has
+# neither `__spec__` nor `__file__` and pyarrow or grpc is missing: exactly a pytest-xdist worker, so
+# every worker would quit silently. Under that condition the module is made unimportable instead;
+# GX expects an ImportError there and goes on without Spark Connect, which nothing here uses.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    sys.modules.setdefault("pyspark.sql.connect", None)  # type: ignore[arg-type]
+
 ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", "state", "target", "logs", "data", "__pycache__",
