@@ -12,6 +12,12 @@ scratch warehouse (state/bench/sf<SF>/warehouse.duckdb):
 
 prints a table and appends it, with the machine's cores and memory, to BENCHMARKS.md.
 
+--resume continues a full build that an earlier run left unfinished (failed, stopped or killed) on
+the same dbt project files (models, macros, data tests, project, profiles, pins), landing zone and
+cut-off: dbt's JSON log of each attempt (full-build/attempt-<n>/)
+says which nodes finished; the rest are built, and the full build is reported as the sum of the
+attempts' times, with the number of attempts.
+
 --target spark runs the same builds on the local Spark cluster (scripts/spark.sh, which must be up),
 its metastore and Parquet tables in the scratch folder; peak memory then counts the cluster's
 daemons and executors too. MetricFlow does not support Spark, and GX runs on DuckDB and
@@ -30,6 +36,7 @@ import shutil
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -69,6 +76,26 @@ def code_version() -> str:
     except (OSError, subprocess.CalledProcessError):
         return "no git"
     return head + (" with uncommitted changes" if dirty else "")
+
+
+# What a full build's result depends on: an attempt is continued only while these are unchanged.
+BUILD_INPUTS = ["models", "macros", "tests/dbt", "dbt_project.yml", "profiles.yml", "requirements.lock",
+                "requirements-spark.lock"]
+
+
+def build_inputs_version() -> str:
+    """A hash of the dbt project's files as they are now (committed or not), so that a commit that
+    changes only the docs or the bench does not stop an interrupted build from being continued."""
+    import hashlib
+    import subprocess
+    try:
+        out = subprocess.run(["git", "ls-files", "-s", "--", *BUILD_INPUTS], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+        diff = subprocess.run(["git", "diff", "HEAD", "--", *BUILD_INPUTS], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "no git"
+    return hashlib.sha1((out + diff).encode()).hexdigest()[:12]
 
 
 def gib(n: int) -> str:
@@ -116,6 +143,59 @@ def slowest(target: Path, n: int = 5) -> str:
     results = json.loads((target / "run_results.json").read_text())["results"]
     top = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:n]
     return ", ".join(f"{r['unique_id'].split('.')[2][:60]} {r['execution_time']:.1f} s" for r in top)
+
+
+@dataclass
+class Attempt:
+    """One run of the full build, as its dbt JSON log and peak file left it."""
+
+    nodes: dict[str, tuple[str, float]]  # node name -> (status, seconds), for every node that finished
+    seconds: float  # first to last log line: all that a killed run leaves
+    peak_bytes: int
+
+    @property
+    def done(self) -> set[str]:
+        return {name for name, (status, _) in self.nodes.items() if status in DONE}
+
+
+DONE = ("success", "pass", "warn")  # a node that need not run again
+
+
+def read_attempt(folder: Path) -> Attempt:
+    nodes, stamps = {}, []
+    log = folder / "dbt.log"
+    for line in (log.read_text().splitlines() if log.exists() else []):
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue  # a line cut short when the run was killed
+        stamps.append(dt.datetime.fromisoformat(event["info"]["ts"]))
+        if event["info"]["name"] == "NodeFinished":
+            node, result = event["data"]["node_info"], event["data"]["run_result"]
+            nodes[node["node_name"]] = (result["status"], float(result["execution_time"]))
+    seconds = (stamps[-1] - stamps[0]).total_seconds() if stamps else 0.0
+    peak = folder / "peak"
+    return Attempt(nodes, seconds, int(peak.read_text() or 0) if peak.exists() else 0)
+
+
+def earlier_attempts(folder: Path, identity: dict) -> list[Attempt]:
+    """The attempts an earlier run left for the same build (dbt project files, landing zone, cut-off, target,
+    threads), oldest first; none when there is nothing of that build to continue, or when it
+    finished (the micro-batch after it changes the warehouse: resuming would measure nothing)."""
+    try:
+        if json.loads((folder / "identity.json").read_text()) != identity:
+            return []
+    except (OSError, ValueError):
+        return []
+    if (folder / "finished").exists():  # the steps after it have changed the warehouse since
+        return []
+    return [read_attempt(d) for d in sorted(folder.glob("attempt-*"), key=lambda d: int(d.name.split("-")[1]))]
+
+
+def slowest_nodes(attempts: list[Attempt], n: int = 5) -> str:
+    times = {name: seconds for a in attempts for name, (_, seconds) in a.nodes.items()}
+    top = sorted(times.items(), key=lambda item: item[1], reverse=True)[:n]
+    return ", ".join(f"{name[:60]} {seconds:.1f} s" for name, seconds in top)
 
 
 def rows_in_window(database: Path, tables: list[str], start: str, end: str,
@@ -168,11 +248,15 @@ def first_error(target: Path, output: str) -> str:
 
 
 def dbt(args: list[str], work: Path, env: dict, also: list[int] | None = None,
-        step: str = "dbt build") -> measure.Measured:
-    cmd = [str(BIN / "dbt"), *args, "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    print("  $ dbt " + " ".join(args), flush=True)
+        step: str = "dbt build", attempt: Path | None = None) -> measure.Measured:
+    """attempt: a folder for a JSON log and the running peak, which a killed run leaves behind."""
+    logs = ["--log-path", str(attempt), "--log-format-file", "json"] if attempt else ["--log-path", str(work / "logs")]
+    cmd = [str(BIN / "dbt"), *args, "--target-path", str(work / "target"), *logs]
+    shown = [x if len(x) < 2000 else x[:60] + " ..." for x in args]  # a resumed build's long --exclude
+    print("  $ dbt " + " ".join(shown), flush=True)
     (work / "target" / "run_results.json").unlink(missing_ok=True)  # a failed step must not report the last one's
-    result = measure.run(cmd, env=env, cwd=ROOT, echo=False, also=also)
+    result = measure.run(cmd, env=env, cwd=ROOT, echo=False, also=also,
+                         peak_file=attempt / "peak" if attempt else None)
     tail = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line]
     print("    " + ("\n    ".join(tail[-5:]) or "(no summary)"), flush=True)
     if result.returncode != 0:
@@ -222,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--generate-only", action="store_true", help="generate the landing zone if missing, then stop")
     p.add_argument("--target", choices=["duckdb", "spark"], default="duckdb",
                    help="dbt target (default %(default)s; spark needs `make spark-up`)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the full build an earlier run left unfinished on the same dbt project and data")
     a = p.parse_args(argv)
     name = f"sf{a.sf:g}"
     spark = a.target == "spark"
@@ -230,8 +316,6 @@ def main(argv: list[str] | None = None) -> int:
     work = (a.work or ROOT / "state" / "bench" / (name + ("-spark" if spark else ""))).resolve()
     work.mkdir(parents=True, exist_ok=True)
     database = work / "warehouse.duckdb"  # named like the warehouse: the semantic manifest says "warehouse"
-    for stale in (database, database.with_name(database.name + ".wal")):
-        stale.unlink(missing_ok=True)
     figures: list[tuple[str, str, str]] = []  # (measure, value, note)
 
     print(f"bench {name}: landing {landing}, warehouse {database}", flush=True)
@@ -260,6 +344,25 @@ def main(argv: list[str] | None = None) -> int:
                NEV_DUCKDB_TEMP_DIR=str(work / "duckdb_tmp"), DBT_PROFILES_DIR=str(ROOT), PYTHONPATH=str(ROOT),
                DBT_TARGET=a.target)
     common = ["--threads", str(a.threads), "--target", a.target]
+    attempts_dir = work / "full-build"
+    identity = {"dbt project": build_inputs_version(), "landing": str(landing), "loaded_before": cutoff, "target": a.target,
+                "threads": a.threads}
+    earlier = earlier_attempts(attempts_dir, identity) if a.resume else []
+    done = set().union(*(e.done for e in earlier))
+    if a.resume and not earlier:
+        print("  --resume: no unfinished full build of these dbt project files and data here (or it finished and the micro-batch "
+              "has run on it since); building from the start", flush=True)
+    if earlier:
+        print(f"  --resume: {len(earlier)} earlier attempt(s), {sum(e.seconds for e in earlier):.0f} s, "
+              f"{len(done)} nodes done; building the rest", flush=True)
+    else:
+        for stale in (database, database.with_name(database.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        shutil.rmtree(attempts_dir, ignore_errors=True)
+        attempts_dir.mkdir()
+        (attempts_dir / "identity.json").write_text(json.dumps(identity, indent=2) + "\n")
+    attempt = attempts_dir / f"attempt-{len(earlier) + 1}"
+    attempt.mkdir(exist_ok=True)
     also: list[int] = []
     if spark:
         also = spark_daemons()
@@ -267,15 +370,26 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("--target spark: the Spark cluster is not running: `make spark-up` first")
         env |= {"NEV_SPARK_STATE": str(work / "spark"), "SPARK_LOCAL_IP": "127.0.0.1",
                 "SPARK_CONF_DIR": str(ROOT / "scripts" / "spark-conf")}
-        shutil.rmtree(work / "spark", ignore_errors=True)
+        if not earlier:
+            shutil.rmtree(work / "spark", ignore_errors=True)
     dq_ok = True
     try:
-        full = dbt(["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS,
-                    "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env, also,
-                   step="full build")
-        figures.append(("full build (dbt build)", f"{full.seconds:.1f} s",
-                        f"peak {gib(full.peak_bytes)}; {full.seconds / floor:.1f}x the floor; landed before {day}"))
-        figures.append(("  slowest nodes", "", slowest(work / "target")))
+        try:
+            full = dbt(["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS, *sorted(done),
+                        "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env, also,
+                       step="full build", attempt=attempt)
+        except StepFailed as failed:
+            failed.error += f" ({len(done | read_attempt(attempt).done)} nodes done: --resume continues)"
+            raise
+        (attempts_dir / "finished").touch()
+        attempts = [*earlier, read_attempt(attempt)]
+        seconds = sum(e.seconds for e in earlier) + full.seconds
+        peak = max([full.peak_bytes, *(e.peak_bytes for e in earlier)])
+        resumed = (f"; in {len(attempts)} attempts ({' + '.join(f'{e.seconds:.0f}' for e in earlier)} + "
+                   f"{full.seconds:.0f} s), resumed with --resume" if earlier else "")
+        figures.append(("full build (dbt build)", f"{seconds:.1f} s",
+                        f"peak {gib(peak)}; {seconds / floor:.1f}x the floor; landed before {day}{resumed}"))
+        figures.append(("  slowest nodes", "", slowest_nodes(attempts)))
 
         new_rows, all_rows = landed_rows(landing, day)
         micro = dbt(["build", *common, "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",
@@ -285,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         incremental = rows_in_window(database, incremental_models(work / "target"), cutoff, following,
                                      work / "spark" / "warehouse" if spark else None)
         figures.append(("micro-batch (one new day)", f"{micro.seconds:.1f} s",
-                        f"{micro.seconds / full.seconds:.1%} of the full build; peak {gib(micro.peak_bytes)}"))
+                        f"{micro.seconds / seconds:.1%} of the full build; peak {gib(micro.peak_bytes)}"))
         figures.append(("  slowest nodes", "", slowest(work / "target")))
         figures.append(("  rows landed that day", f"{new_rows:,}",
                         f"{new_rows / max(all_rows, 1):.2%} of {all_rows:,} rows of the real-time tables"))

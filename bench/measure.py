@@ -45,17 +45,22 @@ def tree_rss(root: int) -> int:
 
 
 def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None, interval: float = 0.1,
-        echo: bool = True, also: list[int] | None = None) -> Measured:
+        echo: bool = True, also: list[int] | None = None, peak_file: Path | None = None) -> Measured:
     """Run cmd, streaming its output (when echo), sampling its tree's memory every interval seconds.
-    also: more process trees counted with it (a cluster's daemons, whose executors do the work)."""
+    also: more process trees counted with it (a cluster's daemons, whose executors do the work).
+    peak_file: the peak so far is written there every few seconds, so a run that is killed leaves it."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = [0]
     done = threading.Event()
 
     def sample():
+        written = time.perf_counter()
         while not done.is_set():
             peak[0] = max(peak[0], sum(tree_rss(pid) for pid in [proc.pid, *(also or [])]))
+            if peak_file and time.perf_counter() - written > 5:
+                peak_file.write_text(str(peak[0]))
+                written = time.perf_counter()
             done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -68,4 +73,6 @@ def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None, interv
     proc.wait()
     done.set()
     sampler.join()
+    if peak_file:
+        peak_file.write_text(str(peak[0]))
     return Measured(time.perf_counter() - start, peak[0], "".join(lines), proc.returncode)

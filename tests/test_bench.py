@@ -1,13 +1,18 @@
 """The benchmark runs end to end at a tiny scale, so that it cannot rot: generation (tiled from
-copies of a base world), the full build on the landing zone, the micro-batch of one new day, the
-metric queries and the quality suites. It checks what the bench reports, never how fast."""
+copies of a base world), the full build on the landing zone (killed part-way and resumed), the
+micro-batch of one new day, the metric queries and the quality suites; and a failed build is
+reported. It checks what the bench reports, never how fast."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import duckdb
 import pytest
@@ -34,25 +39,17 @@ def landing(tmp_path_factory):
     return landing
 
 
-def bench(landing, work, report, **env):
-    return subprocess.run([sys.executable, "-m", "bench", "--sf", str(SF), "--days", "90", "--landing", str(landing),
-                           "--work", str(work), "--runs", "1", "--report", str(report)],
-                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT), **env),
+def bench_command(landing, work, report, *args: str) -> list[str]:
+    return [sys.executable, "-m", "bench", "--sf", str(SF), "--days", "90", "--landing", str(landing),
+            "--work", str(work), "--runs", "1", "--report", str(report), *args]
+
+
+BENCH_ENV = dict(os.environ, PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT))
+
+
+def bench(landing, work, report, *args: str, **env):
+    return subprocess.run(bench_command(landing, work, report, *args), cwd=ROOT, env=BENCH_ENV | env,
                           capture_output=True, text=True)
-
-
-def test_the_benchmark_runs_and_reports_every_figure(landing, tmp_path):
-    report = tmp_path / "BENCHMARKS.md"
-    proc = bench(landing, tmp_path / "work", report)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
-    text = report.read_text()
-    for measure in ["read-everything floor", "full build (dbt build)", "micro-batch (one new day)",
-                    "rows landed that day", "rows the incremental models took in", "query: DAU by day",
-                    "dq (every GX suite, newest partition)"]:
-        assert re.search(rf"\|\s+{re.escape(measure)} \| [0-9][0-9,.]* (s|ms)? ?\|", text), measure
-    assert "cores" in text and "30 suites" in text and "0 failed" in text
-    took_in = int(re.search(r"\|\s+rows the incremental models took in \| ([0-9,]+) \|", text).group(1).replace(",", ""))
-    assert took_in > 0
 
 
 def test_a_failed_build_is_reported_with_what_was_measured_before_it(landing, tmp_path):
@@ -66,3 +63,53 @@ def test_a_failed_build_is_reported_with_what_was_measured_before_it(landing, tm
     failed = re.search(r"\| full build: FAILED \| [0-9.]+ s \| peak [^;]+; (.+) \|", text)
     assert failed and "memory" in failed.group(1).lower(), text
     assert "micro-batch (one new day)" not in text and "query:" not in text
+
+
+def finished(log) -> dict[str, str]:
+    """Node name -> status of every node a dbt JSON log says finished."""
+    out = {}
+    for line in log.read_text().splitlines() if log.exists() else []:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event["info"]["name"] == "NodeFinished":
+            out[event["data"]["node_info"]["node_name"]] = event["data"]["run_result"]["status"]
+    return out
+
+
+def test_a_killed_bench_resumes_its_full_build_and_reports_every_figure(landing, tmp_path):
+    """The bench is killed (SIGKILL, bench and dbt together) once the full build has finished some
+    nodes; --resume then builds only the nodes that had not finished, reports the full build as both
+    attempts together, and goes on to every other figure. (One run end to end, to keep the suite short.)"""
+    report, work = tmp_path / "BENCHMARKS.md", tmp_path / "work"
+    first_log = work / "full-build" / "attempt-1" / "dbt.log"
+    proc = subprocess.Popen(bench_command(landing, work, report), cwd=ROOT, env=BENCH_ENV, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while proc.poll() is None and len(finished(first_log)) < 10:
+            time.sleep(0.2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # already gone: the assert below says so
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    first = finished(first_log)
+    done_first = {name for name, status in first.items() if status in ("success", "pass", "warn")}
+    assert len(done_first) >= 10 and not report.exists(), "the first run was not stopped inside its full build"
+
+    resumed = bench(landing, work, report, "--resume")
+    assert resumed.returncode == 0, resumed.stdout[-4000:] + resumed.stderr[-2000:]
+    assert f"{len(done_first)} nodes done" in resumed.stdout
+    second = finished(work / "full-build" / "attempt-2" / "dbt.log")
+    assert second and not done_first & set(second), "a node that had finished was built again"
+    text = report.read_text()
+    full = re.search(r"\| full build \(dbt build\) \| ([0-9.]+) s \| .*in 2 attempts \(([0-9]+) \+ ([0-9]+) s\)", text)
+    assert full, text
+    assert abs(float(full.group(1)) - int(full.group(2)) - int(full.group(3))) <= 1
+    for measure in ["read-everything floor", "full build (dbt build)", "micro-batch (one new day)",
+                    "rows landed that day", "rows the incremental models took in", "query: DAU by day",
+                    "dq (every GX suite, newest partition)"]:
+        assert re.search(rf"\|\s+{re.escape(measure)} \| [0-9][0-9,.]* (s|ms)? ?\|", text), measure
+    assert "cores" in text and "30 suites" in text and "0 failed" in text
+    took_in = int(re.search(r"\|\s+rows the incremental models took in \| ([0-9,]+) \|", text).group(1).replace(",", ""))
+    assert took_in > 0
