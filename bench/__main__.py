@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -67,7 +69,6 @@ QUERIES = {
 
 def code_version() -> str:
     """The commit measured, marked when the work tree differs from it."""
-    import subprocess
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
@@ -86,8 +87,6 @@ BUILD_INPUTS = ["models", "macros", "tests/dbt", "dbt_project.yml", "profiles.ym
 def build_inputs_version() -> str:
     """A hash of the dbt project's files as they are now (committed or not), so that a commit that
     changes only the docs or the bench does not stop an interrupted build from being continued."""
-    import hashlib
-    import subprocess
     try:
         out = subprocess.run(["git", "ls-files", "-s", "--", *BUILD_INPUTS], cwd=ROOT, capture_output=True,
                              text=True, check=True).stdout
@@ -138,11 +137,16 @@ def incremental_models(target: Path) -> list[str]:
                   if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental")
 
 
-def slowest(target: Path, n: int = 5) -> str:
-    """The n slowest nodes of the last dbt run, from its run_results.json: where the time went."""
+def top_nodes(seconds: dict[str, float], n: int = 5) -> str:
+    """The n slowest nodes, from node name -> seconds: where the time went."""
+    top = sorted(seconds.items(), key=lambda item: item[1], reverse=True)[:n]
+    return ", ".join(f"{name[:60]} {s:.1f} s" for name, s in top)
+
+
+def slowest(target: Path) -> str:
+    """The slowest nodes of the last dbt run, from its run_results.json."""
     results = json.loads((target / "run_results.json").read_text())["results"]
-    top = sorted(results, key=lambda r: r["execution_time"], reverse=True)[:n]
-    return ", ".join(f"{r['unique_id'].split('.')[2][:60]} {r['execution_time']:.1f} s" for r in top)
+    return top_nodes({r["unique_id"].split(".")[2]: r["execution_time"] for r in results})
 
 
 @dataclass
@@ -190,12 +194,6 @@ def earlier_attempts(folder: Path, identity: dict) -> list[Attempt]:
     if (folder / "finished").exists():  # the steps after it have changed the warehouse since
         return []
     return [read_attempt(d) for d in sorted(folder.glob("attempt-*"), key=lambda d: int(d.name.split("-")[1]))]
-
-
-def slowest_nodes(attempts: list[Attempt], n: int = 5) -> str:
-    times = {name: seconds for a in attempts for name, (_, seconds) in a.nodes.items()}
-    top = sorted(times.items(), key=lambda item: item[1], reverse=True)[:n]
-    return ", ".join(f"{name[:60]} {seconds:.1f} s" for name, seconds in top)
 
 
 def rows_in_window(database: Path, tables: list[str], start: str, end: str,
@@ -389,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
                    f"{full.seconds:.0f} s), resumed with --resume" if earlier else "")
         figures.append(("full build (dbt build)", f"{seconds:.1f} s",
                         f"peak {gib(peak)}; {seconds / floor:.1f}x the floor; landed before {day}{resumed}"))
-        figures.append(("  slowest nodes", "", slowest_nodes(attempts)))
+        figures.append(("  slowest nodes", "", top_nodes({name: secs for e in attempts
+                                                          for name, (_, secs) in e.nodes.items()})))
 
         new_rows, all_rows = landed_rows(landing, day)
         micro = dbt(["build", *common, "--select", *MICRO_BATCH, "--exclude", *NOT_IN_SCALE_RUNS, "--indirect-selection", "buildable",

@@ -6,7 +6,6 @@ reported. It checks what the bench reports, never how fast."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import signal
@@ -17,6 +16,7 @@ import time
 import duckdb
 import pytest
 
+from bench.__main__ import read_attempt
 from conftest import ROOT
 from datagen import tile
 
@@ -65,42 +65,28 @@ def test_a_failed_build_is_reported_with_what_was_measured_before_it(landing, tm
     assert "micro-batch (one new day)" not in text and "query:" not in text
 
 
-def finished(log) -> dict[str, str]:
-    """Node name -> status of every node a dbt JSON log says finished."""
-    out = {}
-    for line in log.read_text().splitlines() if log.exists() else []:
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        if event["info"]["name"] == "NodeFinished":
-            out[event["data"]["node_info"]["node_name"]] = event["data"]["run_result"]["status"]
-    return out
-
-
 def test_a_killed_bench_resumes_its_full_build_and_reports_every_figure(landing, tmp_path):
     """The bench is killed (SIGKILL, bench and dbt together) once the full build has finished some
     nodes; --resume then builds only the nodes that had not finished, reports the full build as both
     attempts together, and goes on to every other figure. (One run end to end, to keep the suite short.)"""
     report, work = tmp_path / "BENCHMARKS.md", tmp_path / "work"
-    first_log = work / "full-build" / "attempt-1" / "dbt.log"
+    first = work / "full-build" / "attempt-1"
     proc = subprocess.Popen(bench_command(landing, work, report), cwd=ROOT, env=BENCH_ENV, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        while proc.poll() is None and len(finished(first_log)) < 10:
+        while proc.poll() is None and len(read_attempt(first).nodes) < 10:
             time.sleep(0.2)
     finally:
         with contextlib.suppress(ProcessLookupError):  # already gone: the assert below says so
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    first = finished(first_log)
-    done_first = {name for name, status in first.items() if status in ("success", "pass", "warn")}
+    done_first = read_attempt(first).done
     assert len(done_first) >= 10 and not report.exists(), "the first run was not stopped inside its full build"
 
     resumed = bench(landing, work, report, "--resume")
     assert resumed.returncode == 0, resumed.stdout[-4000:] + resumed.stderr[-2000:]
     assert f"{len(done_first)} nodes done" in resumed.stdout
-    second = finished(work / "full-build" / "attempt-2" / "dbt.log")
+    second = read_attempt(work / "full-build" / "attempt-2").nodes
     assert second and not done_first & set(second), "a node that had finished was built again"
     text = report.read_text()
     full = re.search(r"\| full build \(dbt build\) \| ([0-9.]+) s \| .*in 2 attempts \(([0-9]+) \+ ([0-9]+) s\)", text)
