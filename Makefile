@@ -115,9 +115,10 @@ test-spark: $(SPARK_STAMP) ## the Spark cross-engine test: builds the demo on th
 SF ?= 1
 RUNS ?= 5
 RESUME ?=
-bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark), queries repeated RUNS times, RESUME=1 continues an unfinished full build: generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
+THREADS ?= 2
+bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark), queries repeated RUNS times, RESUME=1 continues an unfinished full build, THREADS sets dbt threads (default 2): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
 	$(DBT) parse --quiet
-	$(BIN)/python -m bench --sf $(SF) --target $(TARGET) --runs $(RUNS)$(if $(RESUME), --resume)
+	$(BIN)/python -m bench --sf $(SF) --target $(TARGET) --runs $(RUNS) --threads $(THREADS)$(if $(RESUME), --resume)
 
 manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster and MetricFlow load (target/, or target/TARGET)
 	$(DBT) parse --quiet $(TARGET_ARGS)

@@ -16,7 +16,9 @@ prints a table and appends it, with the machine's cores and memory, to BENCHMARK
 the same dbt project files (models, macros, data tests, project, profiles, pins), landing zone and
 cut-off: dbt's JSON log of each attempt (full-build/attempt-<n>/)
 says which nodes finished; the rest are built, and the full build is reported as the sum of the
-attempts' times, with the number of attempts.
+attempts' times, with the number of attempts and each one's dbt threads. The threads may differ
+between attempts (--threads 1 keeps two large models from spilling side by side): they change the
+pace of a build, not what it builds.
 
 --target spark runs the same builds on the local Spark cluster (scripts/spark.sh, which must be up),
 its metastore and Parquet tables in the scratch folder; peak memory then counts the cluster's
@@ -156,6 +158,7 @@ class Attempt:
     nodes: dict[str, tuple[str, float]]  # node name -> (status, seconds), for every node that finished
     seconds: float  # first to last log line: all that a killed run leaves
     peak_bytes: int
+    threads: int | None  # dbt threads it ran with
 
     @property
     def done(self) -> set[str]:
@@ -178,13 +181,14 @@ def read_attempt(folder: Path) -> Attempt:
             node, result = event["data"]["node_info"], event["data"]["run_result"]
             nodes[node["node_name"]] = (result["status"], float(result["execution_time"]))
     seconds = (stamps[-1] - stamps[0]).total_seconds() if stamps else 0.0
-    peak = folder / "peak"
-    return Attempt(nodes, seconds, int(peak.read_text() or 0) if peak.exists() else 0)
+    peak, threads = folder / "peak", folder / "threads"
+    return Attempt(nodes, seconds, int(peak.read_text() or 0) if peak.exists() else 0,
+                   int(threads.read_text()) if threads.exists() else None)
 
 
 def earlier_attempts(folder: Path, identity: dict) -> list[Attempt]:
-    """The attempts an earlier run left for the same build (dbt project files, landing zone, cut-off, target,
-    threads), oldest first; none when there is nothing of that build to continue, or when it
+    """The attempts an earlier run left for the same build (dbt project files, landing zone, cut-off, target),
+    oldest first; none when there is nothing of that build to continue, or when it
     finished (the micro-batch after it changes the warehouse: resuming would measure nothing)."""
     try:
         if json.loads((folder / "identity.json").read_text()) != identity:
@@ -343,8 +347,7 @@ def main(argv: list[str] | None = None) -> int:
                DBT_TARGET=a.target)
     common = ["--threads", str(a.threads), "--target", a.target]
     attempts_dir = work / "full-build"
-    identity = {"dbt project": build_inputs_version(), "landing": str(landing), "loaded_before": cutoff, "target": a.target,
-                "threads": a.threads}
+    identity = {"dbt project": build_inputs_version(), "landing": str(landing), "loaded_before": cutoff, "target": a.target}
     earlier = earlier_attempts(attempts_dir, identity) if a.resume else []
     done = set().union(*(e.done for e in earlier))
     if a.resume and not earlier:
@@ -361,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         (attempts_dir / "identity.json").write_text(json.dumps(identity, indent=2) + "\n")
     attempt = attempts_dir / f"attempt-{len(earlier) + 1}"
     attempt.mkdir(exist_ok=True)
+    (attempt / "threads").write_text(f"{a.threads}\n")
     also: list[int] = []
     if spark:
         also = spark_daemons()
@@ -383,8 +387,10 @@ def main(argv: list[str] | None = None) -> int:
         attempts = [*earlier, read_attempt(attempt)]
         seconds = sum(e.seconds for e in earlier) + full.seconds
         peak = max([full.peak_bytes, *(e.peak_bytes for e in earlier)])
+        threads = [e.threads for e in attempts]
         resumed = (f"; in {len(attempts)} attempts ({' + '.join(f'{e.seconds:.0f}' for e in earlier)} + "
-                   f"{full.seconds:.0f} s), resumed with --resume" if earlier else "")
+                   f"{full.seconds:.0f} s{'' if len(set(threads)) == 1 else ', dbt threads ' + ' + '.join(map(str, threads))})"
+                   ", resumed with --resume" if earlier else "")
         figures.append(("full build (dbt build)", f"{seconds:.1f} s",
                         f"peak {gib(peak)}; {seconds / floor:.1f}x the floor; landed before {day}{resumed}"))
         figures.append(("  slowest nodes", "", top_nodes({name: secs for e in attempts
