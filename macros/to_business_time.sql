@@ -1,8 +1,14 @@
 {#- A source timestamp as wall-clock time in the business time zone (Asia/Shanghai, UTC+8, no DST).
     Sources send three shapes: local wall clock ('2025-01-02 10:00:00'), UTC with Z
     ('2025-01-02T02:00:00Z') and ISO-8601 with an offset ('2025-01-02T10:00:00+08:00').
-    Anything else comes out null, which parse_raw reports as unparseable. -#}
+    Anything else comes out null, which parse_raw reports as unparseable. An engine may answer
+    faster (macros/engines.sql), never differently: tests/dbt/ods/assert_business_time_agrees_across_parsers.sql. -#}
 {% macro to_business_time(expr) -%}
+    {{ return(adapter.dispatch('to_business_time', 'nev_warehouse')(expr)) }}
+{%- endmacro %}
+
+{#- Portable: the zone designator taken apart with string functions and applied with dateadd. -#}
+{% macro default__to_business_time(expr) -%}
     {%- set s = "(" ~ expr ~ ")" -%}
     {%- set n = dbt.length(s) -%}
     {%- set biz_minutes = var('business_utc_offset_hours') * 60 -%}

@@ -72,3 +72,16 @@ def test_data_tests_catch_the_defect(case: str, warehouse_copy: Project):
     assert result.returncode != 0, result.output[-2000:]
     failed = failing_tests(result.output)
     assert any(name.startswith(expected) for name in failed), (failed, expected)
+
+
+def test_an_engine_parser_that_disagrees_with_the_portable_one_is_caught(project_copy: Project):
+    """DuckDB's fast to_business_time leans on the portable expression where DuckDB cannot read a
+    zone; without that fallback it would turn '2025-01-02Z' into null, and the singular test says so."""
+    engines = project_copy.path / "macros" / "engines.sql"
+    text = engines.read_text()
+    fallback = "{{ default__to_business_time(expr) | indent(16) }}"
+    assert fallback in text
+    engines.write_text(text.replace(fallback, "null"))
+    result = project_copy.dbt("build", "--select", "assert_business_time_agrees_across_parsers", check=False)
+    assert result.returncode != 0, result.output[-2000:]
+    assert "assert_business_time_agrees_across_parsers" in " ".join(failing_tests(result.output))
