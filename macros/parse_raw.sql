@@ -16,7 +16,19 @@
             {%- for c in spec %}
             {{ c.name }},
             {%- endfor %}
-            nullif(
+            {#- The reason's text is built only for the rows that fail: ODS keeps the rows whose reason is
+                null, and concatenating empty strings for each of them cost more than parsing them. #}
+            case when
+                {%- for c in spec if c.required or c.type != 'text' %}
+                {%- if c.required %}
+                __text__{{ c.name }} is null or
+                {%- endif %}
+                {%- if c.type != 'text' %}
+                (__text__{{ c.name }} is not null and {{ c.name }} is null) or
+                {%- endif %}
+                {%- endfor %}
+                false
+            then nullif(
                 {%- for c in spec if c.required or c.type != 'text' %}
                 coalesce(case
                     {%- if c.required %}
@@ -30,7 +42,7 @@
                 {%- endfor %}
                 '',
                 ''
-            ) as _reject_reason
+            ) end as _reject_reason
         from (
             select
                 {%- for c in spec %}
