@@ -20,7 +20,7 @@ import pytest
 
 from conftest import ROOT, copy_project
 from orchestration import automation
-from orchestration.assets import WAREHOUSE_POOL
+from orchestration.assets import WAREHOUSE_POOL, DbtRunConfig, dbt_build_args, run_target_path
 from orchestration.definitions import build_definitions
 from orchestration.lock import WarehouseBusy, warehouse_lock
 
@@ -84,6 +84,17 @@ def test_every_op_that_opens_the_warehouse_is_in_the_writer_pool(defs: dg.Defini
     assert len(pools) >= 15
 
 
+def test_ops_of_a_run_with_the_same_vars_share_a_dbt_target_folder():
+    """So that all but the first reuse its partial parse; another run or other vars get their own."""
+    window = dg.TimeWindow(dt.datetime(2026, 10, 30, 16, tzinfo=dt.timezone.utc), dt.datetime(2026, 10, 31, 16, tzinfo=dt.timezone.utc))
+    batch = dbt_build_args(DbtRunConfig(), window, micro_batch=True)
+    plain = dbt_build_args(DbtRunConfig(), None)
+    assert run_target_path("run-a-123", batch) == run_target_path("run-a-123", list(batch))
+    assert run_target_path("run-a-123", batch) != run_target_path("run-a-123", plain)
+    assert run_target_path("run-a-123", batch) != run_target_path("run-b-456", batch)
+    assert not run_target_path("run-a-123", batch).is_absolute()  # dagster-dbt puts it under the project
+
+
 def run_daily(defs: dg.Definitions, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     return defs.resolve_job_def("warehouse_daily").execute_in_process(
         partition_key=DEMO_LAST_DAY, instance=instance, raise_on_error=False)
@@ -117,6 +128,12 @@ def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
     assert rebuilt == automation.realtime_micro_batch.selection.resolve(defs.resolve_asset_graph())
     assert dg.AssetKey(["ods", "ods_app__events"]) in rebuilt and dg.AssetKey(["ads", "ads_aarrr_overview_daily"]) in rebuilt
     assert dg.AssetKey(["ods", "ods_ref__stores"]) not in rebuilt and not any(k.path[0] == "raw" for k in rebuilt)
+    # The day's window reached dbt as vars: the incremental ops read only that day's landing.
+    day = dg.TimeWindow(dt.datetime(2026, 10, 30, 16, tzinfo=dt.timezone.utc), dt.datetime(2026, 10, 31, 16, tzinfo=dt.timezone.utc))
+    folder = ROOT / run_target_path(micro.run_id, dbt_build_args(DbtRunConfig(), day, micro_batch=True))
+    ran_with = json.loads((folder / "run_results.json").read_text())["args"]["vars"]
+    assert ran_with == {"micro_batch": True, "batch_landed_from": "2026-10-31 00:00:00",
+                        "batch_landed_before": "2026-11-01 00:00:00"}
 
 
 def damage_raw_leads(project_dir: Path) -> int:
