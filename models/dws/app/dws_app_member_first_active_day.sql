@@ -7,5 +7,5 @@ select
     min(d.activity_date) as first_active_date
 from {{ ref('dwd_dim_member') }} as m
 inner join {{ ref('dws_app_member_daily') }} as d
-    on m.member_id = d.member_id and d.activity_date >= m.registered_date
+    on m.member_id = d.member_id and m.registered_date <= d.activity_date
 group by m.member_id, m.registered_date

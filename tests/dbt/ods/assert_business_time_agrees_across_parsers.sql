@@ -1,7 +1,7 @@
 -- An engine's own to_business_time (macros/engines.sql) answers as the portable one does, on the
 -- three documented shapes and on the malformed values sources send. Returns the values they disagree on.
 with source_values as (
-    select raw_value
+    select v.raw_value
     from (
         values
         ('2025-01-02 10:00:00'), ('2025-01-02T10:00:00'), ('2025-1-2 3:04:05'), ('2025-01-02'),
@@ -25,7 +25,10 @@ parsed as (
     from source_values
 )
 
-select raw_value, engine_time, portable_time
+select
+    raw_value,
+    engine_time,
+    portable_time
 from parsed
 where
     (engine_time is null and portable_time is not null)
