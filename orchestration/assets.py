@@ -30,21 +30,25 @@ MICRO_BATCH_JOB = "realtime_micro_batch"
 daily_partitions = dg.DailyPartitionsDefinition(start_date=FIRST_DAY, timezone=BUSINESS_TIMEZONE, end_offset=1)
 
 
-def layer_ops(layer: str) -> list[tuple[str, str, str | None, bool]]:
+def layer_ops(layer: str, has_views: bool) -> list[tuple[str, str, str | None, bool]]:
     """A layer's two ops: its incremental models on daily partitions, then its tables. The layer's
     views go with the incremental models, which may read them (dwd_fct_app_session reads the
-    dwd_fct_app_event view): in the tables' op they would make the two ops wait on each other."""
-    partitioned = f"path:models/{layer},{INCREMENTAL} path:models/{layer},{VIEW}"
+    dwd_fct_app_event view): in the tables' op they would make the two ops wait on each other.
+    A layer without views gets no view criterion: dbt warns of a criterion that matches nothing."""
+    partitioned = f"path:models/{layer},{INCREMENTAL}" + (f" path:models/{layer},{VIEW}" if has_views else "")
     return [(f"{layer}_daily_increments", partitioned, None, True),
             (f"{layer}_tables", f"path:models/{layer}", f"{INCREMENTAL} {VIEW}", False)]
 
 
-# (op name, dbt selection, dbt exclusion, partitioned): the order is the build order.
-LAYER_OPS = [
-    ("raw_seeds", "resource_type:seed", None, False),
-    *layer_ops("ods"), *layer_ops("dwd"), *layer_ops("dws"),
-    ("ads_tables", "path:models/ads", None, False),
-]
+def layer_op_specs(manifest: Mapping[str, Any]) -> list[tuple[str, str, str | None, bool]]:
+    """(op name, dbt selection, dbt exclusion, partitioned) of every op: the order is the build order."""
+    with_views = {node["original_file_path"].split("/")[1] for node in manifest["nodes"].values()
+                  if node["resource_type"] == "model" and node["config"]["materialized"] == "view"}
+    return [
+        ("raw_seeds", "resource_type:seed", None, False),
+        *(op for layer in ("ods", "dwd", "dws") for op in layer_ops(layer, layer in with_views)),
+        ("ads_tables", "path:models/ads", None, False),
+    ]
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -101,7 +105,8 @@ def run_target_path(run_id: str, args: list[str]) -> Path:
 
 
 def layer_assets(project: DbtProject) -> list[dg.AssetsDefinition]:
-    return [layer_op(project, *op) for op in LAYER_OPS]
+    manifest = json.loads(project.manifest_path.read_text())
+    return [layer_op(project, *op) for op in layer_op_specs(manifest)]
 
 
 def layer_op(project: DbtProject, name: str, select: str, exclude: str | None,
