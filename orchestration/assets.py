@@ -42,13 +42,17 @@ def layer_ops(layer: str, has_views: bool) -> list[tuple[str, str, str | None, b
 
 def layer_op_specs(manifest: Mapping[str, Any]) -> list[tuple[str, str, str | None, bool]]:
     """(op name, dbt selection, dbt exclusion, partitioned) of every op: the order is the build order."""
-    with_views = {node["original_file_path"].split("/")[1] for node in manifest["nodes"].values()
-                  if node["resource_type"] == "model" and node["config"]["materialized"] == "view"}
+    with_views = layers_with_views(manifest)
     return [
         ("raw_seeds", "resource_type:seed", None, False),
         *(op for layer in ("ods", "dwd", "dws") for op in layer_ops(layer, layer in with_views)),
         ("ads_tables", "path:models/ads", None, False),
     ]
+
+
+def layers_with_views(manifest: Mapping[str, Any]) -> set[str]:
+    return {layer_of(node) for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["config"]["materialized"] == "view"}
 
 
 class LayerTranslator(DagsterDbtTranslator):

@@ -20,7 +20,8 @@ import pytest
 
 from conftest import ROOT, copy_project
 from orchestration import automation
-from orchestration.assets import VIEW, WAREHOUSE_POOL, DbtRunConfig, dbt_build_args, layer_op_specs, run_target_path
+from orchestration.assets import (VIEW, WAREHOUSE_POOL, DbtRunConfig, dbt_build_args, layer_op_specs, layers_with_views,
+                                 run_target_path)
 from orchestration.project import dbt_project
 from orchestration.definitions import build_definitions
 from orchestration.lock import WarehouseBusy, warehouse_lock
@@ -100,8 +101,7 @@ def test_a_layer_op_selects_views_only_in_a_layer_that_has_them():
     """dbt warns of a selection criterion that matches nothing, in every run of the op; the views of
     a layer that has them must still be selected (they go with its incremental models)."""
     manifest = json.loads(dbt_project().manifest_path.read_text())
-    views = {node["original_file_path"].split("/")[1] for node in manifest["nodes"].values()
-             if node["resource_type"] == "model" and node["config"]["materialized"] == "view"}
+    views = layers_with_views(manifest)
     assert "dwd" in views and "dws" not in views  # the case this test is about: one of each
     for name, select, _, partitioned in layer_op_specs(manifest):
         if partitioned:
