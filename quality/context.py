@@ -66,7 +66,6 @@ def sync(context=None, selected: list[Suite] | None = None) -> list[str]:
         context.checkpoints.add_or_update(gx.Checkpoint(
             name=suite.name,
             validation_definitions=[definition],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10},
         ))
         names.append(suite.name)

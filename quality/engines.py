@@ -117,7 +117,6 @@ class PostgresBatches:
             gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite))
         checkpoint = self.context.checkpoints.add(gx.Checkpoint(
             name=suite.name, validation_definitions=[definition],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
             result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10}))
         return rows, checkpoint.run(expectation_parameters=params)
 

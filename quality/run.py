@@ -66,6 +66,7 @@ def run(database: str | None = None, day: dt.date | None = None, layers: set[str
     source = engines.batches(target or engines.default_target(), context, database)
     chosen = {s.name for s in selected} if selected else None
     outcomes = []
+    validated = []  # the identifiers of this run's results and of their suites: the Data Docs pages to write
     try:
         day = day or source.scalar(newest_event_day_sql(source.dialect))
         params = parameters(source, day)
@@ -75,6 +76,8 @@ def run(database: str | None = None, day: dt.date | None = None, layers: set[str
             start = time.perf_counter()
             rows, result = source.validate(suite, suite.batch_sql.format(day=day.isoformat()), params)
             outcome = Outcome(suite, rows)
+            for key in result.run_results:
+                validated += [key, key.expectation_suite_identifier]
             for validation in result.run_results.values():
                 for r in validation.results:
                     outcome.evaluated += 1
@@ -85,6 +88,9 @@ def run(database: str | None = None, day: dt.date | None = None, layers: set[str
                         outcome.failed.append(describe_failure(r))
             outcome.seconds = time.perf_counter() - start
             outcomes.append(outcome)
+        # Once per run, not per suite: each build also rewrites the index, which reads stored results.
+        if validated:
+            source.context.build_data_docs(resource_identifiers=validated)
     finally:
         source.close()
     return day, outcomes

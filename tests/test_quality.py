@@ -51,6 +51,11 @@ def test_a_clean_build_passes_every_suite_with_no_exception(built_warehouse: Pro
     assert [(o.suite.name, o.failed) for o in outcomes if o.failed] == []
     # Batches are real: every suite read rows.
     assert all(o.rows > 0 for o in outcomes), [(o.suite.name, o.rows) for o in outcomes if not o.rows]
+    # The run wrote its Data Docs: a page for each suite's result, each linked from the index.
+    site = gx_project / "gx" / "uncommitted" / "data_docs" / "local_site"
+    index = (site / "index.html").read_text()
+    assert [o.suite.name for o in outcomes
+            if not any((site / "validations" / o.suite.name).rglob("*.html")) or o.suite.name not in index] == []
 
 
 DAY = "(select max(cast(event_at as date)) from ods.ods_app__events)"
