@@ -20,6 +20,7 @@ from conftest import ROOT, Project, start_from
 
 DAYS = ["2026-10-27", "2026-10-28", "2026-10-29", "2026-10-30", "2026-10-31"]
 LAYERS = ("ods", "dwd", "dws", "ads")
+INCREMENTAL_AND_UPSTREAM = "+config.materialized:incremental"
 
 
 def cutoff(day: str | None) -> list[str]:
@@ -62,8 +63,12 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path, windowed, built_warehou
 
     with duckdb.connect(str(incremental.database), read_only=True) as con:
         before = con.execute("select count(*) from ods.ods_app__events").fetchall()[0][0]
+    # Each day moves the incremental models (and the view they read) forward. The tables are built in
+    # the last step only: a table is rebuilt whole on every run, so what an earlier build of it held
+    # never reaches a later one, and building it daily would only add time.
     for previous, day in zip(DAYS, DAYS[1:] + [None]):
-        incremental.dbt("run", "--quiet", *step_vars(day, previous, windowed))
+        only = ["--select", INCREMENTAL_AND_UPSTREAM] if day else []
+        incremental.dbt("run", "--quiet", *only, *step_vars(day, previous, windowed))
 
     names = tables(str(full.database))
     assert names == tables(str(incremental.database))
