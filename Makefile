@@ -116,7 +116,7 @@ SF ?= 1
 RUNS ?= 5
 RESUME ?=
 THREADS ?= 2
-bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark), queries repeated RUNS times, RESUME=1 continues an unfinished full build, THREADS sets dbt threads (default 2): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
+bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark), queries repeated RUNS times, RESUME=1 continues an unfinished run, THREADS sets dbt threads (default 2): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
 	$(DBT) parse --quiet
 	$(BIN)/python -m bench --sf $(SF) --target $(TARGET) --runs $(RUNS) --threads $(THREADS)$(if $(RESUME), --resume)
 

@@ -12,13 +12,17 @@ scratch warehouse (state/bench/sf<SF>/warehouse.duckdb):
 
 prints a table and appends it, with the machine's cores and memory, to BENCHMARKS.md.
 
---resume continues a full build that an earlier run left unfinished (failed, stopped or killed) on
-the same dbt project files (models, macros, data tests, project, profiles, pins), landing zone and
-cut-off: dbt's JSON log of each attempt (full-build/attempt-<n>/)
-says which nodes finished; the rest are built, and the full build is reported as the sum of the
-attempts' times, with the number of attempts and each one's dbt threads. The threads may differ
-between attempts (--threads 1 keeps two large models from spilling side by side): they change the
-pace of a build, not what it builds.
+--resume continues where an earlier run on the same dbt project files (models, macros, data tests,
+project, profiles, pins), landing zone and cut-off stopped (failed, stopped or killed):
+- inside the full build: dbt's JSON log of each attempt (full-build/attempt-<n>/) says which nodes
+  finished; the rest are built, and the full build is reported as the sum of the attempts' times,
+  with the number of attempts and each one's dbt threads. The threads may differ between attempts
+  (--threads 1 keeps two large models from spilling side by side): they change the pace of a
+  build, not what it builds.
+- after it (full-build/finished, but not full-build/completed): the full build is reported from its
+  attempts and the steps after it run again. A micro-batch cut short is simply run again: it
+  replaces the rows of every key it reads (delete+insert), so a second run over the same window
+  does the same work and leaves the same tables.
 
 --target spark runs the same builds on the local Spark cluster (scripts/spark.sh, which must be up),
 its metastore and Parquet tables in the scratch folder; peak memory then counts the cluster's
@@ -189,14 +193,14 @@ def read_attempt(folder: Path) -> Attempt:
 
 def earlier_attempts(folder: Path, identity: dict) -> list[Attempt]:
     """The attempts an earlier run left for the same build (dbt project files, landing zone, cut-off, target),
-    oldest first; none when there is nothing of that build to continue, or when it
-    finished (the micro-batch after it changes the warehouse: resuming would measure nothing)."""
+    oldest first; none when there is nothing of that build to continue, or when every step after
+    it ran to the end too (then there is nothing left to measure on that warehouse)."""
     try:
         if json.loads((folder / "identity.json").read_text()) != identity:
             return []
     except (OSError, ValueError):
         return []
-    if (folder / "finished").exists():  # the steps after it have changed the warehouse since
+    if (folder / "completed").exists():
         return []
     return [read_attempt(d) for d in sorted(folder.glob("attempt-*"), key=lambda d: int(d.name.split("-")[1]))]
 
@@ -351,10 +355,14 @@ def main(argv: list[str] | None = None) -> int:
     identity = {"dbt project": build_inputs_version(), "landing": str(landing), "loaded_before": cutoff, "target": a.target}
     earlier = earlier_attempts(attempts_dir, identity) if a.resume else []
     done = set().union(*(e.done for e in earlier))
+    built = bool(earlier) and (attempts_dir / "finished").exists()  # only the steps after the full build are left
     if a.resume and not earlier:
-        print("  --resume: no unfinished full build of these dbt project files and data here (or it finished and the micro-batch "
-              "has run on it since); building from the start", flush=True)
-    if earlier:
+        print("  --resume: no unfinished run of these dbt project files and data here (or every step of it "
+              "ran to the end); building from the start", flush=True)
+    if built:
+        print(f"  --resume: the full build finished in an earlier run ({len(earlier)} attempt(s), "
+              f"{sum(e.seconds for e in earlier):.0f} s); going on with the steps after it", flush=True)
+    elif earlier:
         print(f"  --resume: {len(earlier)} earlier attempt(s), {sum(e.seconds for e in earlier):.0f} s, "
               f"{len(done)} nodes done; building the rest", flush=True)
     else:
@@ -363,9 +371,10 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(attempts_dir, ignore_errors=True)
         attempts_dir.mkdir()
         (attempts_dir / "identity.json").write_text(json.dumps(identity, indent=2) + "\n")
-    attempt = attempts_dir / f"attempt-{len(earlier) + 1}"
-    attempt.mkdir(exist_ok=True)
-    (attempt / "threads").write_text(f"{a.threads}\n")
+    attempt = attempts_dir / f"attempt-{len(earlier) + (0 if built else 1)}"
+    if not built:
+        attempt.mkdir(exist_ok=True)
+        (attempt / "threads").write_text(f"{a.threads}\n")
     also: list[int] = []
     if spark:
         also = spark_daemons()
@@ -377,21 +386,30 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work / "spark", ignore_errors=True)
     dq_ok = True
     try:
-        try:
-            full = dbt(["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS, *sorted(done),
-                        "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env, also,
-                       step="full build", attempt=attempt)
-        except StepFailed as failed:
-            failed.error += f" ({len(done | read_attempt(attempt).done)} nodes done: --resume continues)"
-            raise
-        (attempts_dir / "finished").touch()
-        attempts = [*earlier, read_attempt(attempt)]
-        seconds = sum(e.seconds for e in earlier) + full.seconds
-        peak = max([full.peak_bytes, *(e.peak_bytes for e in earlier)])
+        if built:
+            attempts = earlier
+            parts = [e.seconds for e in attempts]
+        else:
+            try:
+                full = dbt(["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS, *sorted(done),
+                            "--vars", json.dumps({"raw_source": "landing", "raw_loaded_before": cutoff})], work, env,
+                           also, step="full build", attempt=attempt)
+            except StepFailed as failed:
+                failed.error += f" ({len(done | read_attempt(attempt).done)} nodes done: --resume continues)"
+                raise
+            (attempts_dir / "finished").touch()
+            attempts = [*earlier, read_attempt(attempt)]
+            parts = [*(e.seconds for e in earlier), full.seconds]  # this run's own: timed from its start
+            attempts[-1].peak_bytes = max(attempts[-1].peak_bytes, full.peak_bytes)
+        seconds, peak = sum(parts), max(e.peak_bytes for e in attempts)
         threads = [e.threads for e in attempts]
-        resumed = (f"; in {len(attempts)} attempts ({' + '.join(f'{e.seconds:.0f}' for e in earlier)} + "
-                   f"{full.seconds:.0f} s{'' if len(set(threads)) == 1 else ', dbt threads ' + ' + '.join(map(str, threads))})"
-                   ", resumed with --resume" if earlier else "")
+        resumed = ""
+        if len(attempts) > 1:
+            resumed = (f"; in {len(attempts)} attempts ({' + '.join(f'{x:.0f}' for x in parts)} s"
+                       f"{'' if len(set(threads)) == 1 else ', dbt threads ' + ' + '.join(map(str, threads))})"
+                       ", resumed with --resume")
+        if built:
+            resumed += "; the steps below ran again in a later run"
         figures.append(("full build (dbt build)", f"{seconds:.1f} s",
                         f"peak {gib(peak)}; {seconds / floor:.1f}x the floor; landed before {day}{resumed}"))
         figures.append(("  slowest nodes", "", top_nodes({name: secs for e in attempts
@@ -424,9 +442,12 @@ def main(argv: list[str] | None = None) -> int:
             dq_ok = dq.returncode == 0
             figures.append(("dq (every GX suite, newest partition)", f"{dq.seconds:.1f} s",
                             (summary[-1] if summary else "no summary") + ("" if dq_ok else " (FAILED)")))
+        (attempts_dir / "completed").touch()  # nothing of this build is left for --resume
 
     except StepFailed as failed:  # the report keeps what was measured and says where it stopped
         dq_ok = False
+        if failed.step != "full build":
+            failed.error += " (the full build finished: --resume goes on from the step after it)"
         figures.append((f"{failed.step}: FAILED", f"{failed.result.seconds:.1f} s",
                         f"peak {gib(failed.result.peak_bytes)}; {failed.error}"))
         if (work / "target" / "run_results.json").exists():

@@ -1,5 +1,5 @@
 """The benchmark runs end to end at a tiny scale, so that it cannot rot: generation (tiled from
-copies of a base world), the full build on the landing zone (killed part-way and resumed), the
+copies of a base world), the full build on the landing zone (killed part-way and resumed, then killed after it and resumed again), the
 micro-batch of one new day, the metric queries and the quality suites; and a failed build is
 reported. It checks what the bench reports, never how fast."""
 
@@ -65,32 +65,43 @@ def test_a_failed_build_is_reported_with_what_was_measured_before_it(landing, tm
     assert "micro-batch (one new day)" not in text and "query:" not in text
 
 
-def test_a_killed_bench_resumes_its_full_build_and_reports_every_figure(landing, tmp_path):
-    """The bench is killed (SIGKILL, bench and dbt together) once the full build has finished some
-    nodes; --resume (here with one dbt thread instead of two) then builds only the nodes that had not
-    finished, reports the full build as both attempts together, and goes on to every other figure.
-    (One run end to end, to keep the suite short.)"""
-    report, work = tmp_path / "BENCHMARKS.md", tmp_path / "work"
-    first = work / "full-build" / "attempt-1"
-    proc = subprocess.Popen(bench_command(landing, work, report), cwd=ROOT, env=BENCH_ENV, start_new_session=True,
+def run_until(command: list[str], stop_when) -> None:
+    """Start a bench, and kill it (SIGKILL, bench and dbt together) as soon as stop_when() holds."""
+    proc = subprocess.Popen(command, cwd=ROOT, env=BENCH_ENV, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        while proc.poll() is None and len(read_attempt(first).nodes) < 10:
+        while proc.poll() is None and not stop_when():
             time.sleep(0.2)
     finally:
-        with contextlib.suppress(ProcessLookupError):  # already gone: the assert below says so
+        with contextlib.suppress(ProcessLookupError):  # already gone: the caller's assert says so
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landing, tmp_path):
+    """The bench is killed once the full build has finished some nodes; --resume (here with one dbt
+    thread instead of two) builds only the nodes that had not finished, and is killed in turn once the
+    full build has finished; a second --resume builds nothing again, reports the full build as both
+    attempts together, and runs every step after it. (One run end to end, to keep the suite short.)"""
+    report, work = tmp_path / "BENCHMARKS.md", tmp_path / "work"
+    builds = work / "full-build"
+    first = builds / "attempt-1"
+    run_until(bench_command(landing, work, report), lambda: len(read_attempt(first).nodes) >= 10)
     done_first = read_attempt(first).done
-    assert len(done_first) >= 10 and not report.exists(), "the first run was not stopped inside its full build"
+    assert len(done_first) >= 10 and not (builds / "finished").exists(), "the first run was not stopped inside its full build"
+
+    run_until(bench_command(landing, work, report, "--resume", "--threads", "1"), (builds / "finished").exists)
+    assert (builds / "finished").exists() and not report.exists(), "the second run was not stopped after its full build"
+    second = read_attempt(builds / "attempt-2").nodes
+    assert second and not done_first & set(second), "a node that had finished was built again"
 
     resumed = bench(landing, work, report, "--resume", "--threads", "1")
     assert resumed.returncode == 0, resumed.stdout[-4000:] + resumed.stderr[-2000:]
-    assert f"{len(done_first)} nodes done" in resumed.stdout
-    second = read_attempt(work / "full-build" / "attempt-2").nodes
-    assert second and not done_first & set(second), "a node that had finished was built again"
+    assert "the full build finished in an earlier run (2 attempt(s)" in resumed.stdout
+    assert not (builds / "attempt-3").exists(), "the finished full build ran again"
     text = report.read_text()
-    full = re.search(r"\| full build \(dbt build\) \| ([0-9.]+) s \| .*in 2 attempts \(([0-9]+) \+ ([0-9]+) s, dbt threads 2 \+ 1\)", text)
+    full = re.search(r"\| full build \(dbt build\) \| ([0-9.]+) s \| .*in 2 attempts \(([0-9]+) \+ ([0-9]+) s, "
+                     r"dbt threads 2 \+ 1\), resumed with --resume; the steps below ran again in a later run", text)
     assert full, text
     assert abs(float(full.group(1)) - int(full.group(2)) - int(full.group(3))) <= 1
     for measure in ["read-everything floor", "full build (dbt build)", "micro-batch (one new day)",
@@ -100,3 +111,5 @@ def test_a_killed_bench_resumes_its_full_build_and_reports_every_figure(landing,
     assert "cores" in text and "30 suites" in text and "0 failed" in text
     took_in = int(re.search(r"\|\s+rows the incremental models took in \| ([0-9,]+) \|", text).group(1).replace(",", ""))
     assert took_in > 0
+    # Every step ran: a further --resume has nothing to continue and starts over.
+    assert (builds / "completed").exists()
