@@ -61,6 +61,18 @@ class Suite:
     expectations: list = field(default_factory=list)
     what: str = ""
 
+    def columns_read(self) -> list[str] | None:
+        """The columns the expectations look at, or None when one needs them all (the column set)."""
+        if any(isinstance(e, gxe.ExpectTableColumnsToMatchSet) for e in self.expectations):
+            return None
+        names: list[str] = []
+        for e in self.expectations:
+            for one in (getattr(e, "column", None), getattr(e, "column_A", None), getattr(e, "column_B", None),
+                        *(getattr(e, "column_list", None) or [])):
+                if one and one not in names:
+                    names.append(one)
+        return names or None
+
 
 # The suites' SQL is written once for every engine GX reads (quality/engines.py), but for this:
 # a date from text, null where the text is not one. PostgreSQL has no try_cast: the dbt build
