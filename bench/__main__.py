@@ -387,8 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     dq_ok = True
     try:
         if built:
-            attempts = earlier
-            parts = [e.seconds for e in attempts]
+            attempts, parts, this_peak = earlier, [e.seconds for e in earlier], 0
         else:
             try:
                 full = dbt(["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS, *sorted(done),
@@ -399,9 +398,9 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             (attempts_dir / "finished").touch()
             attempts = [*earlier, read_attempt(attempt)]
-            parts = [*(e.seconds for e in earlier), full.seconds]  # this run's own: timed from its start
-            attempts[-1].peak_bytes = max(attempts[-1].peak_bytes, full.peak_bytes)
-        seconds, peak = sum(parts), max(e.peak_bytes for e in attempts)
+            # This run's own time and peak as measured from its start, not from its log.
+            parts, this_peak = [*(e.seconds for e in earlier), full.seconds], full.peak_bytes
+        seconds, peak = sum(parts), max(this_peak, *(e.peak_bytes for e in attempts))
         threads = [e.threads for e in attempts]
         resumed = ""
         if len(attempts) > 1:
