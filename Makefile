@@ -3,17 +3,19 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+# The Spark target's packages live in their own environment, never in the one Dagster, GX and
+# MetricFlow import (pyspark's import can end a process that lacks its optional packages).
+SPARK_VENV := .venv-spark
+SPARK_STAMP := $(SPARK_VENV)/.installed-$(shell cat requirements-spark.lock requirements.lock | cksum | cut -d' ' -f1)
 # The dbt target; DBT_TARGET (dbt's own variable, also the profile's default target) if set.
 TARGET ?= $(or $(DBT_TARGET),duckdb)
 # Engines other than DuckDB compile into their own folder: target/ keeps the DuckDB manifest that
 # Dagster and MetricFlow load. A server the target needs is started first (and left running).
 TARGET_ARGS := --target $(TARGET)$(if $(filter-out duckdb,$(TARGET)), --target-path target/$(TARGET))
 SERVER := $(if $(filter postgres,$(TARGET)),pg-up)$(if $(filter spark,$(TARGET)),spark-up)
-# The Spark target's packages are installed only when a Spark target is used (requirements-spark.lock).
-SPARK_STAMP := $(VENV)/.installed-spark-$(shell cat requirements-spark.lock | cksum | cut -d' ' -f1)
 
 export DBT_PROFILES_DIR := $(CURDIR)
 # mf and GX have no --target: they follow the profile's default target, which is DBT_TARGET.
@@ -24,50 +26,65 @@ export PYTHONPATH := $(CURDIR)
 export SPARK_LOCAL_IP := 127.0.0.1
 export SPARK_CONF_DIR := $(CURDIR)/scripts/spark-conf
 
-DBT := $(BIN)/dbt
+DBT := $(if $(filter spark,$(TARGET)),$(SPARK_VENV)/bin/dbt,$(BIN)/dbt)
 REPORT := target/compiled/nev_warehouse/analyses/last_month_funnel_by_region.sql
 QUALITY := $(BIN)/python -m quality
+# Writers of the warehouse file take its lock (orchestration/lock.py), so that readers wait, not fail.
+LOCKED := $(BIN)/python -m orchestration.lock --
 # Each layer's step runs the tests whose inputs are built by then (not those that need a later layer).
 LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable
+# The last successful build's dbt artifacts: what slim CI defers to (settings.py: NEV_PROD_ARTIFACTS).
+PROD_ARTIFACTS ?= $(or $(NEV_PROD_ARTIFACTS),state/prod-artifacts)
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built.
 TEST_DB := state/test.duckdb
 # pytest runs one test file per worker process, as many workers as cores by default.
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
-DAGSTER_CODE := -m orchestration.definitions
 
-.PHONY: help venv demo build pg-up pg-down spark-up spark-down test test-spark lint dq catalog export docs generate clean manifest dagster browser bench
+.PHONY: help venv demo build test check ci lint lint-changed hooks pg-up pg-down spark-up spark-down test-spark \
+        dq catalog export docs generate clean manifest dagster browser bench
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@rm -f $(VENV)/.installed-* && touch $@
 
-$(SPARK_STAMP): $(STAMP) requirements-spark.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock -c requirements.lock
-	@touch $@
+$(SPARK_STAMP): requirements-spark.lock requirements.lock
+	@test -x $(SPARK_VENV)/bin/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock -c requirements.lock
+	@rm -f $(SPARK_VENV)/.installed-* && touch $@
 
 venv: $(STAMP) ## create .venv with the pinned dependencies (every target does this when needed)
 
 demo: $(STAMP) ## layer by layer with quality gates: seeds, dbt build, GX checks; prints last month's funnel
-	$(DBT) seed --target $(TARGET)
+	$(LOCKED) $(BIN)/python -m contract.files seeds
+	$(LOCKED) $(DBT) seed --target $(TARGET)
 	$(QUALITY) run --layer raw
-	$(DBT) build --target $(TARGET) $(LAYER_BUILD) --select ods
+	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select ods
 	$(QUALITY) run --layer ods
-	$(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dwd
+	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dwd
 	$(QUALITY) run --layer dwd
-	$(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dws ads
+	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dws ads
 	$(QUALITY) run --layer ads
+	@$(call publish_artifacts)
 	@$(DBT) compile --target $(TARGET) --select last_month_funnel_by_region --quiet > /dev/null
 	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo
 	@$(BIN)/python scripts/print_query.py $(REPORT)
 
 build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres, spark); FULL_REFRESH=1 rebuilds incremental models
-	$(DBT) build $(TARGET_ARGS) $(if $(FULL_REFRESH),--full-refresh)
+	$(if $(filter duckdb,$(TARGET)),$(LOCKED) $(BIN)/python -m contract.files seeds &&) \
+	$(if $(filter duckdb,$(TARGET)),$(LOCKED)) $(DBT) build $(TARGET_ARGS) $(if $(FULL_REFRESH),--full-refresh)
+	@$(if $(filter duckdb,$(TARGET)),$(call publish_artifacts))
+
+# A successful DuckDB build's manifest is what slim CI compares a change with (the daily Dagster
+# run publishes its own the same way).
+define publish_artifacts
+mkdir -p $(PROD_ARTIFACTS) && cp target/manifest.json $(PROD_ARTIFACTS)/manifest.json
+endef
 
 pg-up: ## start a throwaway PostgreSQL 15 on 127.0.0.1:54329 (state/postgres; apt-get if missing)
 	@scripts/postgres.sh up
@@ -84,29 +101,62 @@ spark-down: ## stop it (metastore and Parquet tables stay in state/spark until `
 # sqlfluff lints with the dialect of TARGET: .sqlfluff holds DuckDB's, another target's overrides it.
 LINT_DIALECT := $(or $(patsubst $(TARGET):%,%,$(filter $(TARGET):%,postgres:postgres spark:sparksql)),duckdb)
 LINT_CONFIG := target/sqlfluff-$(TARGET).cfg
+SQLFLUFF = $(if $(filter spark,$(TARGET)),$(SPARK_VENV)/bin/sqlfluff,$(BIN)/sqlfluff)
+# The SQL a change touches: edited or new files, and files changed since the branch left main.
+CHANGED_SQL = $(shell { git diff --name-only --diff-filter=d HEAD; git ls-files --others --exclude-standard; \
+	git diff --name-only --diff-filter=d $$(git merge-base HEAD origin/main 2>/dev/null || git rev-parse HEAD) HEAD; \
+	} 2>/dev/null | grep -E '^(models|tests/dbt|analyses)/.*\.sql$$' | grep -v -x -f .sqlfluffignore | sort -u)
 
-lint: $(STAMP) $(SERVER) ## sqlfluff on every model and SQL test, in TARGET's dialect (duckdb, postgres, sparksql)
+$(LINT_CONFIG):
 	@mkdir -p target
 	@printf '[sqlfluff]\ndialect = %s\n\n[sqlfluff:templater:dbt]\ntarget = %s\n' $(LINT_DIALECT) $(TARGET) > $(LINT_CONFIG)
-	$(if $(filter-out duckdb,$(TARGET)),DBT_TARGET_PATH=target/$(TARGET)) $(BIN)/sqlfluff lint models tests/dbt analyses --processes 2 --config $(LINT_CONFIG)
 
-# Debian's Chromium for the UI tests (a browser download by Playwright is not possible offline).
+lint: $(STAMP) $(SERVER) $(LINT_CONFIG) ## sqlfluff on every model and SQL test, in TARGET's dialect (duckdb, postgres, sparksql); ruff
+	$(if $(filter-out duckdb,$(TARGET)),DBT_TARGET_PATH=target/$(TARGET)) $(SQLFLUFF) lint models tests/dbt analyses --processes 2 --config $(LINT_CONFIG)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+lint-changed: $(STAMP) $(LINT_CONFIG) ## sqlfluff on the SQL files a change touches (none: nothing to do)
+	@files="$(CHANGED_SQL)"; if [ -z "$$files" ]; then echo "sqlfluff: no changed SQL"; \
+	else echo "sqlfluff: $$files"; $(BIN)/sqlfluff lint $$files --config $(LINT_CONFIG); fi
+
+check: $(STAMP) lint-changed ## the fast loop (about 2 min): ruff, changed SQL, contract, dbt parse, mf, governance, dbt-score, Dagster, pure tests
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/python -m contract --check
+	$(DBT) parse --quiet
+	$(BIN)/mf validate-configs --skip-dw
+	$(BIN)/python -m indicators check
+	$(BIN)/dbt-score lint --manifest target/manifest.json --show failing-items
+	$(BIN)/dagster definitions validate -m orchestration.definitions 2>&1 | grep -v Warning | tail -1
+	$(BIN)/pytest -m "not warehouse" -q -n $(TEST_WORKERS) --durations=0 -p no:randomly | tail -3
+
+# Slim CI: the change's models and their children, built and tested against the production
+# warehouse (attached read-only, profiles.yml target `ci`), after every model built empty once.
+CI_DB := state/ci.duckdb
+CI_EMPTY_DB := state/ci_empty.duckdb
+ci: $(STAMP) ## slim CI: every model built empty (schemas, contracts), then `state:modified+` deferred to the production artifacts
+	@test -f $(PROD_ARTIFACTS)/manifest.json || { echo "make ci: no production artifacts in $(PROD_ARTIFACTS)/: \
+	run \`make build\` (or the daily Dagster job) on the production warehouse first, or set PROD_ARTIFACTS" >&2; exit 2; }
+	rm -f $(CI_DB) $(CI_DB).wal $(CI_EMPTY_DB) $(CI_EMPTY_DB).wal
+	NEV_DUCKDB_PATH=$(CI_EMPTY_DB) $(BIN)/dbt build --empty --target duckdb --target-path target/ci_empty --quiet
+	NEV_CI_DUCKDB_PATH=$(CI_DB) $(BIN)/dbt build --target ci --target-path target/ci \
+	    --select state:modified+ --defer --state $(PROD_ARTIFACTS)
+
+hooks: $(STAMP) ## install the pre-commit hooks (ruff, sqlfluff on staged SQL, the contract and governance checks)
+	$(BIN)/pre-commit install
+
+# Debian's Chromium for the browser tests (a browser download by Playwright is not possible offline),
+# and CJK fonts so that the Chinese labels render.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-browser: ## install Debian's chromium for the Dagster UI test, if it is missing
-	@test -x $(CHROMIUM) || { echo "installing Debian's chromium (apt-get)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+browser: ## install Debian's chromium and CJK fonts for the browser tests, if missing
+	@{ test -x $(CHROMIUM) && fc-list 2>/dev/null | grep -qi 'noto sans cjk'; } || { echo "installing chromium and fonts-noto-cjk (apt-get)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 	@test -x $(CHROMIUM) && echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"
 
-test: $(STAMP) browser ## every test: sqlfluff, dbt build on a scratch file, mf and Dagster validation, pytest (UI in Chromium, PostgreSQL started and stopped for the cross-engine test)
-	$(MAKE) --no-print-directory lint
+test: $(STAMP) browser ## every test: a scratch build, then pytest (lint, dbt, GX, MetricFlow, Dagster, boards, API, PostgreSQL)
 	rm -f $(TEST_DB) $(TEST_DB).wal
-	NEV_DUCKDB_PATH=$(TEST_DB) $(DBT) build --target $(TARGET) --full-refresh
-	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/mf validate-configs
-	$(BIN)/python -m indicators check
-	$(DBT) parse --quiet
-	$(BIN)/dagster definitions validate $(DAGSTER_CODE)
+	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --target duckdb --full-refresh --quiet
 	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test-spark: $(SPARK_STAMP) ## the Spark cross-engine test: builds the demo on the cluster (started and stopped) and compares with DuckDB
@@ -116,8 +166,8 @@ SF ?= 1
 RUNS ?= 5
 RESUME ?=
 THREADS ?= 2
-bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark), queries repeated RUNS times, RESUME=1 continues an unfinished run, THREADS sets dbt threads (default 2): generates data/raw/sf$(SF) if missing, appends to BENCHMARKS.md
-	$(DBT) parse --quiet
+bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark); RUNS, RESUME=1, THREADS: see docs/scale.md
+	$(BIN)/dbt parse --quiet
 	$(BIN)/python -m bench --sf $(SF) --target $(TARGET) --runs $(RUNS) --threads $(THREADS)$(if $(RESUME), --resume)
 
 manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster and MetricFlow load (target/, or target/TARGET)
@@ -125,7 +175,7 @@ manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster
 
 dagster: manifest ## Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_PORT=...; state in state/dagster/)
 	@mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev $(DAGSTER_CODE) --host 127.0.0.1 --port $(DAGSTER_PORT)
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev --host 127.0.0.1 --port $(DAGSTER_PORT)
 
 dq: $(STAMP) $(SERVER) ## Great Expectations on TARGET's warehouse (duckdb, postgres): summary, Data Docs, exit 1 on any failure
 	$(QUALITY) run --target $(TARGET)
@@ -135,18 +185,19 @@ catalog: $(STAMP) $(SERVER) ## the indicator dictionary from the semantic layer:
 	$(BIN)/python -m indicators check
 	$(BIN)/python -m indicators catalog
 
-export: $(STAMP) $(SERVER) ## run the saved queries (dealer full cycle, AARRR overview, C-level board) into state/exports/
+export: $(STAMP) $(SERVER) ## run the saved queries (dealer full cycle, AARRR overview, C-level board) into NEV_EXPORT_DIR (state/exports/)
 	$(DBT) parse --quiet $(TARGET_ARGS)
 	$(BIN)/python -m indicators export
 
 docs: $(STAMP) ## dbt docs generate (open target/index.html, or `.venv/bin/dbt docs serve`)
 	$(DBT) docs generate --target $(TARGET)
 
-generate: $(STAMP) ## regenerate the demo seeds, the landing contract and the GX context (gx/)
-	$(BIN)/python -m datagen --write-contract
+generate: $(STAMP) ## regenerate the demo seeds, the dbt files of the landing contract and the GX context (gx/)
+	$(BIN)/python -m datagen
+	$(BIN)/python -m contract
 	$(QUALITY) sync
 
-clean: ## remove build outputs and the local warehouse files, PostgreSQL's and Spark's included (keeps .venv)
+clean: ## remove build outputs and the local warehouse files, PostgreSQL's and Spark's included (keeps the venvs)
 	@scripts/postgres.sh down >/dev/null
-	@test ! -x $(BIN)/python || scripts/spark.sh down >/dev/null 2>&1 || true
+	@test ! -x $(SPARK_VENV)/bin/python || scripts/spark.sh down >/dev/null 2>&1 || true
 	rm -rf target logs state/*.duckdb state/*.duckdb.wal state/duckdb_tmp state/postgres state/spark

@@ -33,7 +33,7 @@ def tree_rss(root: int) -> int:
         except OSError:
             continue
         pid = int(entry.name)
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         parents.setdefault(ppid, []).append(pid)
         rss[pid] = int(statm[1]) * PAGE
     total, todo = 0, [root]
@@ -44,8 +44,15 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run(cmd: list[str], env: dict | None = None, cwd: Path | None = None, interval: float = 0.1,
-        echo: bool = True, also: list[int] | None = None, peak_file: Path | None = None) -> Measured:
+def run(
+    cmd: list[str],
+    env: dict | None = None,
+    cwd: Path | None = None,
+    interval: float = 0.1,
+    echo: bool = True,
+    also: list[int] | None = None,
+    peak_file: Path | None = None,
+) -> Measured:
     """Run cmd, streaming its output (when echo), sampling its tree's memory every interval seconds.
     also: more process trees counted with it (a cluster's daemons, whose executors do the work).
     peak_file: the peak so far is written there every few seconds, so a run that is killed leaves it."""

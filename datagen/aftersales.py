@@ -31,35 +31,53 @@ def service_tickets(cfg: Config, rng: np.random.Generator, fleet: pd.DataFrame) 
     handled &= handled_at < end
     closed = handled & (rng.random(n) < 0.6)
     car = t._car.to_numpy()
-    return pd.DataFrame({
-        "ticket_id": np.char.add("TK", np.char.zfill((np.arange(n) + 1).astype(str), 8)),
-        "_person": fleet.person.to_numpy()[car],
-        "vin": fleet.vin.to_numpy()[car],
-        "store_id": fleet.store_id.to_numpy()[car],
-        "ticket_type": t.ticket_type.to_numpy(),
-        "ticket_status": np.where(closed, "CLOSED", np.where(handled, "HANDLED", "OPEN")),
-        "created_at": t.created_at.to_numpy(),
-        "handled_at": np.where(handled, handled_at, np.datetime64("NaT")),
-    })
+    return pd.DataFrame(
+        {
+            "ticket_id": np.char.add("TK", np.char.zfill((np.arange(n) + 1).astype(str), 8)),
+            "_person": fleet.person.to_numpy()[car],
+            "vin": fleet.vin.to_numpy()[car],
+            "store_id": fleet.store_id.to_numpy()[car],
+            "ticket_type": t.ticket_type.to_numpy(),
+            "ticket_status": np.where(closed, "CLOSED", np.where(handled, "HANDLED", "OPEN")),
+            "created_at": t.created_at.to_numpy(),
+            "handled_at": np.where(handled, handled_at, np.datetime64("NaT")),
+        }
+    )
 
 
-def customer_reviews(cfg: Config, rng: np.random.Generator, fleet: pd.DataFrame,
-                     tickets: pd.DataFrame, store_quality: pd.Series) -> pd.DataFrame:
+def customer_reviews(
+    cfg: Config, rng: np.random.Generator, fleet: pd.DataFrame, tickets: pd.DataFrame, store_quality: pd.Series
+) -> pd.DataFrame:
     """Reviews after most deliveries in the window and after some handled tickets."""
     end = tl.end_ts(cfg)
     start = np.datetime64(cfg.start, "D").astype("datetime64[s]")
     d_at = fleet.delivered_at.to_numpy().astype("datetime64[s]")
     after_delivery = (d_at >= start) & (rng.random(len(fleet)) < 0.6)
     ticket_done = tickets.handled_at.notna().to_numpy() & (rng.random(len(tickets)) < 0.2)
-    reviews = pd.concat([
-        pd.DataFrame({"_person": fleet.person.to_numpy()[after_delivery],
-                      "store_id": fleet.store_id.to_numpy()[after_delivery],
-                      "reviewed_at": tl.after(rng, d_at[after_delivery], 1, 7)}),
-        pd.DataFrame({"_person": tickets._person.to_numpy()[ticket_done],
-                      "store_id": tickets.store_id.to_numpy()[ticket_done],
-                      "reviewed_at": tl.after(rng, tickets.handled_at.to_numpy()[ticket_done].astype("datetime64[s]"), 0.1, 3)}),
-    ], ignore_index=True)
-    reviews = reviews[reviews.reviewed_at < end].sort_values(["reviewed_at", "_person"], kind="stable").reset_index(drop=True)
+    reviews = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "_person": fleet.person.to_numpy()[after_delivery],
+                    "store_id": fleet.store_id.to_numpy()[after_delivery],
+                    "reviewed_at": tl.after(rng, d_at[after_delivery], 1, 7),
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "_person": tickets._person.to_numpy()[ticket_done],
+                    "store_id": tickets.store_id.to_numpy()[ticket_done],
+                    "reviewed_at": tl.after(
+                        rng, tickets.handled_at.to_numpy()[ticket_done].astype("datetime64[s]"), 0.1, 3
+                    ),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    reviews = (
+        reviews[reviews.reviewed_at < end].sort_values(["reviewed_at", "_person"], kind="stable").reset_index(drop=True)
+    )
     n = len(reviews)
     q = store_quality.reindex(reviews.store_id).to_numpy()
     rating = np.clip(np.round(rng.normal(3.6 + q, 0.9, n)), 1, 5).astype(int)

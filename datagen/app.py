@@ -5,18 +5,40 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import reference, timeline as tl
+from . import reference
+from . import timeline as tl
 from .config import Config
 
-EVENT_TYPES = np.array(["article_read", "article_share", "poster_read", "poster_share", "model_page_click",
-                        "configurator_step", "post_create"])
+EVENT_TYPES = np.array(
+    [
+        "article_read",
+        "article_share",
+        "poster_read",
+        "poster_share",
+        "model_page_click",
+        "configurator_step",
+        "post_create",
+    ]
+)
 EVENT_P = np.array([0.34, 0.06, 0.18, 0.04, 0.20, 0.12, 0.06])
-SECTION_OF = {"article_read": ["news", "circles"], "article_share": ["news", "circles"],
-              "poster_read": ["news"], "poster_share": ["news"], "post_create": ["posts", "circles"]}
+SECTION_OF = {
+    "article_read": ["news", "circles"],
+    "article_share": ["news", "circles"],
+    "poster_read": ["news"],
+    "poster_share": ["news"],
+    "post_create": ["posts", "circles"],
+}
 
 
-def members(cfg: Config, rng: np.random.Generator, sales, person_province: np.ndarray,
-            person_city: np.ndarray, n_fans: int, owners_delivered_at: pd.Series):
+def members(
+    cfg: Config,
+    rng: np.random.Generator,
+    sales,
+    person_province: np.ndarray,
+    person_city: np.ndarray,
+    n_fans: int,
+    owners_delivered_at: pd.Series,
+):
     """Members from prospects (APP leads always, others sometimes) and from fans who never enquire.
 
     Returns (members frame with CDC versions, member person ids, member registration times).
@@ -56,11 +78,13 @@ def members(cfg: Config, rng: np.random.Generator, sales, person_province: np.nd
     versions.append((own, owner_at[own].astype("datetime64[s]") + 3600 * tl.SECOND, "gold"))
     bl = np.flatnonzero(black)
     versions.append((bl, owner_at[bl].astype("datetime64[s]") + 200 * tl.DAY, "black"))
-    mv = pd.DataFrame({
-        "m": np.concatenate([v[0] for v in versions]),
-        "updated_at": np.concatenate([v[1] for v in versions]),
-        "member_tier": np.concatenate([np.full(len(v[0]), v[2], dtype=object) for v in versions]),
-    })
+    mv = pd.DataFrame(
+        {
+            "m": np.concatenate([v[0] for v in versions]),
+            "updated_at": np.concatenate([v[1] for v in versions]),
+            "member_tier": np.concatenate([np.full(len(v[0]), v[2], dtype=object) for v in versions]),
+        }
+    )
     start_ts = np.datetime64(cfg.start, "D").astype("datetime64[s]")
     # Members registered before the window arrive as one snapshot row at its start.
     mv["updated_at"] = mv.updated_at.where(mv.updated_at >= start_ts, start_ts)
@@ -69,15 +93,17 @@ def members(cfg: Config, rng: np.random.Generator, sales, person_province: np.nd
     mv["r"] = mv.member_tier.map(rank)
     mv = mv[mv.r >= mv.groupby("m").r.cummax()].drop_duplicates(["m", "updated_at"], keep="last")
     mi = mv.m.to_numpy()
-    frame = pd.DataFrame({
-        "member_id": member_ids[mi],
-        "_person": person[mi],
-        "member_tier": mv.member_tier.to_numpy(),
-        "province_name": person_province[person[mi]],
-        "city_name": person_city[person[mi]],
-        "registered_at": registered[mi],
-        "updated_at": mv.updated_at.to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "member_id": member_ids[mi],
+            "_person": person[mi],
+            "member_tier": mv.member_tier.to_numpy(),
+            "province_name": person_province[person[mi]],
+            "city_name": person_city[person[mi]],
+            "registered_at": registered[mi],
+            "updated_at": mv.updated_at.to_numpy(),
+        }
+    )
     frame["_cdc_op"] = np.where(~pd.Series(mi).duplicated().to_numpy(), "I", "U")
     return frame, member_ids, person, registered
 
@@ -95,13 +121,19 @@ def events(cfg: Config, rng: np.random.Generator, member_ids: np.ndarray, regist
     span = (end - reg).astype(np.int64)
     # Half of a member's sessions fall in the first weeks after registering, the rest anywhere later.
     early = rng.random(n_sessions) < 0.5
-    offset = np.where(early, np.minimum(rng.exponential(8 * 86400, n_sessions), span - 1),
-                      rng.uniform(0, 1, n_sessions) * (span - 1)).astype(np.int64)
+    offset = np.where(
+        early, np.minimum(rng.exponential(8 * 86400, n_sessions), span - 1), rng.uniform(0, 1, n_sessions) * (span - 1)
+    ).astype(np.int64)
     day = (reg + offset * tl.SECOND).astype("datetime64[D]")
     session_at = tl.at_random_time(rng, day)
     session_at = np.clip(session_at, reg, end - tl.SECOND)
-    keep = rng.random(n_sessions) < tl.demand_weights(cfg, growth=0.5)[
-        np.clip((day - np.datetime64(cfg.start, "D")).astype(int), 0, cfg.days - 1)] * cfg.days
+    keep = (
+        rng.random(n_sessions)
+        < tl.demand_weights(cfg, growth=0.5)[
+            np.clip((day - np.datetime64(cfg.start, "D")).astype(int), 0, cfg.days - 1)
+        ]
+        * cfg.days
+    )
     m, session_at = m[keep], session_at[keep]
     order = np.argsort(session_at, kind="stable")
     m, session_at = m[order], session_at[order]
@@ -120,25 +152,31 @@ def events(cfg: Config, rng: np.random.Generator, member_ids: np.ndarray, regist
     series_codes = np.array([x[0] for x in reference.SERIES])
     has_series = np.isin(etype, ["model_page_click", "configurator_step"])
     series = np.where(has_series, rng.choice(series_codes, len(s)), None)
-    cfg_step = np.where(etype == "configurator_step",
-                        pd.Series((etype == "configurator_step").astype(int)).groupby(s).cumsum().clip(upper=6), np.nan)
+    cfg_step = np.where(
+        etype == "configurator_step",
+        pd.Series((etype == "configurator_step").astype(int)).groupby(s).cumsum().clip(upper=6),
+        np.nan,
+    )
     ev_at = session_at[s] + elapsed * tl.SECOND
-    frame = pd.DataFrame({
-        "event_id": np.char.add("E", np.char.zfill((np.arange(len(s)) + 1).astype(str), 10)),
-        "member_id": member_ids[m][s],
-        "session_id": np.char.add("S", np.char.zfill((s + 1).astype(str), 9)),
-        "event_type": etype,
-        "section": section,
-        "series_code": series,
-        "configurator_step": cfg_step,
-        "dwell_seconds": dwell,
-        "event_at": ev_at,
-    })
+    frame = pd.DataFrame(
+        {
+            "event_id": np.char.add("E", np.char.zfill((np.arange(len(s)) + 1).astype(str), 10)),
+            "member_id": member_ids[m][s],
+            "session_id": np.char.add("S", np.char.zfill((s + 1).astype(str), 9)),
+            "event_type": etype,
+            "section": section,
+            "series_code": series,
+            "configurator_step": cfg_step,
+            "dwell_seconds": dwell,
+            "event_at": ev_at,
+        }
+    )
     return frame[frame.event_at < end].reset_index(drop=True)
 
 
-def referrals(cfg: Config, rng: np.random.Generator, leads_first: pd.DataFrame, member_ids: np.ndarray,
-              registered: np.ndarray) -> pd.DataFrame:
+def referrals(
+    cfg: Config, rng: np.random.Generator, leads_first: pd.DataFrame, member_ids: np.ndarray, registered: np.ndarray
+) -> pd.DataFrame:
     """A referral for each REFERRAL lead, made by a member registered before it."""
     ref = leads_first[leads_first.source_channel == "REFERRAL"]
     created = ref.created_at.to_numpy()
@@ -146,17 +184,27 @@ def referrals(cfg: Config, rng: np.random.Generator, leads_first: pd.DataFrame, 
     # The referrer: a random member already registered at that time.
     pos = np.searchsorted(registered, referred_at)
     referrer = (rng.random(len(ref)) * np.maximum(pos, 1)).astype(int)
-    return pd.DataFrame({
-        "referral_id": np.char.add("R", np.char.zfill((np.arange(len(ref)) + 1).astype(str), 8)),
-        "referrer_member_id": member_ids[referrer],
-        "_person": ref._person.to_numpy(),
-        "crm_lead_id": np.where(rng.random(len(ref)) < 0.8, ref.lead_id.to_numpy(), None),
-        "referred_at": referred_at,
-    })
+    return pd.DataFrame(
+        {
+            "referral_id": np.char.add("R", np.char.zfill((np.arange(len(ref)) + 1).astype(str), 8)),
+            "referrer_member_id": member_ids[referrer],
+            "_person": ref._person.to_numpy(),
+            "crm_lead_id": np.where(rng.random(len(ref)) < 0.8, ref.lead_id.to_numpy(), None),
+            "referred_at": referred_at,
+        }
+    )
 
 
-def occasional(cfg: Config, rng: np.random.Generator, member_ids: np.ndarray, registered: np.ndarray,
-               rate_per_year: float, prefix: str, id_col: str, ts_col: str) -> pd.DataFrame:
+def occasional(
+    cfg: Config,
+    rng: np.random.Generator,
+    member_ids: np.ndarray,
+    registered: np.ndarray,
+    rate_per_year: float,
+    prefix: str,
+    id_col: str,
+    ts_col: str,
+) -> pd.DataFrame:
     """Occasional member actions (trade-in claims, insurance consultations) at a yearly rate."""
     end = tl.end_ts(cfg)
     start = np.datetime64(cfg.start, "D").astype("datetime64[s]")
@@ -165,8 +213,10 @@ def occasional(cfg: Config, rng: np.random.Generator, member_ids: np.ndarray, re
     lo = np.maximum(registered[m], start)
     ts = lo + (rng.random(n) * (end - lo).astype(np.int64)).astype(np.int64) * tl.SECOND
     order = np.argsort(ts, kind="stable")
-    return pd.DataFrame({
-        id_col: np.char.add(prefix, np.char.zfill((np.arange(n) + 1).astype(str), 8)),
-        "member_id": member_ids[m][order],
-        ts_col: ts[order],
-    })
+    return pd.DataFrame(
+        {
+            id_col: np.char.add(prefix, np.char.zfill((np.arange(n) + 1).astype(str), 8)),
+            "member_id": member_ids[m][order],
+            ts_col: ts[order],
+        }
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import reference, timeline as tl
+from . import reference
+from . import timeline as tl
 from .config import Config
 
 
@@ -19,13 +20,21 @@ def registrations(cfg: Config, rng: np.random.Generator, deliveries_by_city: pd.
     for brand, series_list in reference.COMPETITORS.items():
         brand_scale = rng.uniform(1.5, 6.0)
         for series_name in series_list:
-            for mi, m in enumerate(months):
+            for _mi, m in enumerate(months):
                 season = tl.MONTH_FACTOR[m.month - 1]
                 units = rng.poisson(own_scale * brand_scale * tier_size * season)
-                rows.append(pd.DataFrame({
-                    "registration_month": m.to_timestamp().date(), "city_code": cities.city_code,
-                    "brand": brand, "series_name": series_name, "is_own_brand": False, "registrations": units,
-                }))
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "registration_month": m.to_timestamp().date(),
+                            "city_code": cities.city_code,
+                            "brand": brand,
+                            "series_name": series_name,
+                            "is_own_brand": False,
+                            "registrations": units,
+                        }
+                    )
+                )
     # Registrations of our cars follow deliveries, a few lag into the next month.
     own = deliveries_by_city.copy()
     own["registrations"] = np.maximum(0, own.units + rng.integers(-1, 2, len(own)))
@@ -33,4 +42,6 @@ def registrations(cfg: Config, rng: np.random.Generator, deliveries_by_city: pd.
     own["brand"] = reference.OWN_BRAND
     own["is_own_brand"] = True
     out = pd.concat(rows + [own], ignore_index=True)
-    return out.sort_values(["registration_month", "city_code", "brand", "series_name"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["registration_month", "city_code", "brand", "series_name"], kind="stable").reset_index(
+        drop=True
+    )

@@ -12,12 +12,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import reference, timeline as tl
+from . import reference
+from . import timeline as tl
 from .config import Config
 
 SOURCES = np.array(["APP", "WEB", "NET_PHONE", "OUTREACH", "REFERRAL", "WALK_IN", "AUTO_MEDIA", "EVENT"])
 SOURCE_P = np.array([0.22, 0.10, 0.16, 0.14, 0.06, 0.14, 0.13, 0.05])
-CARD_P = dict(APP=0.45, WEB=0.40, NET_PHONE=0.55, OUTREACH=0.50, REFERRAL=0.70, WALK_IN=0.92, AUTO_MEDIA=0.35, EVENT=0.60)
+CARD_P = {
+    "APP": 0.45,
+    "WEB": 0.40,
+    "NET_PHONE": 0.55,
+    "OUTREACH": 0.50,
+    "REFERRAL": 0.70,
+    "WALK_IN": 0.92,
+    "AUTO_MEDIA": 0.35,
+    "EVENT": 0.60,
+}
 ONLINE_INVITE_SOURCES = {"APP", "WEB", "NET_PHONE", "AUTO_MEDIA"}
 LEAD_DUPLICATE_SHARE = 0.13  # share of leads that belong to a person who already has one
 
@@ -35,8 +45,9 @@ def _vec(d: dict, keys: np.ndarray) -> np.ndarray:
     return np.vectorize(d.get, otypes=[float])(keys)
 
 
-def simulate(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, advisors: pd.DataFrame,
-             models: pd.DataFrame) -> SalesWorld:
+def simulate(
+    cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, advisors: pd.DataFrame, models: pd.DataFrame
+) -> SalesWorld:
     end = tl.end_ts(cfg)
     n = cfg.n_leads
     n_persons = int(n * (1 - LEAD_DUPLICATE_SHARE))
@@ -73,8 +84,8 @@ def simulate(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, adviso
     p_visit = np.where(walk_in, 1.0, np.where(invited, 0.6 * rf, np.where(carded, 0.35, 0.08)))
     visits = rng.random(n) < np.clip(p_visit, 0, 1)
     visit_at = np.where(
-        walk_in, created,
-        np.where(invited, tl.at_random_time(rng, appointment_day), tl.after(rng, created, 1, 15)))
+        walk_in, created, np.where(invited, tl.at_random_time(rng, appointment_day), tl.after(rng, created, 1, 15))
+    )
     # A card not yet created by the first visit is created on it.
     card_on_visit = visits & carded & (card_at > visit_at)
     card_at = np.where(card_on_visit, visit_at + rng.integers(300, 3600, n) * tl.SECOND, card_at)
@@ -110,27 +121,31 @@ def simulate(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, adviso
         (np.flatnonzero(reactivated), react_at[reactivated], "FOLLOWING"),
         (np.flatnonzero(ordered), order_at[ordered], "CONVERTED"),
     ]
-    versions = pd.DataFrame({
-        "lead": np.concatenate([e[0] for e in ev]),
-        "updated_at": np.concatenate([e[1] for e in ev]),
-        "lead_status": np.concatenate([np.full(len(e[0]), e[2], dtype=object) for e in ev]),
-    })
+    versions = pd.DataFrame(
+        {
+            "lead": np.concatenate([e[0] for e in ev]),
+            "updated_at": np.concatenate([e[1] for e in ev]),
+            "lead_status": np.concatenate([np.full(len(e[0]), e[2], dtype=object) for e in ev]),
+        }
+    )
     versions = versions[versions.updated_at < end].sort_values(["lead", "updated_at"], kind="stable")
     versions["lead_status"] = versions.groupby("lead").lead_status.ffill()
     li = versions.lead.to_numpy()
     card_known = carded[li] & (card_at[li] <= versions.updated_at.to_numpy())
-    leads = pd.DataFrame({
-        "lead_id": lead_ids[li],
-        "_person": person[li],
-        "source_channel": source[li],
-        "store_id": stores.store_id.to_numpy()[store_idx[li]],
-        "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[li]],
-        "series_code": series[li],
-        "lead_status": versions.lead_status.to_numpy(),
-        "card_created_at": np.where(card_known, card_at[li], np.datetime64("NaT")),
-        "created_at": created[li],
-        "updated_at": versions.updated_at.to_numpy(),
-    })
+    leads = pd.DataFrame(
+        {
+            "lead_id": lead_ids[li],
+            "_person": person[li],
+            "source_channel": source[li],
+            "store_id": stores.store_id.to_numpy()[store_idx[li]],
+            "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[li]],
+            "series_code": series[li],
+            "lead_status": versions.lead_status.to_numpy(),
+            "card_created_at": np.where(card_known, card_at[li], np.datetime64("NaT")),
+            "created_at": created[li],
+            "updated_at": versions.updated_at.to_numpy(),
+        }
+    )
     leads["_cdc_op"] = np.where(leads.updated_at == leads.created_at, "I", "U")
 
     # ------------------------------------------------------------------ follow-ups
@@ -145,40 +160,48 @@ def simulate(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, adviso
     keep = (fu_at < stop[fu_lead]) & (fu_at < end)
     fu_lead, fu_at = fu_lead[keep], fu_at[keep]
     results = np.array(["interested", "needs_time", "price_concern", "comparing", "no_answer", None], dtype=object)
-    follow_ups = pd.DataFrame({
-        "follow_up_id": np.char.add("F", np.char.zfill((np.arange(len(fu_lead)) + 1).astype(str), 9)),
-        "lead_id": lead_ids[fu_lead],
-        "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[fu_lead]],
-        "follow_up_channel": rng.choice(["phone", "wechat", "sms", "visit"], len(fu_lead), p=[0.5, 0.35, 0.1, 0.05]),
-        "follow_up_result": rng.choice(results, len(fu_lead)),
-        "followed_up_at": fu_at,
-    })
+    follow_ups = pd.DataFrame(
+        {
+            "follow_up_id": np.char.add("F", np.char.zfill((np.arange(len(fu_lead)) + 1).astype(str), 9)),
+            "lead_id": lead_ids[fu_lead],
+            "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[fu_lead]],
+            "follow_up_channel": rng.choice(
+                ["phone", "wechat", "sms", "visit"], len(fu_lead), p=[0.5, 0.35, 0.1, 0.05]
+            ),
+            "follow_up_result": rng.choice(results, len(fu_lead)),
+            "followed_up_at": fu_at,
+        }
+    )
 
     # ------------------------------------------------------------------ invitations
     inv = np.flatnonzero(invited & (invited_at < end))
-    invitations = pd.DataFrame({
-        "invitation_id": np.char.add("I", np.char.zfill((np.arange(len(inv)) + 1).astype(str), 8)),
-        "lead_id": lead_ids[inv],
-        "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[inv]],
-        "store_id": stores.store_id.to_numpy()[store_idx[inv]],
-        "invitation_type": np.where(outreach_inv[inv], "OUTREACH", "NET_PHONE"),
-        "invited_at": invited_at[inv],
-        "appointment_date": appointment_day[inv],
-    })
+    invitations = pd.DataFrame(
+        {
+            "invitation_id": np.char.add("I", np.char.zfill((np.arange(len(inv)) + 1).astype(str), 8)),
+            "lead_id": lead_ids[inv],
+            "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[inv]],
+            "store_id": stores.store_id.to_numpy()[store_idx[inv]],
+            "invitation_type": np.where(outreach_inv[inv], "OUTREACH", "NET_PHONE"),
+            "invited_at": invited_at[inv],
+            "appointment_date": appointment_day[inv],
+        }
+    )
 
     # ------------------------------------------------------------------ test drives
     td = np.flatnonzero(test_drive & (td_at < end))
     model_by_series = models.groupby("series_code").model_code.apply(list).to_dict()
     lead_model = np.array([model_by_series[s][i % len(model_by_series[s])] for i, s in enumerate(series)])
-    test_drives = pd.DataFrame({
-        "test_drive_id": np.char.add("T", np.char.zfill((np.arange(len(td)) + 1).astype(str), 8)),
-        "lead_id": lead_ids[td],
-        "store_id": stores.store_id.to_numpy()[store_idx[td]],
-        "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[td]],
-        "model_code": lead_model[td],
-        "drive_started_at": td_at[td],
-        "duration_minutes": rng.integers(15, 60, len(td)),
-    })
+    test_drives = pd.DataFrame(
+        {
+            "test_drive_id": np.char.add("T", np.char.zfill((np.arange(len(td)) + 1).astype(str), 8)),
+            "lead_id": lead_ids[td],
+            "store_id": stores.store_id.to_numpy()[store_idx[td]],
+            "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[td]],
+            "model_code": lead_model[td],
+            "drive_started_at": td_at[td],
+            "duration_minutes": rng.integers(15, 60, len(td)),
+        }
+    )
 
     # ------------------------------------------------------------------ orders and their stages
     o = np.flatnonzero(ordered)
@@ -209,63 +232,77 @@ def simulate(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, adviso
         (np.flatnonzero(lock_cancelled), lock_cancel_at[lock_cancelled], "CANCELLED"),
         (np.flatnonzero(delivered), deliver_at[delivered], "DELIVERED"),
     ]
-    ov = pd.DataFrame({
-        "o": np.concatenate([s[0] for s in stages]),
-        "updated_at": np.concatenate([s[1] for s in stages]),
-        "order_status": np.concatenate([np.full(len(s[0]), s[2], dtype=object) for s in stages]),
-    })
+    ov = pd.DataFrame(
+        {
+            "o": np.concatenate([s[0] for s in stages]),
+            "updated_at": np.concatenate([s[1] for s in stages]),
+            "order_status": np.concatenate([np.full(len(s[0]), s[2], dtype=object) for s in stages]),
+        }
+    )
     ov = ov[ov.updated_at < end].sort_values(["o", "updated_at"], kind="stable")
     oi = ov.o.to_numpy()
     order_ids = np.char.add("SO", np.char.zfill((np.arange(no) + 1).astype(str), 8))
     status = ov.order_status.to_numpy()
     reached_deposit = np.isin(status, ["DEPOSIT", "LOCKED", "DELIVERED"]) | (
-        (status == "CANCELLED") & firmed[oi] & (ov.updated_at.to_numpy() >= deposit_at[oi]))
-    vehicle_orders = pd.DataFrame({
-        "order_id": order_ids[oi],
-        "_person": person[o][oi],
-        "crm_lead_id": np.where(rng.random(len(oi)) < 0.85, lead_ids[o][oi], None),
-        "store_id": stores.store_id.to_numpy()[store_idx[o]][oi],
-        "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[o]][oi],
-        "model_code": lead_model[o][oi],
-        "order_status": status,
-        "intent_fee": np.where(has_intent[oi], 5000.0, np.nan),
-        "deposit_amount": np.where(reached_deposit, np.where(price[oi] > 300_000, 50000.0, 20000.0), np.nan),
-        "vehicle_price": price[oi],
-        "created_at": o_created[oi],
-        "updated_at": ov.updated_at.to_numpy(),
-    })
+        (status == "CANCELLED") & firmed[oi] & (ov.updated_at.to_numpy() >= deposit_at[oi])
+    )
+    vehicle_orders = pd.DataFrame(
+        {
+            "order_id": order_ids[oi],
+            "_person": person[o][oi],
+            "crm_lead_id": np.where(rng.random(len(oi)) < 0.85, lead_ids[o][oi], None),
+            "store_id": stores.store_id.to_numpy()[store_idx[o]][oi],
+            "advisor_id": advisors.advisor_id.to_numpy()[advisor_idx[o]][oi],
+            "model_code": lead_model[o][oi],
+            "order_status": status,
+            "intent_fee": np.where(has_intent[oi], 5000.0, np.nan),
+            "deposit_amount": np.where(reached_deposit, np.where(price[oi] > 300_000, 50000.0, 20000.0), np.nan),
+            "vehicle_price": price[oi],
+            "created_at": o_created[oi],
+            "updated_at": ov.updated_at.to_numpy(),
+        }
+    )
     first_version = ~pd.Series(oi).duplicated().to_numpy()
     vehicle_orders["_cdc_op"] = np.where(first_version, "I", "U")
 
     # ------------------------------------------------------------------ deliveries and production
     d = np.flatnonzero(delivered & (deliver_at < end))
     vins = np.char.add("LAS9E", np.char.zfill((np.arange(len(d)) + 1).astype(str), 12))
-    deliveries = pd.DataFrame({
-        "delivery_id": np.char.add("D", np.char.zfill((np.arange(len(d)) + 1).astype(str), 8)),
-        "order_id": order_ids[d],
-        "vin": vins,
-        "store_id": stores.store_id.to_numpy()[store_idx[o][d]],
-        "delivered_at": deliver_at[d],
-    })
-    vin_of = dict(zip(d, vins))
+    deliveries = pd.DataFrame(
+        {
+            "delivery_id": np.char.add("D", np.char.zfill((np.arange(len(d)) + 1).astype(str), 8)),
+            "order_id": order_ids[d],
+            "vin": vins,
+            "store_id": stores.store_id.to_numpy()[store_idx[o][d]],
+            "delivered_at": deliver_at[d],
+        }
+    )
+    vin_of = dict(zip(d, vins, strict=False))
     f = np.flatnonzero(firmed)
     scheduled_at = tl.after(rng, deposit_at[f], 1, 3)
     built_at = tl.after(rng, np.maximum(lock_at[f], scheduled_at), 3, 15)
     shipped_at = np.minimum(tl.after(rng, built_at, 1, 5), deliver_at[f] - 86400 * tl.SECOND)
     ms = []
-    for name, ts, live in [("scheduled", scheduled_at, np.ones(len(f), bool)),
-                           ("built", built_at, locked[f]),
-                           ("shipped", shipped_at, delivered[f]),
-                           ("delivered", deliver_at[f], delivered[f])]:
+    for name, ts, live in [
+        ("scheduled", scheduled_at, np.ones(len(f), bool)),
+        ("built", built_at, locked[f]),
+        ("shipped", shipped_at, delivered[f]),
+        ("delivered", deliver_at[f], delivered[f]),
+    ]:
         ms.append(pd.DataFrame({"_o": f[live], "milestone": name, "milestone_at": ts[live]}))
     milestones = pd.concat(ms, ignore_index=True)
     milestones = milestones[milestones.milestone_at < end].sort_values(["milestone_at", "_o"], kind="stable")
-    milestones = pd.DataFrame({
-        "order_id": order_ids[milestones._o.to_numpy()],
-        "vin": [vin_of.get(x) if m != "scheduled" else None for x, m in zip(milestones._o, milestones.milestone)],
-        "milestone": milestones.milestone.to_numpy(),
-        "milestone_at": milestones.milestone_at.to_numpy(),
-    })
+    milestones = pd.DataFrame(
+        {
+            "order_id": order_ids[milestones._o.to_numpy()],
+            "vin": [
+                vin_of.get(x) if m != "scheduled" else None
+                for x, m in zip(milestones._o, milestones.milestone, strict=False)
+            ],
+            "milestone": milestones.milestone.to_numpy(),
+            "milestone_at": milestones.milestone_at.to_numpy(),
+        }
+    )
 
     # ------------------------------------------------------------------ store visits
     first_lead = pd.Series(created).groupby(person).transform("min").to_numpy() == created
@@ -275,16 +312,21 @@ def simulate(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, adviso
     po_at = tl.after(rng, order_at[po], 1, 30)
     po = po[po_at < end]
     po_at = po_at[po_at < end]
-    lead_visit = pd.DataFrame({
-        "_lead": np.concatenate([v, r, po]),
-        "visited_at": np.concatenate([visit_at[v], return_at[r], po_at]),
-        "visit_purpose": "01",
-        "is_first_visit": np.concatenate([first_lead[v], np.zeros(len(r) + len(po), bool)]),
-        "card_created": np.concatenate([card_on_visit[v], np.zeros(len(r) + len(po), bool)]),
-        "invitation_type": np.concatenate([
-            np.where(outreach_inv[v], "OUTREACH", np.where(online_inv[v], "NET_PHONE", None)),
-            np.full(len(r) + len(po), None, dtype=object)]),
-    })
+    lead_visit = pd.DataFrame(
+        {
+            "_lead": np.concatenate([v, r, po]),
+            "visited_at": np.concatenate([visit_at[v], return_at[r], po_at]),
+            "visit_purpose": "01",
+            "is_first_visit": np.concatenate([first_lead[v], np.zeros(len(r) + len(po), bool)]),
+            "card_created": np.concatenate([card_on_visit[v], np.zeros(len(r) + len(po), bool)]),
+            "invitation_type": np.concatenate(
+                [
+                    np.where(outreach_inv[v], "OUTREACH", np.where(online_inv[v], "NET_PHONE", None)),
+                    np.full(len(r) + len(po), None, dtype=object),
+                ]
+            ),
+        }
+    )
     lv = lead_visit._lead.to_numpy()
     lead_visit["store_id"] = stores.store_id.to_numpy()[store_idx[lv]]
     lead_visit["crm_lead_id"] = np.where(rng.random(len(lv)) < 0.75, lead_ids[lv], None)
@@ -292,36 +334,57 @@ def simulate(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, adviso
     # Visitors who are not prospects: after-sales customers and passers-by.
     n_other = int(len(lead_visit) * 0.3)
     other_at = tl.at_random_time(rng, tl.sample_days(cfg, rng, n_other))
-    other_visit = pd.DataFrame({
-        "_lead": -1,
-        "visited_at": other_at,
-        "visit_purpose": rng.choice(["02", "03"], n_other, p=[0.7, 0.3]),
-        "is_first_visit": rng.random(n_other) < 0.3,
-        "card_created": False,
-        "invitation_type": None,
-        "store_id": rng.choice(stores.store_id.to_numpy(), n_other),
-        "crm_lead_id": None,
-        "_person": -1,
-    })
-    store_visits = pd.concat([lead_visit, other_visit], ignore_index=True).sort_values(
-        ["visited_at", "store_id"], kind="stable").reset_index(drop=True)
-    store_visits.insert(0, "visit_id", np.char.add("V", np.char.zfill((np.arange(len(store_visits)) + 1).astype(str), 9)))
+    other_visit = pd.DataFrame(
+        {
+            "_lead": -1,
+            "visited_at": other_at,
+            "visit_purpose": rng.choice(["02", "03"], n_other, p=[0.7, 0.3]),
+            "is_first_visit": rng.random(n_other) < 0.3,
+            "card_created": False,
+            "invitation_type": None,
+            "store_id": rng.choice(stores.store_id.to_numpy(), n_other),
+            "crm_lead_id": None,
+            "_person": -1,
+        }
+    )
+    store_visits = (
+        pd.concat([lead_visit, other_visit], ignore_index=True)
+        .sort_values(["visited_at", "store_id"], kind="stable")
+        .reset_index(drop=True)
+    )
+    store_visits.insert(
+        0, "visit_id", np.char.add("V", np.char.zfill((np.arange(len(store_visits)) + 1).astype(str), 9))
+    )
     store_visits["party_size"] = rng.integers(1, 5, len(store_visits))
     store_visits = store_visits.drop(columns=["_lead"])
 
-    orders_clean = pd.DataFrame({
-        "order_id": order_ids, "person": person[o], "store_idx": store_idx[o], "series": series[o],
-        "model_code": lead_model[o], "created_at": o_created, "delivered": delivered & (deliver_at < end),
-        "delivered_at": deliver_at,
-    })
+    orders_clean = pd.DataFrame(
+        {
+            "order_id": order_ids,
+            "person": person[o],
+            "store_idx": store_idx[o],
+            "series": series[o],
+            "model_code": lead_model[o],
+            "created_at": o_created,
+            "delivered": delivered & (deliver_at < end),
+            "delivered_at": deliver_at,
+        }
+    )
     return SalesWorld(
         frames={
-            "raw_crm__leads": leads, "raw_crm__follow_ups": follow_ups, "raw_crm__invitations": invitations,
-            "raw_crm__test_drives": test_drives, "raw_oms__vehicle_orders": vehicle_orders,
-            "raw_oms__deliveries": deliveries, "raw_oms__production_milestones": milestones,
+            "raw_crm__leads": leads,
+            "raw_crm__follow_ups": follow_ups,
+            "raw_crm__invitations": invitations,
+            "raw_crm__test_drives": test_drives,
+            "raw_oms__vehicle_orders": vehicle_orders,
+            "raw_oms__deliveries": deliveries,
+            "raw_oms__production_milestones": milestones,
             "raw_showroom__store_visits": store_visits,
         },
-        lead_person=person, lead_created=created, n_lead_persons=n_persons, orders=orders_clean,
+        lead_person=person,
+        lead_created=created,
+        n_lead_persons=n_persons,
+        orders=orders_clean,
     )
 
 
@@ -331,14 +394,17 @@ def sales_targets(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, o
     series_codes = [s[0] for s in reference.SERIES]
     d = orders[orders.delivered]
     per_month = d.groupby(["store_idx", "series"]).size() / len(months)
-    grid = pd.MultiIndex.from_product([range(len(stores)), series_codes, range(len(months))],
-                                      names=["store_idx", "series", "m"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product(
+        [range(len(stores)), series_codes, range(len(months))], names=["store_idx", "series", "m"]
+    ).to_frame(index=False)
     base = per_month.reindex(pd.MultiIndex.from_arrays([grid.store_idx, grid.series])).fillna(0).to_numpy()
     season = tl.MONTH_FACTOR[months.month.to_numpy()[grid.m.to_numpy()] - 1]
     target = np.round(base * season * rng.uniform(1.0, 1.35, len(grid))).astype(int)
-    return pd.DataFrame({
-        "target_month": months.to_timestamp().date[grid.m.to_numpy()],
-        "store_id": stores.store_id.to_numpy()[grid.store_idx.to_numpy()],
-        "series_code": grid.series.to_numpy(),
-        "target_units": target,
-    })
+    return pd.DataFrame(
+        {
+            "target_month": months.to_timestamp().date[grid.m.to_numpy()],
+            "store_id": stores.store_id.to_numpy()[grid.store_idx.to_numpy()],
+            "series_code": grid.series.to_numpy(),
+            "target_units": target,
+        }
+    )

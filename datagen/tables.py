@@ -7,7 +7,10 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from . import aftersales, app, dirt, market, people, reference, sales, schemas, timeline as tl
+import contract
+
+from . import aftersales, app, dirt, market, people, reference, sales
+from . import timeline as tl
 from .config import Config
 
 EIGHT_HOURS = np.timedelta64(8 * 3600, "s")
@@ -16,14 +19,28 @@ TS_STYLE = {"oms": "utc_z", "crm": "local", "showroom": "local", "app": "offset"
 # Share of rows whose device sends UTC instead of the system's usual style.
 UTC_DEVICE_SHARE = {"showroom": 0.04, "app": 0.05}
 # Share of rows with the optional phone left empty.
-PHONE_NULL_SHARE = {"raw_crm__leads": 0.05, "raw_oms__vehicle_orders": 0.05, "raw_showroom__store_visits": 0.4,
-                    "raw_app__members": 0.02, "raw_app__referrals": 0.1, "raw_aftersales__service_tickets": 0.08}
-PHONE_COLUMN = {"raw_crm__leads": "phone", "raw_oms__vehicle_orders": "buyer_phone",
-                "raw_showroom__store_visits": "visitor_phone", "raw_app__members": "phone",
-                "raw_app__referrals": "referee_phone", "raw_aftersales__service_tickets": "owner_phone"}
-PERSON_ID_COLUMN = {"raw_crm__leads": ("crm_customer_id", "C", 8), "raw_oms__vehicle_orders": ("oms_customer_id", "OC", 8),
-                    "raw_aftersales__service_tickets": ("as_customer_id", "AS", 8),
-                    "raw_aftersales__customer_reviews": ("as_customer_id", "AS", 8)}
+PHONE_NULL_SHARE = {
+    "raw_crm__leads": 0.05,
+    "raw_oms__vehicle_orders": 0.05,
+    "raw_showroom__store_visits": 0.4,
+    "raw_app__members": 0.02,
+    "raw_app__referrals": 0.1,
+    "raw_aftersales__service_tickets": 0.08,
+}
+PHONE_COLUMN = {
+    "raw_crm__leads": "phone",
+    "raw_oms__vehicle_orders": "buyer_phone",
+    "raw_showroom__store_visits": "visitor_phone",
+    "raw_app__members": "phone",
+    "raw_app__referrals": "referee_phone",
+    "raw_aftersales__service_tickets": "owner_phone",
+}
+PERSON_ID_COLUMN = {
+    "raw_crm__leads": ("crm_customer_id", "C", 8),
+    "raw_oms__vehicle_orders": ("oms_customer_id", "OC", 8),
+    "raw_aftersales__service_tickets": ("as_customer_id", "AS", 8),
+    "raw_aftersales__customer_reviews": ("as_customer_id", "AS", 8),
+}
 
 
 def _rng(cfg: Config, name: str) -> np.random.Generator:
@@ -81,15 +98,27 @@ class World:
         n_lead_persons = self.sales.n_lead_persons
         pre_person = n_lead_persons + self.n_fans + np.arange(n_pre)
         pre_store = pre_rng.integers(0, len(self.stores), n_pre)
-        pre_at = np.datetime64(cfg.start, "D").astype("datetime64[s]") - pre_rng.integers(1, 730 * 86400, n_pre) * tl.SECOND
-        self.fleet = pd.DataFrame({
-            "person": np.concatenate([d.person.to_numpy(), pre_person]),
-            "vin": np.concatenate([vin_by_order.reindex(d.order_id).to_numpy(),
-                                   np.char.add("LAS9P", np.char.zfill((np.arange(n_pre) + 1).astype(str), 12))]),
-            "store_id": np.concatenate([self.stores.store_id.to_numpy()[d.store_idx.to_numpy()],
-                                        self.stores.store_id.to_numpy()[pre_store]]),
-            "delivered_at": np.concatenate([d.delivered_at.to_numpy(), pre_at]),
-        })
+        pre_at = (
+            np.datetime64(cfg.start, "D").astype("datetime64[s]") - pre_rng.integers(1, 730 * 86400, n_pre) * tl.SECOND
+        )
+        self.fleet = pd.DataFrame(
+            {
+                "person": np.concatenate([d.person.to_numpy(), pre_person]),
+                "vin": np.concatenate(
+                    [
+                        vin_by_order.reindex(d.order_id).to_numpy(),
+                        np.char.add("LAS9P", np.char.zfill((np.arange(n_pre) + 1).astype(str), 12)),
+                    ]
+                ),
+                "store_id": np.concatenate(
+                    [
+                        self.stores.store_id.to_numpy()[d.store_idx.to_numpy()],
+                        self.stores.store_id.to_numpy()[pre_store],
+                    ]
+                ),
+                "delivered_at": np.concatenate([d.delivered_at.to_numpy(), pre_at]),
+            }
+        )
         self.n_persons = n_lead_persons + self.n_fans + n_pre
         pr = r("people")
         self.phone = people.phones(pr, self.n_persons)
@@ -110,22 +139,27 @@ class World:
         owners = pd.Series(self.fleet.delivered_at.to_numpy(), index=self.fleet.person.to_numpy())
         owners = owners[~owners.index.duplicated()]
         mem, self.member_ids, self.member_person, self.member_registered = app.members(
-            cfg, r("members"), self.sales, self.person_province, self.person_city, self.n_fans, owners)
+            cfg, r("members"), self.sales, self.person_province, self.person_city, self.n_fans, owners
+        )
         self.members = mem
         self.events = app.events(cfg, r("events"), self.member_ids, self.member_registered)
         self.referrals = app.referrals(cfg, r("referrals"), leads_first, self.member_ids, self.member_registered)
-        self.trade_ins = app.occasional(cfg, r("trade_in"), self.member_ids, self.member_registered, 0.03,
-                                        "TI", "claim_id", "claimed_at")
+        self.trade_ins = app.occasional(
+            cfg, r("trade_in"), self.member_ids, self.member_registered, 0.03, "TI", "claim_id", "claimed_at"
+        )
         self.trade_ins["old_vehicle_brand"] = r("trade_in_brand").choice(
-            ["Volkswagen", "Toyota", "Honda", "Buick", "Nissan", None], len(self.trade_ins))
-        self.insurance = app.occasional(cfg, r("insurance"), self.member_ids, self.member_registered, 0.05,
-                                        "IC", "consultation_id", "consulted_at")
+            ["Volkswagen", "Toyota", "Honda", "Buick", "Nissan", None], len(self.trade_ins)
+        )
+        self.insurance = app.occasional(
+            cfg, r("insurance"), self.member_ids, self.member_registered, 0.05, "IC", "consultation_id", "consulted_at"
+        )
         self.insurance["topic"] = r("insurance_topic").choice(["new_policy", "renewal", "claim"], len(self.insurance))
         self.tickets = aftersales.service_tickets(cfg, r("tickets"), self.fleet)
         quality = pd.Series(r("store_quality").normal(0, 0.4, len(self.stores)), index=self.stores.store_id)
         self.reviews = aftersales.customer_reviews(cfg, r("reviews"), self.fleet, self.tickets, quality)
-        merch = app.occasional(cfg, r("merch"), self.member_ids, self.member_registered, 0.15,
-                               "MO", "merch_order_id", "ordered_at")
+        merch = app.occasional(
+            cfg, r("merch"), self.member_ids, self.member_registered, 0.15, "MO", "merch_order_id", "ordered_at"
+        )
         mr = r("merch_values")
         merch["sku_category"] = mr.choice(["charging", "accessory", "lifestyle"], len(merch), p=[0.3, 0.45, 0.25])
         merch["amount"] = np.round(mr.lognormal(6, 0.9, len(merch)), 2)
@@ -133,11 +167,16 @@ class World:
         self.merch = merch
         deliveries = self.sales.frames["raw_oms__deliveries"]
         series_name = self.models.set_index("model_code").series_name
-        dc = pd.DataFrame({
-            "month": deliveries.delivered_at.to_numpy().astype("datetime64[M]").astype("datetime64[D]"),
-            "city_code": deliveries.store_id.map(self.stores.set_index("store_id").city_code).to_numpy(),
-            "series_name": orders.set_index("order_id").model_code.reindex(deliveries.order_id).map(series_name).to_numpy(),
-        })
+        dc = pd.DataFrame(
+            {
+                "month": deliveries.delivered_at.to_numpy().astype("datetime64[M]").astype("datetime64[D]"),
+                "city_code": deliveries.store_id.map(self.stores.set_index("store_id").city_code).to_numpy(),
+                "series_name": orders.set_index("order_id")
+                .model_code.reindex(deliveries.order_id)
+                .map(series_name)
+                .to_numpy(),
+            }
+        )
         dc = dc.groupby(["month", "city_code", "series_name"]).size().rename("units").reset_index()
         dc["month"] = pd.to_datetime(dc.month).dt.date
         self.registrations = market.registrations(cfg, r("market"), dc)
@@ -146,26 +185,28 @@ class World:
     def clean_frames(self) -> dict[str, pd.DataFrame]:
         """Every raw table before formatting: typed values plus hidden _person links."""
         f = dict(self.sales.frames)
-        f.update({
-            "raw_ref__cities": self.cities,
-            "raw_ref__stores": self.stores,
-            "raw_ref__advisors": self.advisors.drop(columns="_skill"),
-            "raw_ref__vehicle_models": self.models,
-            "raw_oms__merchandise_orders": self.merch,
-            "raw_oms__sales_targets": self.targets,
-            "raw_app__members": self.members,
-            "raw_app__events": self.events,
-            "raw_app__referrals": self.referrals,
-            "raw_app__trade_in_gifts": self.trade_ins,
-            "raw_app__insurance_consultations": self.insurance,
-            "raw_aftersales__service_tickets": self.tickets,
-            "raw_aftersales__customer_reviews": self.reviews,
-            "raw_market__registrations": self.registrations,
-        })
+        f.update(
+            {
+                "raw_ref__cities": self.cities,
+                "raw_ref__stores": self.stores,
+                "raw_ref__advisors": self.advisors.drop(columns="_skill"),
+                "raw_ref__vehicle_models": self.models,
+                "raw_oms__merchandise_orders": self.merch,
+                "raw_oms__sales_targets": self.targets,
+                "raw_app__members": self.members,
+                "raw_app__events": self.events,
+                "raw_app__referrals": self.referrals,
+                "raw_app__trade_in_gifts": self.trade_ins,
+                "raw_app__insurance_consultations": self.insurance,
+                "raw_aftersales__service_tickets": self.tickets,
+                "raw_aftersales__customer_reviews": self.reviews,
+                "raw_market__registrations": self.registrations,
+            }
+        )
         return f
 
 
-def landed(world: World, table: schemas.RawTable, df: pd.DataFrame) -> pd.DataFrame:
+def landed(world: World, table: contract.RawTable, df: pd.DataFrame) -> pd.DataFrame:
     """Format one clean frame into the text the source sends, with its dirt and landing time."""
     cfg = world.cfg
     rng = _rng(cfg, "dirt-" + table.name)
@@ -176,8 +217,10 @@ def landed(world: World, table: schemas.RawTable, df: pd.DataFrame) -> pd.DataFr
         col, _, _ = PERSON_ID_COLUMN[table.name]
         ids = world.person_ids[col][df._person.to_numpy()]
         if table.name == "raw_crm__leads":
-            repeat = df.lead_id.map(df.groupby("lead_id").created_at.first()).to_numpy() > \
-                df._person.map(df.groupby("_person").created_at.min()).to_numpy()
+            repeat = (
+                df.lead_id.map(df.groupby("lead_id").created_at.first()).to_numpy()
+                > df._person.map(df.groupby("_person").created_at.min()).to_numpy()
+            )
             second = repeat & (pd.util.hash_array(df.lead_id.to_numpy().astype(str)) % 10 < 3)
             ids = np.where(second, world.crm_second_id[df._person.to_numpy()], ids)
         df[col] = ids
@@ -229,8 +272,8 @@ def landed(world: World, table: schemas.RawTable, df: pd.DataFrame) -> pd.DataFr
     return out.iloc[order].reset_index(drop=True)
 
 
-def generate(cfg: Config) -> Iterator[tuple[schemas.RawTable, pd.DataFrame]]:
+def generate(cfg: Config) -> Iterator[tuple[contract.RawTable, pd.DataFrame]]:
     world = World(cfg)
     frames = world.clean_frames()
-    for table in schemas.TABLES:
+    for table in contract.TABLES:
         yield table, landed(world, table, frames[table.name])

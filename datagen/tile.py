@@ -20,7 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import schemas, writer
+import contract
+from contract.landing import read_landing
 
 BASE_SCALE = 0.1
 SHARED = {"raw_ref__cities", "raw_ref__stores", "raw_ref__advisors", "raw_ref__vehicle_models"}
@@ -38,8 +39,10 @@ def column_sql(name: str) -> str:
     if name in PHONES:
         return f"translate({name}, '{PERMUTED_DIGITS}', perm) as {name}"
     if name == "vin" or (name.endswith("_id") and name not in NOT_ENTITY_IDS):
-        return (f"case when copy = 0 or nullif(trim({name}), '') is null then {name} "
-                f"else rtrim({name}) || '-' || copy end as {name}")
+        return (
+            f"case when copy = 0 or nullif(trim({name}), '') is null then {name} "
+            f"else rtrim({name}) || '-' || copy end as {name}"
+        )
     if name in ("target_units", "registrations"):
         scaled = f"cast(cast({name} as bigint) * {{copies}} as varchar)"
         if name == "registrations":
@@ -58,29 +61,35 @@ def tile(base: Path, out: Path, copies: int, log=print) -> dict[str, int]:
     con.execute("set preserve_insertion_order = false")
     # Spill where the warehouse spills, not into a .tmp folder in the working directory.
     con.execute(f"set temp_directory = '{os.environ.get('NEV_DUCKDB_TEMP_DIR', 'state/duckdb_tmp')}'")
-    con.execute("create table copies as select range as copy, "
-                f"list_extract({PERMUTATIONS!r}, cast(range % {len(PERMUTATIONS)} as integer) + 1) as perm "
-                f"from range({copies})")
-    for t in schemas.TABLES:
+    con.execute(
+        "create table copies as select range as copy, "
+        f"list_extract({PERMUTATIONS!r}, cast(range % {len(PERMUTATIONS)} as integer) + 1) as perm "
+        f"from range({copies})"
+    )
+    for t in contract.TABLES:
         start = time.perf_counter()
         src, dst = base / t.name, out / t.name
         if dst.exists():
             shutil.rmtree(dst)
-        by_day = writer.partitioned(t)
+        by_day = t.landed
         if t.name in SHARED:
             shutil.copytree(src, dst)
-            rows[t.name] = con.execute(f"select count(*) from {writer.read_landing(base, t)}").fetchall()[0][0]
+            rows[t.name] = con.execute(f"select count(*) from {read_landing(base, t)}").fetchall()[0][0]
             continue
-        read = writer.read_landing(base, t)
+        read = read_landing(base, t)
         cols = ", ".join(column_sql(c).format(copies=copies) for c in t.column_names)
         if by_day:
-            con.execute(f"copy (select {cols}, load_date from {read}, copies) to '{dst}' "
-                        "(format parquet, partition_by (load_date))")
+            con.execute(
+                f"copy (select {cols}, load_date from {read}, copies) to '{dst}' "
+                "(format parquet, partition_by (load_date))"
+            )
         else:
             dst.mkdir(parents=True)
-            con.execute(f"copy (select {cols} from {read}, (select * from copies where copy = 0)) "
-                        f"to '{dst / 'data.parquet'}' (format parquet)")
-        rows[t.name] = con.execute(f"select count(*) from {writer.read_landing(out, t)}").fetchall()[0][0]
+            con.execute(
+                f"copy (select {cols} from {read}, (select * from copies where copy = 0)) "
+                f"to '{dst / 'data.parquet'}' (format parquet)"
+            )
+        rows[t.name] = con.execute(f"select count(*) from {read_landing(out, t)}").fetchall()[0][0]
         log(f"  {t.name:<40} {rows[t.name]:>12,} rows  x{copies} in {time.perf_counter() - start:.1f}s")
     con.close()
     return rows

@@ -1,8 +1,8 @@
 """python -m indicators: the indicator dictionary and the governance check.
 
-  python -m indicators check     every metric follows the governance rules (exit 1 otherwise)
-  python -m indicators catalog   write target/indicators/indicators.csv and index.html
-  python -m indicators export    run every saved query, write state/exports/<name>.parquet and .csv
+python -m indicators check     every metric follows the governance rules (exit 1 otherwise)
+python -m indicators catalog   write target/indicators/indicators.csv and index.html
+python -m indicators export    run every saved query, write state/exports/<name>.parquet and .csv
 """
 
 from __future__ import annotations
@@ -12,13 +12,16 @@ import sys
 import time
 from pathlib import Path
 
+import settings
+
 from . import catalog, governance
 from .manifest import ROOT, load
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m indicators", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m indicators", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("command", choices=["check", "catalog", "export"])
     p.add_argument("--out", default=str(ROOT / "target" / "indicators"), help="catalog folder")
     a = p.parse_args(argv)
@@ -31,16 +34,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     start = time.perf_counter()
     from .engine import metricflow_engine
+
     engine, _ = metricflow_engine()
     if a.command == "export":
         from . import export
+
         for name, rows in export.run(engine).items():
-            print(f"  {name:<40} {rows:>8,} rows  {export.EXPORT_DIR / name}.parquet")
+            print(f"  {name:<40} {rows:>8,} rows  {settings.exports_dir() / name}.parquet")
         print(f"indicators: exports written in {time.perf_counter() - start:.1f}s")
         return 0
     out = catalog.build(engine, indicators, Path(a.out))
-    print(f"indicators: {len(indicators)} metrics written to {out / 'index.html'} and {out / 'indicators.csv'} "
-          f"in {time.perf_counter() - start:.1f}s")
+    print(
+        f"indicators: {len(indicators)} metrics written to {out / 'index.html'} and {out / 'indicators.csv'} "
+        f"in {time.perf_counter() - start:.1f}s"
+    )
     return 0
 
 

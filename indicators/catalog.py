@@ -6,27 +6,51 @@ from __future__ import annotations
 import csv
 import html
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 from .manifest import Indicator
 
-COLUMNS = ["name", "label", "description", "kind", "stage", "owner", "type", "formula", "filter",
-           "source_model", "source_expression", "aggregation", "dimensions", "monthly_sql"]
+COLUMNS = [
+    "name",
+    "label",
+    "description",
+    "kind",
+    "stage",
+    "owner",
+    "type",
+    "formula",
+    "filter",
+    "source_model",
+    "source_expression",
+    "aggregation",
+    "dimensions",
+    "monthly_sql",
+]
 
 
 def rows(indicators: list[Indicator], dimensions: dict[str, list[str]], sql: dict[str, str]) -> list[dict]:
     out = []
     for i in indicators:
-        out.append({
-            "name": i.name, "label": i.label, "description": i.description, "kind": i.kind, "stage": i.stage,
-            "owner": i.owner, "type": i.type, "formula": i.formula, "filter": i.filter,
-            "source_model": "; ".join(sorted({b["model"] for b in i.bindings})),
-            "source_expression": "; ".join(f"{b['measure']}: {b['aggregation']}({b['expression']})" for b in i.bindings),
-            "aggregation": "; ".join(sorted({b["aggregation"] for b in i.bindings})),
-            "dimensions": ", ".join(dimensions.get(i.name, [])),
-            "monthly_sql": sql.get(i.name, ""),
-        })
+        out.append(
+            {
+                "name": i.name,
+                "label": i.label,
+                "description": i.description,
+                "kind": i.kind,
+                "stage": i.stage,
+                "owner": i.owner,
+                "type": i.type,
+                "formula": i.formula,
+                "filter": i.filter,
+                "source_model": "; ".join(sorted({b["model"] for b in i.bindings})),
+                "source_expression": "; ".join(
+                    f"{b['measure']}: {b['aggregation']}({b['expression']})" for b in i.bindings
+                ),
+                "aggregation": "; ".join(sorted({b["aggregation"] for b in i.bindings})),
+                "dimensions": ", ".join(dimensions.get(i.name, [])),
+                "monthly_sql": sql.get(i.name, ""),
+            }
+        )
     return out
 
 
@@ -70,18 +94,24 @@ def write_html(records: list[dict], path: Path) -> None:
     for stage, items in sorted(stages.items()):
         body = []
         for r in items:
-            text = html.escape(json.dumps([r[c] for c in ("name", "label", "source_model", "source_expression")],
-                                          ensure_ascii=False).lower())
+            text = html.escape(
+                json.dumps(
+                    [r[c] for c in ("name", "label", "source_model", "source_expression")], ensure_ascii=False
+                ).lower()
+            )
             body.append(
-                f"<tr data-text=\"{text}\"><td><b>{html.escape(r['label'])}</b><br><code>{html.escape(r['name'])}</code></td>"
+                f'<tr data-text="{text}"><td><b>{html.escape(r["label"])}</b><br><code>{html.escape(r["name"])}</code></td>'
                 f"<td><span class=kind>{html.escape(r['kind'])}</span> {html.escape(r['type'])}<br>{html.escape(r['owner'])}</td>"
                 f"<td>{html.escape(r['description'])}<br><code>{html.escape(r['formula'])}</code>"
                 f"{'<br>filter: <code>' + html.escape(r['filter']) + '</code>' if r['filter'] else ''}</td>"
                 f"<td><code>{html.escape(r['source_model'])}</code><br><code>{html.escape(r['source_expression'])}</code></td>"
                 f"<td><details><summary>dimensions, SQL</summary><p>{html.escape(r['dimensions'])}</p>"
-                f"<pre>{html.escape(r['monthly_sql'])}</pre></details></td></tr>")
-        sections.append(f"<h2>{html.escape(stage)}</h2><table><tr><th>indicator</th><th>kind · type · owner</th>"
-                        f"<th>definition</th><th>bound to</th><th></th></tr>{''.join(body)}</table>")
+                f"<pre>{html.escape(r['monthly_sql'])}</pre></details></td></tr>"
+            )
+        sections.append(
+            f"<h2>{html.escape(stage)}</h2><table><tr><th>indicator</th><th>kind · type · owner</th>"
+            f"<th>definition</th><th>bound to</th><th></th></tr>{''.join(body)}</table>"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(PAGE.format(count=len(records), sections="".join(sections)), encoding="utf-8")
 
@@ -89,6 +119,7 @@ def write_html(records: list[dict], path: Path) -> None:
 def build(engine, indicators: list[Indicator], out: Path) -> Path:
     """The dictionary for every indicator: its dimensions and monthly SQL asked of MetricFlow."""
     from .engine import dimensions, monthly_sql
+
     dims = {i.name: dimensions(engine, i.name) for i in indicators}
     sql = {i.name: monthly_sql(engine, i.name) for i in indicators}
     records = rows(indicators, dims, sql)

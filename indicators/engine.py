@@ -4,11 +4,30 @@ duckdb) is the engine queried, NEV_DUCKDB_PATH picks DuckDB's file."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
-
 from pathlib import Path
 
+import settings
+
 from .manifest import ROOT
+
+
+def warehouse_database(target: str) -> str:
+    """The database name the target's relations live in: a DuckDB file's stem, PostgreSQL's dbname."""
+    return settings.warehouse_path().stem if target == "duckdb" else settings.output(target).get("dbname", "")
+
+
+def semantic_manifest_for(path: Path, target: str) -> str:
+    """The semantic manifest's JSON with every relation in the target's database. dbt writes the
+    database of whatever profile last parsed the project into it; the engine queries the current one."""
+    data = json.loads(path.read_text())
+    database = warehouse_database(target)
+    for model in data["semantic_models"]:
+        relation = model["node_relation"]
+        relation["database"] = database
+        relation["relation_name"] = f'"{database}"."{relation["schema_name"]}"."{relation["alias"]}"'
+    return json.dumps(data)
 
 
 def metricflow_engine(semantic_manifest: Path | None = None):
@@ -25,17 +44,23 @@ def metricflow_engine(semantic_manifest: Path | None = None):
     from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
 
     target = os.environ.get("DBT_TARGET", "duckdb")
-    if semantic_manifest is None and target != "duckdb" and (ROOT / "target" / target / "semantic_manifest.json").exists():
+    if (
+        semantic_manifest is None
+        and target != "duckdb"
+        and (ROOT / "target" / target / "semantic_manifest.json").exists()
+    ):
         semantic_manifest = ROOT / "target" / target / "semantic_manifest.json"
     metadata = dbtProjectMetadata.load_from_paths(profiles_path=ROOT, project_path=ROOT)
     artifacts = dbtArtifacts.load_from_project_metadata(metadata)
-    manifest = artifacts.semantic_manifest
-    if semantic_manifest is not None:
-        from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
-        manifest = parse_manifest_from_dbt_generated_manifest(manifest_json_string=semantic_manifest.read_text())
+    from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
+
+    manifest = parse_manifest_from_dbt_generated_manifest(
+        manifest_json_string=semantic_manifest_for(
+            semantic_manifest or ROOT / "target" / "semantic_manifest.json", target
+        )
+    )
     client = AdapterBackedSqlClient(artifacts.adapter)
-    engine = MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(manifest),
-                              sql_client=client)
+    engine = MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(manifest), sql_client=client)
     return engine, client
 
 
@@ -64,6 +89,7 @@ def release_warehouse() -> None:
 
 def monthly_sql(engine, metric: str) -> str:
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
     request = MetricFlowQueryRequest.create(metric_names=[metric], group_by_names=["metric_time__month"])
     return engine.explain(request).sql_statement.sql
 

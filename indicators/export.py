@@ -10,18 +10,21 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .manifest import MANIFEST, ROOT
+import settings
 
-EXPORT_DIR = ROOT / "state" / "exports"
+from .manifest import MANIFEST
 
 
 def saved_queries(path: Path = MANIFEST) -> list[str]:
     return sorted(q["name"] for q in json.loads(path.read_text())["saved_queries"])
 
 
-def run(engine, out_dir: Path = EXPORT_DIR, names: list[str] | None = None) -> dict[str, int]:
-    """Rows written per saved query (all of them unless names are given)."""
+def run(engine, out_dir: Path | None = None, names: list[str] | None = None) -> dict[str, int]:
+    """Rows written per saved query (all of them unless names are given), into out_dir (default
+    NEV_EXPORT_DIR, else state/exports)."""
+    out_dir = out_dir or settings.exports_dir()
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name in names or saved_queries():

@@ -15,12 +15,28 @@ from .required import REQUIRED
 
 STATISTICS = ("distinct_count", "count", "rate", "avg", "amount", "sum")
 KINDS = ("atomic", "derived", "composite")
-STAGES = ("store_traffic", "prospect_sources", "prospect_stock", "orders", "conversion_rates",
-          "acquisition", "activation", "retention", "revenue", "referral_service", "market_sand_table",
-          "building_block")
+STAGES = (
+    "store_traffic",
+    "prospect_sources",
+    "prospect_stock",
+    "orders",
+    "conversion_rates",
+    "acquisition",
+    "activation",
+    "retention",
+    "revenue",
+    "referral_service",
+    "market_sand_table",
+    "building_block",
+)
 # kind that each metric type may have
-KIND_OF_TYPE = {"simple": ("atomic", "derived"), "ratio": ("composite",), "conversion": ("composite",),
-                "cumulative": ("derived",), "derived": ("derived", "composite")}
+KIND_OF_TYPE = {
+    "simple": ("atomic", "derived"),
+    "ratio": ("composite",),
+    "conversion": ("composite",),
+    "cumulative": ("derived",),
+    "derived": ("derived", "composite"),
+}
 NAME = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 # A derived metric's expression is SQL that MetricFlow passes through: PostgreSQL divides integers
 # as integers (DuckDB does not), so a division needs a double precision operand.
@@ -53,8 +69,10 @@ def violations(indicator: Indicator) -> list[str]:
     if indicator.type == "derived":
         expr = indicator.formula.split(" where ")[0]
         if "/" in expr and not DOUBLE.search(expr):
-            rule("portable_division", f"'{expr}' divides without casting to double precision "
-                                      "(PostgreSQL truncates integer division)")
+            rule(
+                "portable_division",
+                f"'{expr}' divides without casting to double precision (PostgreSQL truncates integer division)",
+            )
     if indicator.type in ("ratio",) and not indicator.name.endswith(("_rate", "_avg", "_amount")):
         rule("naming", "a ratio is named for what it is: _rate, _avg or _amount")
     return found
@@ -63,8 +81,12 @@ def violations(indicator: Indicator) -> list[str]:
 def check(indicators: list[Indicator], required: dict[str, list[str]] = REQUIRED) -> list[str]:
     problems = [v for i in indicators for v in violations(i)]
     present = {i.label for i in indicators}
-    problems += [f"indicator {label} ({section}): missing: no metric carries this label"
-                 for section, labels in required.items() for label in labels if label not in present]
+    problems += [
+        f"indicator {label} ({section}): missing: no metric carries this label"
+        for section, labels in required.items()
+        for label in labels
+        if label not in present
+    ]
     labels = {}
     for i in indicators:
         if i.label in labels:

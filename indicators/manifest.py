@@ -29,21 +29,35 @@ def _formula(metric: dict) -> tuple[str, tuple[str, ...]]:
     tp = metric["type_params"]
     kind = metric["type"]
     if kind == "ratio":
-        return f"{tp['numerator']['name']} / {tp['denominator']['name']}", (tp["numerator"]["name"], tp["denominator"]["name"])
+        return f"{tp['numerator']['name']} / {tp['denominator']['name']}", (
+            tp["numerator"]["name"],
+            tp["denominator"]["name"],
+        )
     if kind == "derived":
-        inputs = tuple(m["name"] + (f" (offset {m['offset_window']['count']} {m['offset_window']['granularity']})"
-                                    if m.get("offset_window") else "") for m in tp["metrics"])
-        aliases = ", ".join(f"{m.get('alias') or m['name']} = {i}" for m, i in zip(tp["metrics"], inputs))
+        inputs = tuple(
+            m["name"]
+            + (
+                f" (offset {m['offset_window']['count']} {m['offset_window']['granularity']})"
+                if m.get("offset_window")
+                else ""
+            )
+            for m in tp["metrics"]
+        )
+        aliases = ", ".join(f"{m.get('alias') or m['name']} = {i}" for m, i in zip(tp["metrics"], inputs, strict=False))
         return f"{tp['expr']} where {aliases}", tuple(m["name"] for m in tp["metrics"])
     if kind == "conversion":
         c = tp["conversion_type_params"]
         window = c.get("window") or {}
-        return (f"{c['conversion_measure']['name']} within {window.get('count')} {window.get('granularity')} of "
-                f"{c['base_measure']['name']}, on {c['entity']}"), ()
+        return (
+            f"{c['conversion_measure']['name']} within {window.get('count')} {window.get('granularity')} of "
+            f"{c['base_measure']['name']}, on {c['entity']}"
+        ), ()
     if kind == "cumulative":
         c = tp.get("cumulative_type_params") or {}
         window = c.get("window") or tp.get("window")
-        span = f"over the {window['count']} {window['granularity']}s ending on the period" if window else "since the start"
+        span = (
+            f"over the {window['count']} {window['granularity']}s ending on the period" if window else "since the start"
+        )
         return f"sum of {tp['measure']['name']} {span}", ()
     return "", ()
 
@@ -61,14 +75,27 @@ def load(path: Path = MANIFEST) -> list[Indicator]:
     for metric in manifest["metrics"]:
         meta = (metric.get("config") or {}).get("meta") or {}
         formula, inputs = _formula(metric)
-        bindings = tuple(measures[m["name"]] | {"measure": m["name"]}
-                         for m in metric["type_params"].get("input_measures") or [] if m["name"] in measures)
+        bindings = tuple(
+            measures[m["name"]] | {"measure": m["name"]}
+            for m in metric["type_params"].get("input_measures") or []
+            if m["name"] in measures
+        )
         where = (metric.get("filter") or {}).get("where_filters") or []
-        out.append(Indicator(
-            name=metric["name"], label=metric.get("label") or "", description=metric.get("description") or "",
-            type=metric["type"], owner=meta.get("owner", ""), stage=meta.get("stage", ""), kind=meta.get("kind", ""),
-            formula=formula, inputs=inputs, filter=" and ".join(w["where_sql_template"] for w in where),
-            bindings=bindings))
+        out.append(
+            Indicator(
+                name=metric["name"],
+                label=metric.get("label") or "",
+                description=metric.get("description") or "",
+                type=metric["type"],
+                owner=meta.get("owner", ""),
+                stage=meta.get("stage", ""),
+                kind=meta.get("kind", ""),
+                formula=formula,
+                inputs=inputs,
+                filter=" and ".join(w["where_sql_template"] for w in where),
+                bindings=bindings,
+            )
+        )
     return sorted(out, key=lambda i: (i.stage, i.name))
 
 

@@ -1,5 +1,5 @@
-{#- The one place a relation's schema comes from: the layer folder under models/ (ods, dwd, dws,
-    ads), `raw` for seeds. Dagster derives groups and asset keys from the same folder. -#}
+{#- The one place a relation's schema comes from: the layer folder under models/ (the var `layers`
+    in dbt_project.yml), `raw` for seeds. Dagster takes groups and asset keys from the schema. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- set layer = layer_of(node) -%}
     {%- if layer -%}
@@ -12,8 +12,7 @@
 {%- endmacro %}
 
 {% macro layer_of(node) -%}
-    {%- set layers = ['ods', 'dwd', 'dws', 'ads'] -%}
-    {%- if node.resource_type in ['model', 'snapshot'] and node.fqn | length > 2 and node.fqn[1] in layers -%}
+    {%- if node.resource_type in ['model', 'snapshot'] and node.fqn | length > 2 and node.fqn[1] in var('layers') -%}
         {{ node.fqn[1] }}
     {%- endif -%}
 {%- endmacro %}

@@ -1,53 +1,72 @@
-{#- Typed view of one raw table, driven by its landing contract (macros/raw_contract.sql, generated
-    from datagen/schemas.py).
+{#- Parsing raw tables by their landing contract (macros/raw_contract.sql, generated from
+    contract/tables.py): the one place a raw value is read.
 
-    Every column comes out parsed to its declared type; `_reject_reason` says, per row, which
-    required column is missing or which value could not be parsed. ODS models keep the rows
-    whose reason is null; ods_quality__rejected_rows shows the others. A raw table that lacks a
-    declared column stops the build with an error naming the table and the column. -#}
+    parse_raw(raw_name) is the typed batch of one raw table, one row per raw row landed in the
+    batch (macros/incremental.sql), with every column parsed to its contract type: codes mapped to
+    their canonical code ('unknown' outside the code set), phones to 11 digits. A value the contract
+    does not admit (it cannot be parsed, or it lies outside the column's bounds):
+    - in a required column, rejects the row: `_reject_reason` says which column and why, and
+      `_raw_key` holds the row's key as landed;
+    - in an optional column, is quarantined: the column is null and `_quarantine` says which value
+      and why; the row is kept.
+    Each raw table's parsed batch is one model (ods_<system>__<entity>_parsed), read by its ODS
+    model, the reject and quarantine models and the raw-to-ODS reconciliation. -#}
 {% macro parse_raw(raw_name) -%}
     {%- set relation = raw_relation(raw_name) -%}
-    {%- set spec = raw_columns(raw_name) -%}
+    {%- set table = raw_contract()[raw_name] -%}
+    {%- set spec = table.columns -%}
     {%- if execute -%}
         {%- do check_raw_columns(relation, raw_name, spec) -%}
     {%- endif -%}
-    {%- set landed = '_loaded_at' in spec | map(attribute='name') | list -%}
-        select
-            {%- for c in spec %}
-            {{ c.name }},
+    {#- The batch applies once the table's ODS model exists: its first build, or a full refresh,
+        takes in everything landed (as an incremental model does). #}
+    {%- set batched = table.landed and ods_model_exists(raw_name) -%}
+    {%- set required = spec | selectattr('required') | list -%}
+    {%- set optional = [] -%}
+    {%- for c in spec if not c.required and (c.type != 'text' or c.get('min') or c.get('max')) -%}
+        {%- do optional.append(c) -%}
+    {%- endfor -%}
+    select
+        {%- for c in spec %}
+        {%- if c in optional %}
+        case when not __bad__{{ c.name }} then {{ c.name }} end as {{ c.name }},
+        {%- else %}
+        {{ c.name }},
+        {%- endif %}
+        {%- endfor %}
+        {%- if not table.landed %}
+        {#- A reference table is sent whole: it has no landing time of its own. #}
+        cast(null as {{ dbt.type_timestamp() }}) as _loaded_at,
+        {%- endif %}
+        {#- Reasons are spelled out only for the rows that have one: concatenating empty strings for
+            every accepted row cost more than parsing it. #}
+        case when {% for c in required %}__bad__{{ c.name }} or {% endfor %}false then nullif(
+            {%- for c in required %}
+            {{ problem_text(c) }} ||
             {%- endfor %}
-            {#- The reason's text is built only for the rows that fail: ODS keeps the rows whose reason is
-                null, and concatenating empty strings for each of them cost more than parsing them. #}
-            case when
-                {%- for c in spec if c.required or c.type != 'text' %}
-                {%- if c.required %}
-                __text__{{ c.name }} is null or
-                {%- endif %}
-                {%- if c.type != 'text' %}
-                (__text__{{ c.name }} is not null and {{ c.name }} is null) or
-                {%- endif %}
-                {%- endfor %}
-                false
-            then nullif(
-                {%- for c in spec if c.required or c.type != 'text' %}
-                coalesce(case
-                    {%- if c.required %}
-                    when __text__{{ c.name }} is null then '{{ c.name }}: missing; '
-                    {%- endif %}
-                    {%- if c.type != 'text' %}
-                    when __text__{{ c.name }} is not null and {{ c.name }} is null
-                        then '{{ c.name }}: cannot parse ''' || __text__{{ c.name }} || '''; '
-                    {%- endif %}
-                    end, '') ||
-                {%- endfor %}
-                '',
-                ''
-            ) end as _reject_reason
+            '', '') end as _reject_reason,
+        case when {% for c in optional %}__bad__{{ c.name }} or {% endfor %}false then nullif(
+            {%- for c in optional %}
+            {{ problem_text(c) }} ||
+            {%- endfor %}
+            '', '') end as _quarantine,
+        {%- set raw_key = [] %}
+        {%- for k in table.key %}{% do raw_key.append('__text__' ~ k) %}{% endfor %}
+        case when {% for c in required %}__bad__{{ c.name }} or {% endfor %}false
+            then {{ key_as_text(raw_key) }} end as _raw_key
+    from (
+        select
+            *,
+            {%- for c in spec %}
+            {{ problem_condition(c, 'missing') }} or {{ problem_condition(c, 'unparsed') }}
+                or {{ problem_condition(c, 'below') }} or {{ problem_condition(c, 'above') }} as __bad__{{ c.name }}
+            {%- if not loop.last %},{% endif %}
+            {%- endfor %}
         from (
             select
                 {%- for c in spec %}
                 __text__{{ c.name }},
-                {{ parse_value("__text__" ~ c.name, c.type) }} as {{ c.name }}
+                {{ parse_value('__text__' ~ c.name, c) }} as {{ c.name }}
                 {%- if not loop.last %},{% endif %}
                 {%- endfor %}
             from (
@@ -58,14 +77,78 @@
                     {%- if not loop.last %},{% endif %}
                     {%- endfor %}
                 from {{ relation }}
-                {%- if landed %}
+                {%- if batched %}
                 where {{ landing_days_of_batch() }}
                 {%- endif %}
             ) as trimmed
         ) as typed
-        {%- if landed %}
-        where {{ landed_before_cutoff('_loaded_at') }}
+        {%- if table.landed %}
+        where {{ landed_before_cutoff('_loaded_at') }}{% if batched %} and {{ landed_in_window('_loaded_at') }}{% endif %}
         {%- endif %}
+    ) as checked
+{%- endmacro %}
+
+
+{#- Is the column's value bad in this way? (false where the check does not apply) -#}
+{% macro problem_condition(c, kind) -%}
+    {%- set text = '__text__' ~ c.name -%}
+    {%- if kind == 'missing' -%}
+        {{ '(' ~ text ~ ' is null)' if c.required else 'false' }}
+    {%- elif kind == 'unparsed' -%}
+        {{ '(' ~ text ~ ' is not null and ' ~ c.name ~ ' is null)' if c.type != 'text' else 'false' }}
+    {%- elif kind in ('below', 'above') and c.get('min' if kind == 'below' else 'max') -%}
+        ({{ c.name }} {{ '<' if kind == 'below' else '>' }} {{ bound_sql(c, c.get('min' if kind == 'below' else 'max')) }})
+    {%- else -%}
+        false
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- '<column>: <what is wrong>; ' for a bad value, '' otherwise. -#}
+{% macro problem_text(c) -%}
+    {%- set text = '__text__' ~ c.name -%}
+    {%- set quoted = "'''' || " ~ text ~ " || ''''" -%}
+    coalesce(case
+                {%- if c.required %}
+                when {{ text }} is null then '{{ c.name }}: missing; '
+                {%- endif %}
+                {%- if c.type == 'phone' %}
+                when {{ problem_condition(c, 'unparsed') }} then '{{ c.name }}: not a mobile number ' || {{ quoted }} || '; '
+                {%- elif c.type != 'text' %}
+                when {{ problem_condition(c, 'unparsed') }} then '{{ c.name }}: cannot parse ' || {{ quoted }} || '; '
+                {%- endif %}
+                {%- if c.get('min') %}
+                when {{ problem_condition(c, 'below') }} then '{{ c.name }}: ' || {{ quoted }} || ' is {{ 'before' if c.type in ('date', 'timestamp') else 'below' }} {{ bound_label(c.min) }}; '
+                {%- endif %}
+                {%- if c.get('max') %}
+                when {{ problem_condition(c, 'above') }} then '{{ c.name }}: ' || {{ quoted }} || ' is {{ 'after' if c.type in ('date', 'timestamp') else 'above' }} {{ bound_label(c.max) }}; '
+                {%- endif %}
+            end, '')
+{%- endmacro %}
+
+
+{#- A bound as SQL on the row's typed values, in the column's type. -#}
+{% macro bound_sql(c, bound) -%}
+    {%- if 'value' in bound and c.type in ('date', 'timestamp') -%}
+        cast('{{ bound.value }}' as {{ 'date' if c.type == 'date' else dbt.type_timestamp() }})
+    {%- elif 'value' in bound -%}
+        {{ bound.value }}
+    {%- else -%}
+        {%- set shifted = bound.column -%}
+        {%- if bound.days -%}{%- set shifted = dbt.dateadd('day', bound.days, shifted) -%}{%- endif -%}
+        {%- if bound.minutes -%}{%- set shifted = dbt.dateadd('minute', bound.minutes, shifted) -%}{%- endif -%}
+        {{ 'cast(' ~ shifted ~ ' as date)' if c.type == 'date' else shifted }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro bound_label(bound) -%}
+    {%- if 'value' in bound -%}
+        {{ bound.value }}
+    {%- elif bound.column == '_loaded_at' -%}
+        its landing time
+    {%- else -%}
+        {{ bound.column }}{{ ' + ' ~ bound.days ~ ' days' if bound.days }}
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -82,75 +165,46 @@
 {%- endmacro %}
 
 
-{#- The var raw_loaded_before ("what had landed by then", business time) on a parsed _loaded_at. -#}
-{% macro landed_before_cutoff(column) -%}
-    {%- set cutoff = var('raw_loaded_before') -%}
-    {%- if cutoff is none -%}
-        true
-    {%- else -%}
-        {{ column }} < cast('{{ cutoff }}' as {{ dbt.type_timestamp() }})
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- An incremental run with a batch window on the landing zone reads only the landing-day folders
-    (load_date, UTC) that can hold the window's rows, so its reads grow with the batch, not the history. -#}
-{% macro landing_days_of_batch() -%}
-    {%- set window_from = var('batch_landed_from', none) -%}
-    {%- if var('raw_source') == 'landing' and window_from is not none and is_incremental() -%}
-        {%- set window_before = var('batch_landed_before', none) -%}
-        load_date >= '{{ (modules.datetime.datetime.fromisoformat(window_from) - modules.datetime.timedelta(days=1)).strftime('%Y-%m-%d') }}'
-        {%- if window_before is not none %}
-        and load_date <= '{{ (modules.datetime.datetime.fromisoformat(window_before) + modules.datetime.timedelta(days=1)).strftime('%Y-%m-%d') }}'
-        {%- endif -%}
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- [{name, type, required}] of a raw table, from its landing contract. -#}
-{% macro raw_columns(raw_name) -%}
-    {%- set contract = raw_contract() -%}
-    {%- if raw_name not in contract -%}
-        {{ exceptions.raise_compiler_error("No raw table named '" ~ raw_name ~ "' in the landing contract (datagen/schemas.py)") }}
-    {%- endif -%}
-    {{ return(contract[raw_name].columns) }}
-{%- endmacro %}
-
-
+{#- A raw table must have exactly its contract's columns: one missing or one extra stops the build
+    with the table, the columns and what to do. -#}
 {% macro check_raw_columns(relation, raw_name, spec) -%}
     {%- if var('raw_source') == 'landing' -%}
-        {%- set actual = get_columns_in_query('select * from ' ~ relation) | map('lower') | list -%}
+        {%- set actual = get_columns_in_query('select * from ' ~ relation) | map('lower') | reject('equalto', 'load_date') | list -%}
     {%- else -%}
         {%- set actual = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
     {%- endif -%}
     {#- Unit tests hand the model a fixture, not a table: there is nothing to check then. -#}
     {%- if actual | length > 0 -%}
-        {%- set missing = [] -%}
-        {%- for c in spec if c.name | lower not in actual -%}
-            {%- do missing.append(c.name) -%}
-        {%- endfor -%}
-        {%- if missing -%}
+        {%- set expected = spec | map(attribute='name') | map('lower') | list -%}
+        {%- set missing = expected | reject('in', actual) | list -%}
+        {%- set extra = actual | reject('in', expected) | list -%}
+        {%- if missing or extra -%}
             {{ exceptions.raise_compiler_error(
-                "Raw table " ~ raw_name ~ " (" ~ relation ~ ") is missing column(s) " ~ missing | join(', ')
-                ~ " required by its landing contract; found columns: " ~ actual | join(', ')) }}
+                "Raw table " ~ raw_name ~ " (" ~ relation ~ ")"
+                ~ (" is missing column(s) " ~ missing | join(', ') if missing else "")
+                ~ (" and" if missing and extra else "")
+                ~ (" has column(s) " ~ extra | join(', ') ~ " its landing contract does not declare" if extra else "")
+                ~ ": the source must send exactly the contract's columns (contract/tables.py)") }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
 
-{% macro parse_value(expr, type) -%}
-    {%- if type == 'int' -%}
+{% macro parse_value(expr, c) -%}
+    {%- if c.type == 'int' -%}
         {{ try_cast(expr, api.Column.translate_type('bigint')) }}
-    {%- elif type == 'decimal' -%}
+    {%- elif c.type == 'decimal' -%}
         {{ try_cast(expr, 'decimal(18, 2)') }}
-    {%- elif type == 'date' -%}
+    {%- elif c.type == 'date' -%}
         {{ try_cast(expr, 'date') }}
-    {%- elif type == 'bool' -%}
+    {%- elif c.type == 'bool' -%}
         {{ parse_bool(expr) }}
-    {%- elif type == 'timestamp' -%}
+    {%- elif c.type == 'timestamp' -%}
         {{ to_business_time(expr) }}
+    {%- elif c.type == 'code' -%}
+        {{ normalize_code(expr, c.codes) }}
+    {%- elif c.type == 'phone' -%}
+        {{ normalize_phone(expr) }}
     {%- else -%}
         {{ expr }}
     {%- endif -%}
@@ -165,24 +219,38 @@
 {%- endmacro %}
 
 
-{#- The business key of a raw row as one string (columns joined by '|'). -#}
-{% macro raw_key_expression(raw_name) -%}
-    {{ key_as_text(raw_contract()[raw_name].key) }}
-{%- endmacro %}
-
-
-{% macro raw_has_column(raw_name, column) -%}
-    {{ return(column in raw_columns(raw_name) | map(attribute='name') | list) }}
-{%- endmacro %}
-
-
-{#- Key columns as one text value, the way raw_key_expression writes them (optionally trimmed). -#}
-{% macro key_as_text(key, wrap=none) -%}
+{#- Key columns as one text value, the way raw keys are written (columns optionally prefixed). -#}
+{% macro key_as_text(key, prefix='') -%}
     {%- set parts = [] -%}
     {%- for k in key -%}
-        {%- set col = wrap ~ '(' ~ k ~ ')' if wrap else k -%}
-        {%- do parts.append("coalesce(cast(" ~ col ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+        {%- do parts.append("coalesce(cast(" ~ prefix ~ k ~ " as " ~ dbt.type_string() ~ "), '')") -%}
         {%- if not loop.last -%}{%- do parts.append("'|'") -%}{%- endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
+{%- endmacro %}
+
+
+{#- Does the raw table's ODS model exist, outside a full refresh? (Then it takes in batches.) -#}
+{% macro ods_model_exists(raw_name) -%}
+    {%- if not execute or flags.FULL_REFRESH or this is none or model.resource_type == 'unit_test' -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier=ods_model(raw_name)) is not none) }}
+{%- endmacro %}
+
+
+{#- The models of a raw table: its parsed batch and its ODS model. -#}
+{% macro parsed_model(raw_name) -%}
+    {{ return(ods_model(raw_name) ~ '_parsed') }}
+{%- endmacro %}
+
+{% macro ods_model(raw_name) -%}
+    {{ return('ods_' ~ raw_name[4:]) }}
+{%- endmacro %}
+
+
+{#- A landing batch: the raw table and the business day its rows landed ('reference' for a table
+    sent whole); the unit the quality models re-derive. -#}
+{% macro landing_batch(raw_table, loaded_at) -%}
+    {{ dbt.concat([raw_table, "'|'", "coalesce(cast(cast(" ~ loaded_at ~ " as date) as " ~ dbt.type_string() ~ "), 'reference')"]) }}
 {%- endmacro %}

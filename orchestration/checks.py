@@ -10,41 +10,66 @@ from pathlib import Path
 
 import dagster as dg
 
+import settings
 from quality.suites import Suite, suites
 
 from .assets import WAREHOUSE_POOL, relation_key
-from .lock import warehouse_lock, warehouse_path
+from .lock import warehouse_lock
 
 
 def check_spec(suite: Suite) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(name=f"gx_{suite.name}", asset=relation_key(suite.table),
-                             blocking=suite.severity == "blocking",
-                             description=f"Great Expectations suite {suite.name} ({suite.severity}): {suite.what}")
+    return dg.AssetCheckSpec(
+        name=f"gx_{suite.name}",
+        asset=relation_key(suite.table),
+        blocking=suite.severity == "blocking",
+        description=f"Great Expectations suite {suite.name} ({suite.severity}): {suite.what}",
+    )
 
 
 def layer_checks(project_dir: Path) -> list[dg.AssetChecksDefinition]:
     ordered = sorted(suites(), key=lambda s: s.layer)
-    return [layer_check(project_dir, layer, list(members)) for layer, members in groupby(ordered, key=lambda s: s.layer)]
+    return [
+        layer_check(project_dir, layer, list(members)) for layer, members in groupby(ordered, key=lambda s: s.layer)
+    ]
 
 
 def layer_check(project_dir: Path, layer: str, members: list[Suite]) -> dg.AssetChecksDefinition:
-    @dg.multi_asset_check(name=f"gx_{layer}_suites", specs=[check_spec(s) for s in members], can_subset=True,
-                          pool=WAREHOUSE_POOL, description=f"Great Expectations suites on the {layer} layer")
+    @dg.multi_asset_check(
+        name=f"gx_{layer}_suites",
+        specs=[check_spec(s) for s in members],
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+        description=f"Great Expectations suites on the {layer} layer",
+    )
     def _checks(context: dg.AssetCheckExecutionContext):
-        from quality import context as gx_context, run as gx_run
+        from quality import context as gx_context
+        from quality import run as gx_run
+
         wanted = {k.name for k in context.selected_asset_check_keys}
         selected = [s for s in members if f"gx_{s.name}" in wanted]
         with warehouse_lock(holder=f"dagster gx {layer} suites", log=context.log.info):
             # Dagster runs on the DuckDB file, whatever DBT_TARGET says.
-            day, outcomes = gx_run.run(str(warehouse_path()), context=gx_context.get_context(project_dir),
-                                       selected=selected, target="duckdb")
+            day, outcomes = gx_run.run(
+                str(settings.warehouse_path()),
+                context=gx_context.get_context(project_dir),
+                selected=selected,
+                target="duckdb",
+            )
         for o in outcomes:
             failures = [f"{e} [{c}] {d}" for e, c, d in o.failed] + o.exceptions
             yield dg.AssetCheckResult(
-                asset_key=relation_key(o.suite.table), check_name=f"gx_{o.suite.name}", passed=o.success,
-                severity=dg.AssetCheckSeverity.ERROR if o.suite.severity == "blocking"
-                else dg.AssetCheckSeverity.WARN,
-                metadata={"batch_day": str(day), "rows": o.rows, "expectations": o.evaluated,
-                          "failed": len(o.failed), "errors": len(o.exceptions),
-                          "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in failures) or "none")})
+                asset_key=relation_key(o.suite.table),
+                check_name=f"gx_{o.suite.name}",
+                passed=o.success,
+                severity=dg.AssetCheckSeverity.ERROR if o.suite.severity == "blocking" else dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "batch_day": str(day),
+                    "rows": o.rows,
+                    "expectations": o.evaluated,
+                    "failed": len(o.failed),
+                    "errors": len(o.exceptions),
+                    "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in failures) or "none"),
+                },
+            )
+
     return _checks

@@ -8,13 +8,15 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+import settings
+
 from . import automation
 from .assets import layer_assets, semantic_layer_assets
 from .checks import layer_checks
-from .project import ROOT, dbt_project
+from .project import dbt_project
 
 
-def build_definitions(project_dir: Path = ROOT) -> dg.Definitions:
+def build_definitions(project_dir: Path = settings.ROOT) -> dg.Definitions:
     project = dbt_project(project_dir)
     dbt_layers = layer_assets(project)
     ads = [k for a in dbt_layers for k in a.keys if k.path[0] == "ads"]
@@ -22,15 +24,20 @@ def build_definitions(project_dir: Path = ROOT) -> dg.Definitions:
     return dg.Definitions(
         assets=[*dbt_layers, *semantic_layer_assets(project_dir)],
         asset_checks=[*layer_checks(project_dir), *freshness],
-        jobs=[automation.warehouse_daily, automation.realtime_micro_batch],
+        jobs=[automation.warehouse_daily, automation.realtime_micro_batch(dbt_layers)],
         schedules=[automation.daily_at_six, automation.realtime_every_15_minutes],
-        sensors=[automation.raw_arrival, automation.alert_on_run_failure,
-                 dg.build_sensor_for_freshness_checks(freshness_checks=freshness, name="ads_freshness")],
+        sensors=[
+            automation.raw_arrival,
+            automation.alert_on_run_failure,
+            dg.build_sensor_for_freshness_checks(freshness_checks=freshness, name="ads_freshness"),
+        ],
         # The dbt of this virtualenv, whether or not it is on PATH.
         # One process per run: DuckDB admits one writer, so steps run one at a time anyway, and a
         # process per step would only add start-up time (3.5 min against 1.5 for the demo).
         executor=dg.in_process_executor,
-        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=str(Path(sys.executable).with_name("dbt")))},
+        resources={
+            "dbt": DbtCliResource(project_dir=project, dbt_executable=str(Path(sys.executable).with_name("dbt")))
+        },
     )
 
 

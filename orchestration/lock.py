@@ -17,8 +17,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
+
+import settings
 
 DEFAULT_TIMEOUT_SECONDS = 30 * 60
 
@@ -27,19 +29,20 @@ class WarehouseBusy(TimeoutError):
     """The warehouse lock was not free within the timeout."""
 
 
-def warehouse_path() -> Path:
-    return Path(os.environ.get("NEV_DUCKDB_PATH", "state/warehouse.duckdb")).resolve()
-
-
 def lock_path(database: Path) -> Path:
     return database.with_name(database.name + ".lock")
 
 
 @contextlib.contextmanager
-def warehouse_lock(database: Path | None = None, holder: str = "", timeout: float = DEFAULT_TIMEOUT_SECONDS,
-                   log: Callable[[str], None] = lambda message: None, poll: float = 0.2) -> Iterator[Path]:
+def warehouse_lock(
+    database: Path | None = None,
+    holder: str = "",
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    log: Callable[[str], None] = lambda message: None,
+    poll: float = 0.2,
+) -> Iterator[Path]:
     """Hold the warehouse's lock for the block; wait (logging every 10 s) while another holds it."""
-    database = Path(database) if database else warehouse_path()
+    database = Path(database) if database else settings.warehouse_path()
     path = lock_path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
@@ -54,8 +57,9 @@ def warehouse_lock(database: Path | None = None, holder: str = "", timeout: floa
                 handle.seek(0)
                 current = handle.read().strip() or "another process"
                 if waited >= timeout:
-                    raise WarehouseBusy(f"{database} is busy: held by {current}; gave up after {waited:.0f} s "
-                                        f"(lock file {path})") from None
+                    raise WarehouseBusy(
+                        f"{database} is busy: held by {current}; gave up after {waited:.0f} s (lock file {path})"
+                    ) from None
                 if waited >= next_log:
                     log(f"waiting for the warehouse lock on {database}, held by {current} ({waited:.0f} s)")
                     next_log += 10

@@ -1,8 +1,8 @@
 """python -m quality: Great Expectations checks on the warehouse (DuckDB or PostgreSQL).
 
-  python -m quality sync          write suites, validation definitions and checkpoints into gx/
-  python -m quality run [--day D] [--layer raw ...]   run the checkpoints, print a summary,
-                                  write Data Docs; exit 1 if any expectation fails
+python -m quality sync          write suites, validation definitions and checkpoints into gx/
+python -m quality run [--day D] [--layer raw ...]   run the checkpoints, print a summary,
+                                write Data Docs; exit 1 if any expectation fails
 """
 
 from __future__ import annotations
@@ -14,21 +14,28 @@ import sys
 import time
 import warnings
 
-from . import context, engines, run
+import settings
+
+from . import batch_readers, context, run
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m quality", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m quality", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("sync", help="write the GX file context from quality/suites.py")
     r = sub.add_parser("run", help="run every checkpoint")
     r.add_argument("--day", type=dt.date.fromisoformat, help="landing day to validate (default: newest event day)")
-    r.add_argument("--layer", action="append", choices=["raw", "ods", "dwd", "ads"], help="only these layers")
-    r.add_argument("--target", choices=engines.TARGETS, default=engines.default_target(),
-                   help="dbt target whose warehouse to check (default: DBT_TARGET or duckdb); postgres runs "
-                        "the expectations in the database through GX's SQL data source")
-    r.add_argument("--database", help="DuckDB file (default: NEV_DUCKDB_PATH or state/warehouse.duckdb)")
+    r.add_argument("--layer", action="append", choices=list(settings.LAYERS), help="only these layers")
+    r.add_argument(
+        "--target",
+        choices=batch_readers.TARGETS,
+        default=batch_readers.default_target(),
+        help="dbt target whose warehouse to check (default: DBT_TARGET or duckdb); postgres runs "
+        "the expectations in the database through GX's SQL data source",
+    )
+    r.add_argument("--database", help="DuckDB file (default: the profile's, NEV_DUCKDB_PATH or state/warehouse.duckdb)")
     a = p.parse_args(argv)
     warnings.filterwarnings("ignore")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
@@ -43,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"quality: {e}", file=sys.stderr)
         return 2
     print(run.summary(day, outcomes))
-    print(f"Data Docs: {engines.DATA_DOCS[a.target] / 'index.html'}")
+    print(f"Data Docs: {batch_readers.DATA_DOCS[a.target] / 'index.html'}")
     print(f"quality: {time.perf_counter() - start:.1f}s")
     return 0 if all(o.success for o in outcomes) else 1
 

@@ -3,7 +3,7 @@
 GX's SQL datasource cannot read metric results from DuckDB (the connection is released before the
 results are fetched), so every expectation would end in an exception. On DuckDB, batches are
 therefore pandas DataFrames that quality.run reads itself, one per suite (on PostgreSQL, GX's SQL
-data source is used instead: quality/engines.py): each suite has a
+data source is used instead: quality/batch_readers.py): each suite has a
 dataframe asset of the same name in the pandas data source `warehouse` and a checkpoint of the
 same name.
 """
@@ -57,22 +57,49 @@ def sync(context=None, selected: list[Suite] | None = None) -> list[str]:
         except Exception:  # noqa: BLE001 - GX raises its own not-found types
             existing = None
         # Rewriting an unchanged suite would only give its expectations new ids (noise in review).
-        if existing is not None and _content(existing) == _content(gx_suite):
-            gx_suite = existing
-        else:
-            gx_suite = context.suites.add_or_update(gx_suite)
+        gx_suite = (
+            existing
+            if existing is not None and _content(existing) == _content(gx_suite)
+            else context.suites.add_or_update(gx_suite)
+        )
         definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite))
-        context.checkpoints.add_or_update(gx.Checkpoint(
-            name=suite.name,
-            validation_definitions=[definition],
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10},
-        ))
+            gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite)
+        )
+        context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=suite.name,
+                validation_definitions=[definition],
+                result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10},
+            )
+        )
         names.append(suite.name)
+    if selected is None:
+        _prune(context, set(names), datasource)
     return names
+
+
+def _prune(context, keep: set[str], datasource) -> None:
+    """Remove the checkpoints, validation definitions, suites and assets of suites no longer defined."""
+    for checkpoint in list(context.checkpoints.all()):
+        if checkpoint.name not in keep:
+            context.checkpoints.delete(checkpoint.name)
+    for definition in list(context.validation_definitions.all()):
+        if definition.name not in keep:
+            context.validation_definitions.delete(definition.name)
+    for gx_suite in list(context.suites.all()):
+        if gx_suite.name not in keep:
+            context.suites.delete(gx_suite.name)
+    for asset in list(datasource.assets):
+        if asset.name not in keep:
+            datasource.delete_asset(asset.name)
 
 
 def _content(suite) -> tuple:
     d = suite.to_json_dict()
-    return (d["meta"].get("layer"), d["meta"].get("severity"), d["meta"].get("table"), d["meta"].get("batch"),
-            [(e["type"], e["kwargs"], e.get("meta")) for e in d["expectations"]])
+    return (
+        d["meta"].get("layer"),
+        d["meta"].get("severity"),
+        d["meta"].get("table"),
+        d["meta"].get("batch"),
+        [(e["type"], e["kwargs"], e.get("meta")) for e in d["expectations"]],
+    )

@@ -1,4 +1,5 @@
-"""Run every suite on the newest landing day of the warehouse: DuckDB (read-only) or PostgreSQL."""
+"""Run the suites on one landing day of the warehouse (the run's partition; by default the newest
+day of the real-time events): DuckDB (read-only) or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,13 +7,10 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
-from datagen import schemas
-from . import engines
-from .suites import LANDING_DAY, Suite, newest_event_day_sql, suites
+import settings
 
-LAYER_ORDER = {"raw": 0, "ods": 1, "dwd": 2, "ads": 3}
-VOLUME_SHARE = 0.5  # a landing day below half the usual volume fails
-VOLUME_DAYS = 7
+from . import batch_readers
+from .suites import Suite, newest_event_day_sql, suites
 
 
 @dataclass
@@ -29,22 +27,6 @@ class Outcome:
         return not self.failed and not self.exceptions
 
 
-def parameters(batches, day: dt.date) -> dict:
-    """Runtime expectation parameters: the minimum batch size per raw table."""
-    params = {}
-    for t in schemas.TABLES:
-        if "_loaded_at" not in t.column_names:
-            params[f"{t.name}__min_rows"] = 1
-        elif t.large:
-            usual = batches.scalar(
-                f"select count(*) / {VOLUME_DAYS}.0 from raw.{t.name} where {LANDING_DAY} "
-                f"between cast('{day}' as date) - {VOLUME_DAYS} and cast('{day}' as date) - 1")
-            params[f"{t.name}__min_rows"] = max(1, int(VOLUME_SHARE * float(usual)))
-        else:
-            params[f"{t.name}__min_rows"] = 0
-    return params
-
-
 def describe_failure(result) -> tuple[str, str, str]:
     cfg = result.expectation_config
     column = cfg.kwargs.get("column") or cfg.kwargs.get("column_A") or ",".join(cfg.kwargs.get("column_list", []))
@@ -58,23 +40,29 @@ def describe_failure(result) -> tuple[str, str, str]:
     return cfg.type, column or "", detail
 
 
-def run(database: str | None = None, day: dt.date | None = None, layers: set[str] | None = None,
-        context=None, selected: list[Suite] | None = None, target: str | None = None
-        ) -> tuple[dt.date, list[Outcome]]:
+def run(
+    database: str | None = None,
+    day: dt.date | None = None,
+    layers: set[str] | None = None,
+    context=None,
+    selected: list[Suite] | None = None,
+    target: str | None = None,
+) -> tuple[dt.date, list[Outcome]]:
     """Validate every suite (or those named in `selected`) on the warehouse of the dbt target: DuckDB's
-    file (`database`, else NEV_DUCKDB_PATH) or the PostgreSQL database (quality/engines.py)."""
-    source = engines.batches(target or engines.default_target(), context, database)
+    file (`database`, else NEV_DUCKDB_PATH) or the PostgreSQL database (quality/batch_readers.py)."""
+    source = batch_readers.batches(target or batch_readers.default_target(), context, database)
     chosen = {s.name for s in selected} if selected else None
     outcomes = []
     validated = []  # the identifiers of this run's results and of their suites: the Data Docs pages to write
     try:
         day = day or source.scalar(newest_event_day_sql(source.dialect))
-        params = parameters(source, day)
-        for suite in sorted(suites(source.dialect), key=lambda s: LAYER_ORDER[s.layer]):
+        if day is None:
+            raise FileNotFoundError(f"{source.where}: no APP events have landed to date the batch: pass --day")
+        for suite in sorted(suites(source.dialect), key=lambda s: settings.LAYERS.index(s.layer)):
             if (layers and suite.layer not in layers) or (chosen is not None and suite.name not in chosen):
                 continue
             start = time.perf_counter()
-            rows, result = source.validate(suite, suite.batch_sql.format(day=day.isoformat()), params)
+            rows, result = source.validate(suite, suite.batch_sql.format(day=day.isoformat()), {})
             outcome = Outcome(suite, rows)
             for key in result.run_results:
                 validated += [key, key.expectation_suite_identifier]
@@ -82,8 +70,9 @@ def run(database: str | None = None, day: dt.date | None = None, layers: set[str
                 for r in validation.results:
                     outcome.evaluated += 1
                     if r.exception_info and r.exception_info.get("raised_exception"):
-                        outcome.exceptions.append(f"{r.expectation_config.type}: "
-                                                  f"{r.exception_info.get('exception_message')}")
+                        outcome.exceptions.append(
+                            f"{r.expectation_config.type}: {r.exception_info.get('exception_message')}"
+                        )
                     elif not r.success:
                         outcome.failed.append(describe_failure(r))
             outcome.seconds = time.perf_counter() - start
@@ -97,11 +86,16 @@ def run(database: str | None = None, day: dt.date | None = None, layers: set[str
 
 
 def summary(day: dt.date, outcomes: list[Outcome]) -> str:
-    lines = [f"Data quality on batch day {day}", "",
-             f"{'suite':<46} {'severity':<9} {'rows':>7} {'checked':>7} {'failed':>6} {'errors':>6}"]
+    lines = [
+        f"Data quality on batch day {day}",
+        "",
+        f"{'suite':<46} {'severity':<9} {'rows':>7} {'checked':>7} {'failed':>6} {'errors':>6}",
+    ]
     for o in outcomes:
-        lines.append(f"{o.suite.name:<46} {o.suite.severity:<9} {o.rows:>7} {o.evaluated:>7} "
-                     f"{len(o.failed):>6} {len(o.exceptions):>6}")
+        lines.append(
+            f"{o.suite.name:<46} {o.suite.severity:<9} {o.rows:>7} {o.evaluated:>7} "
+            f"{len(o.failed):>6} {len(o.exceptions):>6}"
+        )
         for expectation, column, detail in o.failed:
             lines.append(f"    FAILED {expectation} [{column}] {detail}")
         for e in o.exceptions:

@@ -1,12 +1,17 @@
 """What Great Expectations checks, as data: one suite per table under validation.
 
-Each suite names the SQL that reads its batch from DuckDB (the newest landing day of a raw or
-large table, the whole table otherwise), its severity, and its expectations. `python -m quality
-sync` writes the suites, validation definitions and checkpoints into the GX file context (gx/);
-`python -m quality run` evaluates them on DataFrame batches read from the warehouse.
+dbt's tests hold the fixed rules on every row (keys, relationships, code sets, the contract's
+bounds, reconciliations). Great Expectations checks what a fixed rule cannot say, on the batch
+under validation (the landing day a run is for):
+- arrival: the source sent rows for the day, as often as the landing contract expects;
+- volume against a baseline: the day is not much smaller than the seven before it;
+- drift: the share of codes outside the contract's code set, of identities matched, of orders
+  attributed to a lead, of a day's active members, against fixed shares or the days before;
+- shares of bad input: the rows rejected and the values quarantined on the day, per table.
+A failed expectation reports a sentence that names the table, the column, the day and the numbers.
 
-Severity: `blocking` suites (raw and ODS/DWD) stop downstream models from being published;
-`gating` suites (ADS) keep dashboards from showing a bad table. `make dq` fails on either.
+Severity: `blocking` suites (raw, ODS, DWD) stop the layer above from being built; `gating` suites
+(ADS) keep dashboards from presenting the table as good. `make dq` fails on either.
 """
 
 from __future__ import annotations
@@ -15,40 +20,14 @@ from dataclasses import dataclass, field
 
 import great_expectations.expectations as gxe
 
-from datagen import schemas
+import contract
+import settings
 
-# Runtime parameters every batch query and suite may use.
-#   {day}: the landing day under validation (business date, YYYY-MM-DD).
-RATE_COLUMNS = {
-    "ads_sales_full_cycle_monthly": [
-        "test_drive_rate", "visit_card_rate", "new_prospect_conversion_rate", "held_prospect_conversion_rate",
-        "order_close_rate", "held_order_close_rate", "cancellation_rate", "new_order_close_rate",
-        "net_phone_card_rate", "outreach_card_rate", "lead_timeliness_rate", "online_invite_arrival_rate",
-        "outreach_invite_arrival_rate", "lead_duplicate_rate"],
-    "ads_aarrr_overview_daily": [
-        "bounce_rate", "retention_d1", "retention_d7", "retention_d30", "stickiness", "referral_rate"],
-}
-
-# Raw codes the sources are documented to send, in every spelling ODS maps.
-RAW_CODES = {
-    ("raw_crm__leads", "source_channel"): ["APP", "WEB", "NET_PHONE", "OUTREACH", "REFERRAL", "WALK_IN",
-                                           "AUTO_MEDIA", "EVENT", "app", " App ", "net_phone", "网电", "outreach",
-                                           "外拓", "walk-in", "WALKIN"],
-    ("raw_crm__leads", "lead_status"): ["NEW", "FOLLOWING", "DORMANT", "DEFEATED", "CONVERTED"],
-    ("raw_oms__vehicle_orders", "order_status"): ["INTENT", "DEPOSIT", "LOCKED", "CANCELLED", "DELIVERED", "intent",
-                                                  "deposit", "Deposit", "locked", "delivered"],
-    ("raw_showroom__store_visits", "visit_purpose"): ["01", "02", "03", "1", "2", "3", "PURCHASE", "AFTER_SALES"],
-    ("raw_app__events", "event_type"): ["app_open", "article_read", "article_share", "poster_read", "poster_share",
-                                        "model_page_click", "configurator_step", "post_create"],
-    ("raw_aftersales__service_tickets", "ticket_type"): ["MAINT", "MAINTENANCE", "maint", "RESCUE", "rescue",
-                                                         "COMPLAINT", "SUGGESTION", "ACCIDENT_EST"],
-}
-# Plausible as typed: digits with spaces, dashes, brackets and a leading +.
-PHONE_SHAPE = r"^\s*(?:\+|\(\+)?[0-9][0-9 ()+-]{8,18}\s*$"
-EVENT_TIME_FUTURE_DAYS = 1
-# Large (real-time) tables are validated one landing day at a time; the others land a few rows a
-# day, so their batch is the last week of landings.
-SMALL_TABLE_WINDOW_DAYS = 7
+# The share of a table's new codes that may fall outside its code set before its source is taken
+# to have changed its codes (a few undocumented codes are expected, and kept as 'unknown').
+MAX_UNKNOWN_CODE_SHARE = 0.1
+VOLUME_SHARE = 0.5  # a landing day below half the average of the days before it fails
+VOLUME_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -62,152 +41,233 @@ class Suite:
     what: str = ""
 
     def columns_read(self) -> list[str] | None:
-        """The columns the expectations look at, or None when one needs them all (the column set)."""
-        if any(isinstance(e, gxe.ExpectTableColumnsToMatchSet) for e in self.expectations):
-            return None
+        """The columns the expectations look at (None: the whole batch)."""
         names: list[str] = []
         for e in self.expectations:
-            for one in (getattr(e, "column", None), getattr(e, "column_A", None), getattr(e, "column_B", None),
-                        *(getattr(e, "column_list", None) or [])):
+            for one in (
+                getattr(e, "column", None),
+                getattr(e, "column_A", None),
+                getattr(e, "column_B", None),
+                *(getattr(e, "column_list", None) or []),
+            ):
                 if one and one not in names:
                     names.append(one)
         return names or None
 
 
-# The suites' SQL is written once for every engine GX reads (quality/engines.py), but for this:
+def suite(layer: str, table: str, batch_sql: str, expectations: list, what: str) -> Suite:
+    """The one way a suite is made: named for its layer and table, blocking below ADS."""
+    name = table.split(".")[-1]
+    return Suite(
+        f"{layer}__{name}", layer, "gating" if layer == "ads" else "blocking", table, batch_sql, expectations, what
+    )
+
+
+def no_problem(column: str) -> gxe.ExpectColumnValuesToBeNull:
+    """A batch column that holds a sentence where something is wrong, null where all is well."""
+    return gxe.ExpectColumnValuesToBeNull(column=column)
+
+
+# The suites' SQL is written once for every engine GX reads (quality/batch_readers.py), but for this:
 # a date from text, null where the text is not one. PostgreSQL has no try_cast: the dbt build
-# creates nev_helpers.try_date (macros/engines.sql, postgres__engine_setup).
+# creates nev_helpers.try_date (macros/adapters/engine_setup.sql).
 TRY_DATE = {"duckdb": "try_cast({} as date)", "postgres": "nev_helpers.try_date({})"}
-LANDING_DAY = "cast(cast(replace(replace(_loaded_at, 'T', ' '), 'Z', '') as timestamp) + interval '8 hours' as date)"
+OFFSET_HOURS = int(settings.business_utc_offset().total_seconds() // 3600)
+# A raw landing time (UTC text, ISO-8601 with Z) as a business-time timestamp, and its business day.
+LANDED_AT = f"(cast(replace(replace(_loaded_at, 'T', ' '), 'Z', '') as timestamp) + interval '{OFFSET_HOURS} hours')"
+LANDING_DAY = f"cast({LANDED_AT} as date)"
+DAY = "cast('{day}' as date)"
 
 
 def newest_event_day_sql(dialect: str = "duckdb") -> str:
-    """The newest business day of the real-time APP events as landed: the day a daily run validates."""
+    """The newest business day of the real-time APP events as landed: the day a run validates by default."""
     return f"select max({TRY_DATE[dialect].format('substr(event_at, 1, 10)')}) from raw.raw_app__events"
 
 
-def _raw_suite(t: schemas.RawTable, dialect: str) -> Suite:
-    cols = t.column_names
-    landed = "_loaded_at" in cols
-    key = list(t.key) + (["updated_at"] if t.cdc else [])
-    if landed:
-        # Exact duplicates and CDC re-sends are expected dirt: collapsed before the key check.
-        value_cols = [c for c in cols if c != "_loaded_at"]
-        checks = {
-            "event_days_after_batch":
-                f"{TRY_DATE[dialect].format(f'substr({t.event_time}, 1, 10)')} - cast('{{day}}' as date)",
-            "days_since_newest_landing":
-                f"cast('{{day}}' as date) - (select max({LANDING_DAY}) from raw.{t.name})",
-        }
-        window = 1 if t.large else SMALL_TABLE_WINDOW_DAYS
-        batch = (f"select *, {', '.join(f'{expr} as {name}' for name, expr in checks.items())} from ("
-                 f"select {', '.join(value_cols)}, max(_loaded_at) as _loaded_at from raw.{t.name} "
-                 f"where {LANDING_DAY} between cast('{{day}}' as date) - {window - 1} and cast('{{day}}' as date) "
-                 f"group by {', '.join(value_cols)}) as landed")
-        columns = cols + list(checks)
-        what = (f"rows landed on the batch day{'' if window == 1 else f' and the {window - 1} days before'}, "
-                "exact re-sends collapsed")
-    else:
-        batch, columns, what = f"select * from raw.{t.name}", cols, "the whole table"
-    ex = [gxe.ExpectTableColumnsToMatchSet(column_set=columns, exact_match=True),
-          gxe.ExpectTableRowCountToBeBetween(min_value={"$PARAMETER": f"{t.name}__min_rows"})]
-    # A missing key is never expected; other required fields may miss in a few rows (they go to the
-    # reject model), a systematic gap fails.
-    ex += [gxe.ExpectColumnValuesToNotBeNull(column=c.name) if c.name in t.key
-           else gxe.ExpectColumnValuesToNotBeNull(column=c.name, mostly=0.99)
-           for c in t.columns if c.required]
-    ex.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=key) if len(key) > 1
-              else gxe.ExpectColumnValuesToBeUnique(column=key[0]))
-    # A few unknown codes are expected dirt (ODS keeps them as 'unknown'); a source that changes its
-    # code list shows up as more than a tenth of a batch.
-    ex += [gxe.ExpectColumnValuesToBeInSet(column=col, value_set=values, mostly=0.9)
-           for (table, col), values in RAW_CODES.items() if table == t.name]
-    for c in t.columns:
-        if "phone" in c.name:
-            ex.append(gxe.ExpectColumnValuesToMatchRegex(column=c.name, regex=PHONE_SHAPE, mostly=0.95))
-        if c.name in ("vehicle_price", "msrp"):
-            ex.append(gxe.ExpectColumnValuesToMatchRegex(column=c.name, regex=r"^[0-9]{5,7}(?:\.[0-9]{1,2})?$",
-                                                         mostly=0.99))
-    if landed:
-        # No event dated after the batch day (+1 for time zones); the source is still sending.
-        ex.append(gxe.ExpectColumnMaxToBeBetween(column="event_days_after_batch", max_value=EVENT_TIME_FUTURE_DAYS))
-        ex.append(gxe.ExpectColumnMaxToBeBetween(column="days_since_newest_landing", max_value=1 if t.large else 7))
-    return Suite(f"raw__{t.name}", "raw", "blocking", f"raw.{t.name}", batch, ex, what)
+def _text(sql: str) -> str:
+    """An SQL text expression as text (the engines render numbers and times alike this way)."""
+    return f"cast({sql} as varchar)"
 
 
-def _key_suite(layer: str, table: str, key: str, sql: str | None = None, what: str = "the whole table",
-               extra: list | None = None) -> Suite:
-    ex = [gxe.ExpectColumnValuesToNotBeNull(column=key), gxe.ExpectColumnValuesToBeUnique(column=key)]
-    return Suite(f"{layer}__{table}", layer, "blocking", f"{layer}.{table}",
-                 sql or f"select * from {layer}.{table}", ex + (extra or []), what)
+def _raw_suite(t: contract.RawTable) -> Suite:
+    codes = [c for c in t.columns if c.codes]
+    code_columns = ", ".join(f"upper(trim({c.name})) as {c.name}__code" for c in codes)
+    expectations = [
+        gxe.ExpectColumnValuesToBeInSet(
+            column=f"{c.name}__code",
+            value_set=sorted({s.upper() for spellings in c.codes.values() for s in spellings}),
+            mostly=1 - MAX_UNKNOWN_CODE_SHARE,
+        )
+        for c in codes
+    ]
+    if not t.landed:
+        # Reference data is sent whole: the table must hold rows.
+        batch = (
+            f"select {code_columns + ', ' if codes else ''}"
+            f"case when (select count(*) from raw.{t.name}) = 0 then '{t.name}: the table is empty' end "
+            f"as arrival_problem from raw.{t.name} right join (select 1 as one) as always on true"
+        )
+        return suite(
+            "raw",
+            f"raw.{t.name}",
+            batch,
+            [no_problem("arrival_problem"), *expectations],
+            "the whole table (reference data, sent whole)",
+        )
+    sla = t.landing_hours or 24
+    # The day's rows, and one row for the day itself, so that a day with no rows is a batch too.
+    batch = f"""
+        with landed as (
+            select *, {LANDED_AT} as landed_at from raw.{t.name}
+        ),
+        day as (
+            select
+                count(*) filter (where cast(landed_at as date) = {DAY}) as rows_on_day,
+                max(landed_at) filter (where cast(landed_at as date) <= {DAY}) as newest_landing,
+                count(*) filter (where cast(landed_at as date) between {DAY} - {VOLUME_DAYS} and {DAY} - 1)
+                    / {VOLUME_DAYS}.0 as usual_rows
+            from landed
+        )
+        select
+            case
+                when day.newest_landing is null then '{t.name}: nothing has landed up to {{day}}'
+                when day.rows_on_day = 0 and {sla} <= 24 then '{t.name}: no rows landed for {{day}} (newest landing '
+                    || {_text("day.newest_landing")} || '; a batch is expected every {sla} h)'
+                when day.newest_landing < cast({DAY} + 1 as timestamp) - interval '{sla} hours'
+                    then '{t.name}: no rows landed in the {sla} h up to the end of {{day}} (newest landing '
+                    || {_text("day.newest_landing")} || ')'
+            end as arrival_problem,
+            case when {"true" if t.large else "false"} and day.rows_on_day > 0 and day.rows_on_day < {VOLUME_SHARE} * day.usual_rows
+                then '{t.name}: ' || {_text("day.rows_on_day")} || ' rows landed on {{day}}, under {VOLUME_SHARE:.0%} '
+                    || 'of the average of the {VOLUME_DAYS} days before (' || {_text("round(day.usual_rows, 1)")} || ')'
+            end as volume_problem
+            {", " + ", ".join(f"upper(trim(landed.{c.name})) as {c.name}__code" for c in codes) if codes else ""}
+        from day
+        left join landed on cast(landed.landed_at as date) = {DAY}"""
+    return suite(
+        "raw",
+        f"raw.{t.name}",
+        batch,
+        [no_problem("arrival_problem"), no_problem("volume_problem"), *expectations],
+        f"rows landed on the batch day (a batch expected every {sla} h), against the {VOLUME_DAYS} days before",
+    )
+
+
+def _reject_share_suite() -> Suite:
+    """The ODS gate: rows rejected and values quarantined on the day, per raw table and reason."""
+    batch = f"""
+        with day as (
+            select raw_table, sum(rows_landed) as rows_landed
+            from ods.ods_quality__landing_batches
+            where landing_date = {DAY} or landing_date is null
+            group by raw_table
+        ),
+        rejected as (
+            select raw_table, trim(split_part(reject_reason, ';', 1)) as first_problem, count(*) as rows_rejected
+            from ods.ods_quality__rejected_rows
+            where cast(_loaded_at as date) = {DAY} or _loaded_at is null
+            group by raw_table, trim(split_part(reject_reason, ';', 1))
+        ),
+        quarantined as (
+            select raw_table, trim(split_part(quarantined, ':', 1)) as column_name, count(*) as rows_quarantined
+            from ods.ods_quality__quarantined_values
+            where cast(_loaded_at as date) = {DAY} or _loaded_at is null
+            group by raw_table, trim(split_part(quarantined, ':', 1))
+        )
+        select
+            day.raw_table,
+            case when r.rows_rejected > {contract.MIN_BAD_ROWS} and r.rows_rejected > {contract.MAX_REJECT_SHARE} * day.rows_landed
+                then day.raw_table || ': ' || {_text("r.rows_rejected")} || ' of ' || {_text("day.rows_landed")}
+                    || ' rows landed on {{day}} rejected for "' || r.first_problem || '" (more than '
+                    || '{contract.MAX_REJECT_SHARE:.0%})'
+            end as reject_problem,
+            case when q.rows_quarantined > {contract.MIN_BAD_ROWS} and q.rows_quarantined > {contract.MAX_QUARANTINE_SHARE} * day.rows_landed
+                then day.raw_table || '.' || q.column_name || ': ' || {_text("q.rows_quarantined")} || ' of '
+                    || {_text("day.rows_landed")} || ' rows landed on {{day}} had the value quarantined (more than '
+                    || '{contract.MAX_QUARANTINE_SHARE:.0%})'
+            end as quarantine_problem
+        from day
+        left join rejected as r on day.raw_table = r.raw_table
+        left join quarantined as q on day.raw_table = q.raw_table"""
+    return suite(
+        "ods",
+        "ods.ods_quality__landing_batches",
+        batch,
+        [no_problem("reject_problem"), no_problem("quarantine_problem")],
+        "every raw table's rows landed on the batch day: shares rejected and quarantined",
+    )
 
 
 def suites(dialect: str = "duckdb") -> list[Suite]:
     """Every suite, its batch SQL in the dialect of the engine GX reads (duckdb or postgres)."""
-    out = [_raw_suite(t, dialect) for t in schemas.TABLES]
-    out += [
-        _key_suite("ods", "ods_crm__leads", "lead_id", "select * from ods.ods_crm__leads where is_current",
-                   "current versions", [gxe.ExpectColumnValuesToBeInSet(
-                       column="source_channel", value_set=["app", "web", "net_phone", "outreach", "referral",
-                                                           "walk_in", "auto_media", "event", "unknown"])]),
-        _key_suite("ods", "ods_app__events", "event_id",
-                   "select * from ods.ods_app__events where cast(_loaded_at as date) = cast('{day}' as date)",
-                   "rows landed on the batch day", [gxe.ExpectColumnValuesToNotBeNull(column="event_at")]),
-        _key_suite("ods", "ods_showroom__store_visits", "visit_id",
-                   "select * from ods.ods_showroom__store_visits where cast(_loaded_at as date) = cast('{day}' as date)",
-                   "rows landed on the batch day"),
-        _key_suite("dwd", "dwd_dim_customer", "one_id"),
-        _key_suite(
-            "dwd", "dwd_fct_vehicle_order", "order_id",
-            """select o.order_id, c.one_id is not null as customer_in_one_id,
-                      s.store_id is not null as store_known,
-                      (select count(*) from dwd.dwd_fct_vehicle_order) as orders,
-                      (select count(*) from dwd.dwd_fct_vehicle_order as x
-                         join dwd.dwd_dim_store as s2 on x.store_id = s2.store_id
-                         join dwd.dwd_dim_vehicle_model as m on x.model_code = m.model_code
-                         left join dwd.dwd_dim_customer as c2 on x.one_id = c2.one_id) as orders_after_joins
-               from dwd.dwd_fct_vehicle_order as o
-               left join dwd.dwd_dim_customer as c on o.one_id = c.one_id
-               left join dwd.dwd_dim_store as s on o.store_id = s.store_id""",
-            "every order, joined to its customer and store",
-            [gxe.ExpectColumnValuesToBeInSet(column="customer_in_one_id", value_set=[True]),
-             gxe.ExpectColumnValuesToBeInSet(column="store_known", value_set=[True]),
-             gxe.ExpectColumnPairValuesToBeEqual(column_A="orders", column_B="orders_after_joins")]),
-        _key_suite("dwd", "dwd_fct_store_visit", "visit_id",
-                   """select v.*, v.one_id is null or c.one_id is not null as visitor_in_one_id
-                      from dwd.dwd_fct_store_visit as v left join dwd.dwd_dim_customer as c on v.one_id = c.one_id
-                      where v.visited_date = cast('{day}' as date)""",
-                   "visits on the batch day",
-                   [gxe.ExpectColumnValuesToBeInSet(column="visitor_in_one_id", value_set=[True])]),
-    ]
-    sales_rates = [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1)
-                   for c in RATE_COLUMNS["ads_sales_full_cycle_monthly"]]
-    monotonic = [("new_prospects", "visited_leads"), ("visited_leads", "test_driven_leads"),
-                 ("visited_leads", "visited_ordered_leads"), ("store_visits", "purchase_visits"),
-                 ("new_orders", "new_orders_validated"), ("new_orders", "new_orders_cancelled")]
-    out.append(Suite(
-        "ads__ads_sales_full_cycle_monthly", "ads", "gating", "ads.ads_sales_full_cycle_monthly",
-        """select a.*, d.dwd_new_orders, coalesce(m.ads_new_orders, 0) as ads_month_new_orders
-           from ads.ads_sales_full_cycle_monthly as a
-           left join (select month_start, sum(new_orders) as ads_new_orders
-                      from ads.ads_sales_full_cycle_monthly group by month_start) as m on a.month_start = m.month_start
-           left join (select cast(date_trunc('month', created_date) as date) as month_start,
-                             count(*) as dwd_new_orders
-                      from dwd.dwd_fct_vehicle_order group by 1) as d on a.month_start = d.month_start""",
-        sales_rates
-        + [gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A=a, column_B=b, or_equal=True) for a, b in monotonic]
-        + [gxe.ExpectColumnPairValuesToBeEqual(column_A="ads_month_new_orders", column_B="dwd_new_orders",
-                                               ignore_row_if="either_value_is_missing")],
-        "every row"))
-    out.append(Suite(
-        "ads__ads_aarrr_overview_daily", "ads", "gating", "ads.ads_aarrr_overview_daily",
-        """select a.*, (select sum(deliveries) from ads.ads_aarrr_overview_daily) as ads_deliveries,
-                  (select count(*) from dwd.dwd_fct_delivery) as dwd_deliveries
-           from ads.ads_aarrr_overview_daily as a""",
-        [gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1)
-         for c in RATE_COLUMNS["ads_aarrr_overview_daily"]]
-        + [gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="monthly_active_members",
-                                                       column_B="daily_active_members", or_equal=True),
-           gxe.ExpectColumnPairValuesToBeEqual(column_A="ads_deliveries", column_B="dwd_deliveries")],
-        "every day"))
+    del dialect  # the SQL is portable; the engines differ only in TRY_DATE
+    out = [_raw_suite(t) for t in contract.TABLES]
+    out.append(_reject_share_suite())
+    out.append(
+        suite(
+            "dwd",
+            "dwd.dwd_dim_customer_identity",
+            "select source_system || ':' || match_rule as matched from dwd.dwd_dim_customer_identity",
+            [
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="matched",
+                    mostly=0.8,
+                    value_set=[
+                        f"{system}:{rule}"
+                        for system in ("crm", "oms", "app", "aftersales")
+                        for rule in ("phone", "linked_lead_phone")
+                    ],
+                )
+            ],
+            "every identity: at least 80% matched to a person by phone (OneID)",
+        )
+    )
+    out.append(
+        suite(
+            "dwd",
+            "dwd.dwd_fct_vehicle_order",
+            f"select coalesce(lead_attribution, 'none') as lead_attribution from dwd.dwd_fct_vehicle_order "
+            f"where created_date between {DAY} - 90 and {DAY}",
+            [gxe.ExpectColumnValuesToBeInSet(column="lead_attribution", value_set=["linked", "one_id"], mostly=0.9)],
+            "orders of the 90 days up to the batch day: at least 90% attributed to a lead",
+        )
+    )
+    out.append(
+        suite(
+            "ads",
+            "ads.ads_aarrr_overview_daily",
+            f"""select case when d.daily_active_members < {VOLUME_SHARE} * b.usual
+                  then 'ads_aarrr_overview_daily: ' || {_text("d.daily_active_members")} || ' daily active members on '
+                      || '{{day}}, under {VOLUME_SHARE:.0%} of the average of the {VOLUME_DAYS} days before ('
+                      || {_text("round(b.usual, 1)")} || ')' end as dau_problem
+            from (select daily_active_members from ads.ads_aarrr_overview_daily where activity_date = {DAY}) as d
+            cross join (select avg(daily_active_members) as usual from ads.ads_aarrr_overview_daily
+                        where activity_date between {DAY} - {VOLUME_DAYS} and {DAY} - 1) as b""",
+            [no_problem("dau_problem")],
+            f"the batch day's active members against the {VOLUME_DAYS} days before",
+        )
+    )
+    out.append(
+        suite(
+            "ads",
+            "ads.ads_sales_full_cycle_monthly",
+            f"""with months as (
+                select month_start, sum(new_prospects) as new_leads, sum(store_visits) as visits
+                from ads.ads_sales_full_cycle_monthly
+                where month_start <= cast(date_trunc('month', {DAY}) as date)
+                group by month_start
+            ),
+            ranked as (select *, row_number() over (order by month_start desc) as months_back from months)
+            select case when c.new_leads < 0.5 * avg(p.new_leads) or c.new_leads > 2 * avg(p.new_leads)
+                       then 'ads_sales_full_cycle_monthly: ' || {_text("c.new_leads")} || ' new leads in '
+                           || {_text("c.month_start")} || ', outside half to twice the average of the 3 months before ('
+                           || {_text("round(avg(p.new_leads), 1)")} || ')' end as lead_volume_problem
+            from ranked as c
+            inner join ranked as p on p.months_back between 3 and 5
+            where c.months_back = 2
+            group by c.new_leads, c.month_start""",
+            [no_problem("lead_volume_problem")],
+            "the last complete month's new leads against the 3 months before it",
+        )
+    )
     return out

@@ -26,7 +26,7 @@ def render(columns: list[str], rows: list[tuple]) -> str:
     widths = [max([display_width(c)] + [display_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
 
     def line(values: list[str]) -> str:
-        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths, strict=False)).rstrip()
 
     out = [line(columns), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]

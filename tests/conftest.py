@@ -12,33 +12,43 @@ from pathlib import Path
 import duckdb
 import pytest
 
-# Once the Spark target's packages are installed (`make spark-up`, `make test-spark`), Great
-# Expectations imports `pyspark.sql.connect`, whose import calls sys.exit(0) when `__main__` has
-# neither `__spec__` nor `__file__` and pyarrow or grpc is missing: exactly a pytest-xdist worker, so
-# every worker would quit silently. Under that condition the module is made unimportable instead;
-# GX expects an ImportError there and goes on without Spark Connect, which nothing here uses.
-_main = sys.modules["__main__"]
-if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
-    sys.modules.setdefault("pyspark.sql.connect", None)  # type: ignore[arg-type]
-
 ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
-COPY_IGNORE = shutil.ignore_patterns(".venv", ".git", "state", "target", "logs", "data", "__pycache__",
-                                     ".pytest_cache", "dbt_packages")
+# What a run takes in (macros/incremental.sql), set per test, never inherited.
+BATCH_VARIABLES = ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE")
+COPY_IGNORE = shutil.ignore_patterns(
+    ".venv", ".git", "state", "target", "logs", "data", "__pycache__", ".pytest_cache", "dbt_packages"
+)
 
 
 # The modules that build whole warehouses, longest first. pytest-xdist (--dist loadfile) hands each
 # worker the modules in collection order, so starting with these keeps one long module from
 # running alone at the end while the other worker idles. Only the order changes, never what runs.
-LONGEST_FIRST = ["test_orchestration.py", "test_incremental.py", "test_cross_engine.py", "test_bench.py",
-                 "test_data_tests_fail_on_bad_data.py", "test_bad_input.py"]
+LONGEST_FIRST = [
+    "test_orchestration.py",
+    "test_incremental.py",
+    "test_cross_engine.py",
+    "test_bench.py",
+    "test_data_tests_fail_on_bad_data.py",
+    "test_bad_input.py",
+]
+
+
+# Tests that build, copy or serve a warehouse (marked `warehouse`; `make check` runs the others).
+WAREHOUSE_FIXTURES = {"built_warehouse", "project_copy", "warehouse_copy", "damage_site"}
+WAREHOUSE_MODULES = {"test_orchestration.py", "test_bench.py", "test_dagster_ui.py", "test_cross_engine.py",
+                     "test_cross_engine_spark.py", "test_boards.py", "test_api.py", "test_lint.py"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         name = item.path.name
         return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
     items.sort(key=rank)  # stable: the tests of a module keep their order
+    for item in items:
+        if WAREHOUSE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in WAREHOUSE_MODULES:
+            item.add_marker(pytest.mark.warehouse)
 
 
 @dataclass
@@ -55,16 +65,38 @@ class Project:
     database: Path
     env: dict[str, str] = field(default_factory=dict)  # more settings for dbt (another target's server)
 
-    def dbt(self, *args: str, check: bool = True) -> DbtResult:
+    def dbt(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> DbtResult:
+        """Run dbt on this project and file; env: more variables (a batch window, say)."""
         # DBT_TARGET: a developer's own setting must not send the tests' builds to another engine.
-        env = dict(os.environ, NEV_DUCKDB_PATH=str(self.database), DBT_PROFILES_DIR=str(self.path),
-                   DBT_SEND_ANONYMOUS_USAGE_STATS="false", DBT_TARGET="duckdb",
-                   NEV_DUCKDB_TEMP_DIR=str(self.database.parent / "duckdb_tmp"), **self.env)
+        # The batch variables of the developer's shell must not leak into a test's build either.
+        base = {k: v for k, v in os.environ.items() if k not in BATCH_VARIABLES}
+        env = dict(
+            base,
+            NEV_DUCKDB_PATH=str(self.database),
+            DBT_PROFILES_DIR=str(self.path),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+            DBT_TARGET="duckdb",
+            NEV_DUCKDB_TEMP_DIR=str(self.database.parent / "duckdb_tmp"),
+            **self.env,
+            **(env or {}),
+        )
         work = self.database.parent
         proc = subprocess.run(
-            [DBT, *args, "--project-dir", str(self.path), "--target-path", str(work / "target"),
-             "--log-path", str(work / "logs")],
-            cwd=self.path, env=env, capture_output=True, text=True)
+            [
+                DBT,
+                *args,
+                "--project-dir",
+                str(self.path),
+                "--target-path",
+                str(work / "target"),
+                "--log-path",
+                str(work / "logs"),
+            ],
+            cwd=self.path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         result = DbtResult(proc.returncode, proc.stdout + proc.stderr)
         if check and proc.returncode != 0:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.output[-4000:]}")

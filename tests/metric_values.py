@@ -18,14 +18,15 @@ from indicators.engine import metricflow_engine  # noqa: E402
 
 def main(manifest: str, out: str) -> None:
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
     engine, _ = metricflow_engine(Path(manifest))
     values = {}
     for metric in sorted(m.name for m in engine.list_metrics()):
-        df = engine.query(MetricFlowQueryRequest.create(
-            metric_names=[metric], group_by_names=["metric_time__month"])).result_df
+        df = engine.query(
+            MetricFlowQueryRequest.create(metric_names=[metric], group_by_names=["metric_time__month"])
+        ).result_df
         month, value = df.column_names.index("metric_time__month"), df.column_names.index(metric)
-        values[metric] = sorted([str(r[month])[:10], None if r[value] is None else float(r[value])]
-                                for r in df.rows)
+        values[metric] = sorted([str(r[month])[:10], None if r[value] is None else float(r[value])] for r in df.rows)
     Path(out).write_text(json.dumps(values))
 
 

@@ -1,10 +1,12 @@
-"""Bad raw input stops the build with a message naming the table and column, or goes to the
-reject model with its reason; either way nothing is lost."""
+"""Bad raw input stops the build with a message naming the table and column, or goes to the reject
+model (a bad required value: the row) or the quarantine (a bad optional value: the value alone)
+with its reason; either way nothing is lost, old rows as well as new, and nothing bad is published."""
 
 from __future__ import annotations
 
-import pandas as pd
+import random
 
+import pandas as pd
 from conftest import Project, start_from
 
 TABLE = "raw_crm__test_drives"
@@ -22,46 +24,162 @@ def edit_seed(project: Project, change, csv: str = CSV) -> pd.DataFrame:
 def test_a_missing_column_stops_the_build_naming_table_and_column(project_copy: Project):
     edit_seed(project_copy, lambda df: df.drop(columns="model_code"))
     project_copy.dbt("seed", "--select", TABLE)
-    result = project_copy.dbt("run", "--select", "ods_crm__test_drives", check=False)
+    result = project_copy.dbt("run", "--select", "ods_crm__test_drives_parsed", check=False)
     assert result.returncode != 0
     assert f"Raw table {TABLE}" in result.output
     assert "missing column(s) model_code" in result.output
 
 
-def test_an_unparseable_value_goes_to_the_reject_model_and_nothing_is_lost(project_copy: Project,
-                                                                          built_warehouse: Project):
+def test_bad_required_values_reject_the_row_and_bad_optional_ones_only_the_value(
+    project_copy: Project, built_warehouse: Project
+):
     def corrupt(df: pd.DataFrame) -> pd.DataFrame:
         df.loc[10, "drive_started_at"] = "yesterday afternoon"
         df.loc[20, "duration_minutes"] = "forty"
         df.loc[30, "lead_id"] = ""
+        df.loc[40, "drive_started_at"] = "2099-10-01 10:00:00"
         return df
 
     df = edit_seed(project_copy, corrupt)
-    bad = {df.loc[10, "test_drive_id"]: "drive_started_at: cannot parse 'yesterday afternoon'",
-           df.loc[20, "test_drive_id"]: "duration_minutes: cannot parse 'forty'",
-           df.loc[30, "test_drive_id"]: "lead_id: missing"}
+    rejected_keys = {
+        df.loc[10, "test_drive_id"]: "drive_started_at: cannot parse 'yesterday afternoon'",
+        df.loc[30, "test_drive_id"]: "lead_id: missing",
+        df.loc[40, "test_drive_id"]: "drive_started_at: '2099-10-01 10:00:00' is after its landing time",
+    }
     start_from(built_warehouse, project_copy)  # every other seed is loaded there already
     project_copy.dbt("seed", "--select", TABLE)
-    project_copy.dbt("run", "--select", "ods")
+    # The raw history itself changed: the incremental models take it in again from the start.
+    project_copy.dbt("run", "--select", "ods", "--full-refresh")
 
-    rejected = dict(project_copy.query(
-        f"select raw_key, reject_reason from ods.ods_quality__rejected_rows where raw_table = '{TABLE}'"))
-    assert set(rejected) == set(bad)
-    for key, reason in bad.items():
+    rejected = dict(
+        project_copy.query(
+            f"select raw_key, reject_reason from ods.ods_quality__rejected_rows where raw_table = '{TABLE}'"
+        )
+    )
+    assert set(rejected) == set(rejected_keys)
+    for key, reason in rejected_keys.items():
         assert reason in rejected[key]
+    quarantined = dict(
+        project_copy.query(
+            f"select raw_key, quarantined from ods.ods_quality__quarantined_values where raw_table = '{TABLE}'"
+        )
+    )
+    assert quarantined == {df.loc[20, "test_drive_id"]: "duration_minutes: cannot parse 'forty'; "}
 
-    kept = {r[0] for r in project_copy.query("select test_drive_id from ods.ods_crm__test_drives")}
-    assert not kept & set(bad)
-    assert kept | set(bad) == set(df.test_drive_id)
-
+    kept = dict(project_copy.query("select test_drive_id, duration_minutes from ods.ods_crm__test_drives"))
+    assert not set(kept) & set(rejected_keys)
+    assert set(kept) | set(rejected_keys) == set(df.test_drive_id), "a row was lost"
+    assert kept[df.loc[20, "test_drive_id"]] is None, "the quarantined value reached ODS"
     # The data test that guards this holds on the corrupted input too.
     project_copy.dbt("test", "--select", "assert_every_raw_row_reaches_ods_or_rejects")
 
 
-def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_copy: Project,
-                                                                     built_warehouse: Project):
+def test_old_and_optional_bad_values_never_publish(project_copy: Project, built_warehouse: Project):
+    """A negative price on an order landed long ago, a created_at in 2099, a dwell of 2^63-1 seconds, an
+    intent fee of 1e30: each is stopped, whichever day it landed, and the rows stay where they may."""
+    orders = "seeds/oms/raw_oms__vehicle_orders.csv"
+
+    def corrupt_orders(df: pd.DataFrame) -> pd.DataFrame:
+        oldest = df._loaded_at.sort_values().index
+        df.loc[oldest[5], "vehicle_price"] = "-129900.00"  # one of the first orders ever landed
+        df.loc[oldest[50], "created_at"] = "2099-10-01T02:00:00Z"
+        df.loc[oldest[70], "intent_fee"] = "1e30"
+        return df
+
+    def corrupt_events(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[3, "dwell_seconds"] = "9223372036854775807"
+        return df
+
+    o = edit_seed(project_copy, corrupt_orders, orders)
+    e = edit_seed(project_copy, corrupt_events, "seeds/app/raw_app__events.csv")
+    start_from(built_warehouse, project_copy)
+    project_copy.dbt("seed", "--select", "raw_oms__vehicle_orders", "raw_app__events")
+    project_copy.dbt("build", "--exclude", "resource_type:seed", "test_type:unit", "--full-refresh")
+
+    oldest = o._loaded_at.sort_values().index
+    bad_price, future, fee = o.loc[oldest[5]], o.loc[oldest[50]], o.loc[oldest[70]]
+    rejected = project_copy.query(
+        "select raw_key, reject_reason from ods.ods_quality__rejected_rows where raw_table = 'raw_oms__vehicle_orders'"
+    )
+    assert (bad_price.order_id, "vehicle_price: '-129900.00' is below 50000; ") in rejected
+    assert any(
+        k == future.order_id and "created_at: '2099-10-01T02:00:00Z' is after its landing time" in r
+        for k, r in rejected
+    )
+    assert project_copy.query("select min(vehicle_price) from dwd.dwd_fct_vehicle_order")[0][0] >= 50000
+    assert project_copy.query("select max(created_at) from dwd.dwd_fct_vehicle_order")[0][0].year < 2099
+    assert project_copy.query("select max(month_start) from ads.ads_sales_full_cycle_monthly")[0][0].year < 2099
+    # The optional fee is quarantined; its order is kept.
+    assert project_copy.query(
+        "select intent_fee from ods.ods_oms__vehicle_orders where order_id = ? "
+        "and valid_from = (select min(valid_from) from ods.ods_oms__vehicle_orders where order_id = ?) ".replace(
+            "?", f"'{fee.order_id}'"
+        )
+    )
+    assert project_copy.query(f"select count(*) from dwd.dwd_fct_vehicle_order where order_id = '{fee.order_id}'") == [
+        (1,)
+    ]
+    # The dwell time is quarantined: the event stays, the average dwell stays sane.
+    event = e.loc[3, "event_id"]
+    assert project_copy.query(f"select dwell_seconds from ods.ods_app__events where event_id = '{event}'") == [(None,)]
+    assert project_copy.query("select max(avg_dwell_seconds) from ads.ads_aarrr_overview_daily")[0][0] < 86400
+    # Raw versions = ODS versions + rejected ones: nothing lost.
+    raw_versions = {(r.order_id, r.updated_at) for r in o.itertuples()}
+    ods = project_copy.query("select count(*) from ods.ods_oms__vehicle_orders")[0][0]
+    assert len(raw_versions) == ods + len({k for k, _ in rejected})
+
+
+def test_a_same_time_conflict_resolves_the_same_way_whatever_the_row_order(
+    project_copy: Project, built_warehouse: Project
+):
+    """Two different rows for one order version (same updated_at, same landing): the winner depends on
+    their content only, never on the order they arrive in, and the loser is recorded."""
+    orders = "seeds/oms/raw_oms__vehicle_orders.csv"
+    start_from(built_warehouse, project_copy)
+    original = (project_copy.path / orders).read_text()
+    order_id = pd.read_csv(project_copy.path / orders, dtype=str, keep_default_na=False).iloc[100].order_id
+    winners = set()
+    for seed in (1, 2, 3):
+
+        def conflict(df: pd.DataFrame, seed: int = seed) -> pd.DataFrame:
+            twin = df.iloc[[100]].copy()
+            twin["order_status"] = "CANCELLED" if df.iloc[100].order_status != "CANCELLED" else "LOCKED"
+            rows = pd.concat([df, twin], ignore_index=True)
+            order = list(range(len(rows)))
+            random.Random(seed).shuffle(order)
+            return rows.iloc[order]
+
+        edit_seed(project_copy, conflict, orders)
+        project_copy.dbt("seed", "--select", "raw_oms__vehicle_orders")
+        project_copy.dbt(
+            "run",
+            "--select",
+            "ods_oms__vehicle_orders_parsed",
+            "ods_oms__vehicle_orders",
+            "ods_quality__rejected_rows",
+            "--full-refresh",
+        )
+        winners.add(
+            tuple(
+                project_copy.query(
+                    f"select order_status, valid_from from ods.ods_oms__vehicle_orders where order_id = '{order_id}' "
+                    "order by valid_from"
+                )
+            )
+        )
+        lost = project_copy.query(
+            f"select reject_reason from ods.ods_quality__rejected_rows where raw_key = '{order_id}'"
+        )
+        assert lost and lost[0][0].startswith("conflict:"), lost
+        (project_copy.path / orders).write_text(original)  # the next shuffle starts from the same rows
+    assert len(winners) == 1, winners
+    project_copy.dbt("test", "--select", "assert_every_raw_row_reaches_ods_or_rejects")
+
+
+def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_copy: Project, built_warehouse: Project):
     """Two events without an id: their key repeats as a null, which must not knock out the events
-    whose keys landed once (the full refresh finds repeated keys from the raw column)."""
+    whose keys landed once (the full refresh counts repeated keys before it deduplicates)."""
+
     def blank_ids(df: pd.DataFrame) -> pd.DataFrame:
         df.loc[[5, 6], "event_id"] = ""
         return df
@@ -69,11 +187,15 @@ def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_co
     df = edit_seed(project_copy, blank_ids, csv="seeds/app/raw_app__events.csv")
     start_from(built_warehouse, project_copy)
     project_copy.dbt("seed", "--select", "raw_app__events")
-    project_copy.dbt("run", "--select", "ods_app__events", "ods_quality__rejected_rows", "--full-refresh")
+    project_copy.dbt(
+        "run", "--select", "ods_app__events_parsed", "ods_app__events", "ods_quality__rejected_rows", "--full-refresh"
+    )
 
     kept = {r[0] for r in project_copy.query("select event_id from ods.ods_app__events")}
     rejected = project_copy.query(
-        "select raw_key, reject_reason from ods.ods_quality__rejected_rows where raw_table = 'raw_app__events'")
-    assert sum("event_id: missing" in reason for _, reason in rejected) == 2
+        "select raw_key, reject_reason from ods.ods_quality__rejected_rows where raw_table = 'raw_app__events'"
+    )
+    # One reject row per blank row (rows with the same key, reason and landing time would be one).
+    assert sum("event_id: missing" in reason for _, reason in rejected) == df.loc[[5, 6], "_loaded_at"].nunique()
     assert kept | {key for key, _ in rejected if key} == set(df.event_id) - {""}
     assert len(kept) > 0.9 * df.event_id.nunique()

@@ -15,10 +15,11 @@ import time
 
 import duckdb
 import pytest
+from conftest import ROOT
 
 from bench.__main__ import read_attempt
-from conftest import ROOT
 from datagen import tile
+from quality.suites import suites
 
 SF = 0.02  # two copies of a base world at 0.01
 
@@ -28,28 +29,53 @@ def landing(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("bench")
     landing = tmp_path / "landing"
     # Two copies of a small base world, as --scale above BASE_SCALE writes them.
-    subprocess.run([sys.executable, "-m", "datagen", "--scale", "0.01", "--days", "90", "--out", str(tmp_path / "base")],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "datagen", "--scale", "0.01", "--days", "90", "--out", str(tmp_path / "base")],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     rows = tile.tile(tmp_path / "base", landing, copies=2, log=lambda m: None)
     with duckdb.connect() as con:
-        base_events = con.execute(f"select count(*) from read_parquet('{tmp_path}/base/raw_app__events/*/*.parquet')").fetchall()[0][0]
-        ids = con.execute(f"select count(distinct event_id), count(*) from read_parquet('{landing}/raw_app__events/*/*.parquet')").fetchall()[0]
+        base_events = con.execute(
+            f"select count(*) from read_parquet('{tmp_path}/base/raw_app__events/*/*.parquet')"
+        ).fetchall()[0][0]
+        ids = con.execute(
+            f"select count(distinct event_id), count(*) from read_parquet('{landing}/raw_app__events/*/*.parquet')"
+        ).fetchall()[0]
     assert rows["raw_app__events"] == 2 * base_events and ids[0] >= 2 * base_events * 0.97  # dirt: exact duplicates
     (landing / "_complete").write_text("tiled in the test\n")
     return landing
 
 
 def bench_command(landing, work, report, *args: str) -> list[str]:
-    return [sys.executable, "-m", "bench", "--sf", str(SF), "--days", "90", "--landing", str(landing),
-            "--work", str(work), "--runs", "1", "--report", str(report), *args]
+    return [
+        sys.executable,
+        "-m",
+        "bench",
+        "--sf",
+        str(SF),
+        "--days",
+        "90",
+        "--landing",
+        str(landing),
+        "--work",
+        str(work),
+        "--runs",
+        "1",
+        "--report",
+        str(report),
+        *args,
+    ]
 
 
 BENCH_ENV = dict(os.environ, PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT))
 
 
 def bench(landing, work, report, *args: str, **env):
-    return subprocess.run(bench_command(landing, work, report, *args), cwd=ROOT, env=BENCH_ENV | env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        bench_command(landing, work, report, *args), cwd=ROOT, env=BENCH_ENV | env, capture_output=True, text=True
+    )
 
 
 def test_a_failed_build_is_reported_with_what_was_measured_before_it(landing, tmp_path):
@@ -67,8 +93,9 @@ def test_a_failed_build_is_reported_with_what_was_measured_before_it(landing, tm
 
 def run_until(command: list[str], stop_when) -> None:
     """Start a bench, and kill it (SIGKILL, bench and dbt together) as soon as stop_when() holds."""
-    proc = subprocess.Popen(command, cwd=ROOT, env=BENCH_ENV, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=BENCH_ENV, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         while proc.poll() is None and not stop_when():
             time.sleep(0.2)
@@ -88,7 +115,9 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     first = builds / "attempt-1"
     run_until(bench_command(landing, work, report), lambda: len(read_attempt(first).nodes) >= 10)
     done_first = read_attempt(first).done
-    assert len(done_first) >= 10 and not (builds / "finished").exists(), "the first run was not stopped inside its full build"
+    assert len(done_first) >= 10 and not (builds / "finished").exists(), (
+        "the first run was not stopped inside its full build"
+    )
 
     run_until(bench_command(landing, work, report, "--resume", "--threads", "1"), (builds / "finished").exists)
     assert (builds / "finished").exists() and not report.exists(), "the second run was not stopped after its full build"
@@ -100,16 +129,27 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     assert "the full build finished in an earlier run (2 attempt(s)" in resumed.stdout
     assert not (builds / "attempt-3").exists(), "the finished full build ran again"
     text = report.read_text()
-    full = re.search(r"\| full build \(dbt build\) \| ([0-9.]+) s \| .*in 2 attempts \(([0-9]+) \+ ([0-9]+) s, "
-                     r"dbt threads 2 \+ 1\), resumed with --resume; the steps below ran again in a later run", text)
+    full = re.search(
+        r"\| full build \(dbt build\) \| ([0-9.]+) s \| .*in 2 attempts \(([0-9]+) \+ ([0-9]+) s, "
+        r"dbt threads 2 \+ 1\), resumed with --resume; the steps below ran again in a later run",
+        text,
+    )
     assert full, text
     assert abs(float(full.group(1)) - int(full.group(2)) - int(full.group(3))) <= 1
-    for measure in ["read-everything floor", "full build (dbt build)", "micro-batch (one new day)",
-                    "rows landed that day", "rows the incremental models took in", "query: DAU by day",
-                    "dq (every GX suite, newest partition)"]:
+    for measure in [
+        "read-everything floor",
+        "full build (dbt build)",
+        "micro-batch (one new day)",
+        "rows landed that day",
+        "rows the incremental models took in",
+        "query: DAU by day",
+        "dq (every GX suite, newest partition)",
+    ]:
         assert re.search(rf"\|\s+{re.escape(measure)} \| [0-9][0-9,.]* (s|ms)? ?\|", text), measure
-    assert "cores" in text and "30 suites" in text and "0 failed" in text
-    took_in = int(re.search(r"\|\s+rows the incremental models took in \| ([0-9,]+) \|", text).group(1).replace(",", ""))
+    assert "cores" in text and f"{len(suites())} suites" in text and "0 failed" in text
+    took_in = int(
+        re.search(r"\|\s+rows the incremental models took in \| ([0-9,]+) \|", text).group(1).replace(",", "")
+    )
     assert took_in > 0
     # Every step ran: a further --resume has nothing to continue and starts over.
     assert (builds / "completed").exists()

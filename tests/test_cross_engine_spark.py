@@ -1,5 +1,5 @@
 """The same project on Apache Spark: `dbt build --target spark` passes every data test, and every
-ODS, DWD, DWS and ADS table equals DuckDB's row for row (tests/engines.py).
+ODS, DWD, DWS and ADS table equals DuckDB's row for row (tests/table_comparison.py).
 
 The cluster is the project's own (scripts/spark.sh: one master, two workers, 127.0.0.1 only): the
 fixture starts it when it is down and stops it again afterwards. The test's metastore and Parquet
@@ -22,9 +22,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import ROOT, Project
-from engines import LAYERS, Fetch, differences
+from table_comparison import LAYERS, Fetch, differences
 
 SCRIPT = ROOT / "scripts" / "spark.sh"
 LAST_DAY = "2026-10-31"
@@ -43,17 +42,25 @@ def spark_cluster() -> Iterator[None]:
 
 def on_spark(warehouse: Path) -> tuple[list[tuple[str, str]], Fetch]:
     """The warehouse folder's ODS..ADS tables (<schema>.db/<table>/*.parquet), and a reader of their rows."""
+
     def fetch(schema: str, table: str, columns: list[str]) -> list[tuple]:
         files = f"{warehouse}/{schema}.db/{table}/*.parquet"
         return duckdb.sql(f"select {', '.join(columns)} from read_parquet('{files}')").fetchall()
-    tables = [(schema, folder.name) for schema in LAYERS if (warehouse / f"{schema}.db").is_dir()
-              for folder in (warehouse / f"{schema}.db").iterdir() if folder.is_dir()]
+
+    tables = [
+        (schema, folder.name)
+        for schema in LAYERS
+        if (warehouse / f"{schema}.db").is_dir()
+        for folder in (warehouse / f"{schema}.db").iterdir()
+        if folder.is_dir()
+    ]
     return tables, fetch
 
 
 @pytest.mark.spark
-def test_spark_builds_every_table_duckdb_builds_with_the_same_rows(built_warehouse: Project, spark_cluster: None,
-                                                                   tmp_path: Path):
+def test_spark_builds_every_table_duckdb_builds_with_the_same_rows(
+    built_warehouse: Project, spark_cluster: None, tmp_path: Path
+):
     state = tmp_path / "spark"
     on = Project(ROOT, tmp_path / "unused.duckdb", env={"NEV_SPARK_STATE": str(state), "SPARK_LOCAL_IP": "127.0.0.1"})
     before = json.dumps({"raw_loaded_before": LAST_DAY})
@@ -74,11 +81,12 @@ def test_spark_builds_every_table_duckdb_builds_with_the_same_rows(built_warehou
     # The comparison sees a single changed rate: one Parquet file of one ADS table rewritten.
     table = state / "warehouse" / "ads.db" / "ads_sales_full_cycle_monthly"
     damaged = tmp_path / "damaged.parquet"
-    duckdb.sql(f"copy (select * replace (test_drive_rate * (1 + 1e-6) as test_drive_rate) "
-               f"from read_parquet('{table}/*.parquet')) to '{damaged}' (format parquet)")
+    duckdb.sql(
+        f"copy (select * replace (test_drive_rate * (1 + 1e-6) as test_drive_rate) "
+        f"from read_parquet('{table}/*.parquet')) to '{damaged}' (format parquet)"
+    )
     for part in table.glob("*.parquet"):
         part.unlink()
     damaged.rename(table / "part-damaged.parquet")
     found, _ = differences(built_warehouse.database, "Spark", *on_spark(state / "warehouse"), views=False)
     assert list(found) == ["ads.ads_sales_full_cycle_monthly"]
-

@@ -13,14 +13,21 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
-
 from conftest import ROOT
+from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM = os.environ.get("NEV_CHROMIUM", "/usr/bin/chromium")
 # No background traffic: this machine's network is closed, and a refused connection is noise.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 GROUPS = ["raw", "ods", "dwd", "dws", "ads", "semantic_layer"]
 SCHEDULES = ["daily_at_six", "realtime_every_15_minutes"]
 SENSORS = ["raw_arrival", "alert_on_run_failure", "ads_freshness"]
@@ -39,10 +46,20 @@ def webserver(tmp_path_factory: pytest.TempPathFactory):
     port = free_port()
     log = (home / "webserver.log").open("w")
     proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("dagster-webserver")), "-m", "orchestration.definitions",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=dict(os.environ, DAGSTER_HOME=str(home), PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT)),
-        stdout=log, stderr=subprocess.STDOUT)
+        [
+            str(Path(sys.executable).with_name("dagster-webserver")),
+            "-m",
+            "orchestration.definitions",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, DAGSTER_HOME=str(home), PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT)),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -52,7 +69,9 @@ def webserver(tmp_path_factory: pytest.TempPathFactory):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise AssertionError(f"dagster-webserver did not start:\n{(home / 'webserver.log').read_text()[-3000:]}")
+                raise AssertionError(
+                    f"dagster-webserver did not start:\n{(home / 'webserver.log').read_text()[-3000:]}"
+                ) from None
             time.sleep(0.5)
     yield url
     proc.terminate()

@@ -11,51 +11,102 @@ import re
 
 import duckdb
 import pytest
-
 from conftest import Project
 
 CASES = {
     "dropped ODS row": (
         "delete from ods.ods_showroom__store_visits where visit_id = (select min(visit_id) from ods.ods_showroom__store_visits)",
-        "assert_every_raw_row_reaches_ods_or_rejects", "assert_every_raw_row_reaches_ods_or_rejects"),
+        "assert_every_raw_row_reaches_ods_or_rejects",
+        "assert_every_raw_row_reaches_ods_or_rejects",
+    ),
     "fanned-out fact": (
         "insert into dwd.dwd_fct_store_visit select * from dwd.dwd_fct_store_visit limit 1",
-        "assert_facts_keep_every_ods_row", "assert_facts_keep_every_ods_row"),
+        "assert_facts_keep_every_ods_row",
+        "assert_facts_keep_every_ods_row",
+    ),
     "ADS orders off by one": (
         "update ads.ads_sales_full_cycle_monthly set new_orders = new_orders + 1 "
         "where month_start = (select max(month_start) from ads.ads_sales_full_cycle_monthly) and new_orders > 0",
-        "assert_sales_full_cycle_reconciles_with_dwd", "assert_sales_full_cycle_reconciles_with_dwd"),
+        "assert_sales_full_cycle_reconciles_with_dwd",
+        "assert_sales_full_cycle_reconciles_with_dwd",
+    ),
     "AARRR deliveries off": (
         "update ads.ads_aarrr_overview_daily set deliveries = deliveries + 1 "
         "where activity_date = (select max(activity_date) from ads.ads_aarrr_overview_daily)",
-        "assert_aarrr_and_service_reconcile_with_dwd", "assert_aarrr_and_service_reconcile_with_dwd"),
+        "assert_aarrr_and_service_reconcile_with_dwd",
+        "assert_aarrr_and_service_reconcile_with_dwd",
+    ),
     "rate above one": (
         "update ads.ads_sales_full_cycle_monthly set test_drive_rate = 1.5 where test_drive_rate is not null",
-        "between_zero_and_one_ads_sales_full_cycle_monthly_test_drive_rate", "between_zero_and_one_ads_sales_full_cycle_monthly_test_drive_rate"),
+        "between_zero_and_one_ads_sales_full_cycle_monthly_test_drive_rate",
+        "between_zero_and_one_ads_sales_full_cycle_monthly_test_drive_rate",
+    ),
     "invalid phone": (
         "update ods.ods_crm__leads set phone = '2345' where phone is not null",
-        "valid_mobile_phone_ods_crm__leads_phone", "valid_mobile_phone_ods_crm__leads_phone"),
+        "valid_mobile_phone_ods_crm__leads_phone",
+        "valid_mobile_phone_ods_crm__leads_phone",
+    ),
     "duplicated grain": (
         "insert into dws.dws_sales_funnel_daily select * from dws.dws_sales_funnel_daily limit 1",
-        "dws_sales_funnel_daily,test_name:unique_combination", "unique_combination_dws_sales_funnel_daily"),
+        "dws_sales_funnel_daily,test_name:unique_combination",
+        "unique_combination_dws_sales_funnel_daily",
+    ),
     "visit categories no longer add up": (
         "update dws.dws_sales_funnel_daily set store_visits = store_visits + 1 where store_visits > 0",
-        "dws_sales_funnel_daily,test_name:expression_is_true", "expression_is_true_dws_sales_funnel_daily"),
+        "dws_sales_funnel_daily,test_name:expression_is_true",
+        "expression_is_true_dws_sales_funnel_daily",
+    ),
     "stock row that holds nobody": (
         "insert into dws.dws_lead_stock_daily select activity_date, store_id, advisor_id, series_code, 'nobody', 0, 0 "
         "from dws.dws_lead_stock_daily limit 1",
-        "dws_lead_stock_daily,test_name:expression_is_true", "expression_is_true_dws_lead_stock_daily"),
-    "unknown enum": (
+        "dws_lead_stock_daily,test_name:expression_is_true",
+        "expression_is_true_dws_lead_stock_daily",
+    ),
+    "code outside the contract's code set": (
         "update ods.ods_crm__leads set source_channel = 'carrier_pigeon' where lead_id = (select min(lead_id) from ods.ods_crm__leads)",
-        "ods_crm__leads,test_name:accepted_values", "accepted_values_ods_crm__leads_source_channel"),
+        "ods_crm__leads,test_name:in_code_set",
+        "in_code_set_ods_crm__leads_source_channel",
+    ),
+    "price outside the contract's bounds, in an old row": (
+        "update ods.ods_oms__vehicle_orders set vehicle_price = -1 "
+        "where _loaded_at = (select min(_loaded_at) from ods.ods_oms__vehicle_orders)",
+        "ods_oms__vehicle_orders,test_name:within_contract_bounds",
+        "within_contract_bounds_ods_oms__vehicle_orders_vehicle_price",
+    ),
+    "an order from the future": (
+        "update ods.ods_oms__vehicle_orders set created_at = timestamp '2099-10-01 10:00:00' "
+        "where order_id = (select min(order_id) from ods.ods_oms__vehicle_orders)",
+        "ods_oms__vehicle_orders,test_name:not_in_the_future",
+        "not_in_the_future_ods_oms__vehicle_orders_created_at",
+    ),
+    "a CDC version whose content changed on the way": (
+        "update ods.ods_oms__vehicle_orders set order_status = 'cancelled' "
+        "where order_id = (select min(order_id) from ods.ods_oms__vehicle_orders where order_status <> 'cancelled')",
+        "assert_every_raw_row_reaches_ods_or_rejects",
+        "assert_every_raw_row_reaches_ods_or_rejects",
+    ),
+    "a rejected row that was not recorded": (
+        "delete from ods.ods_quality__rejected_rows where raw_table = 'raw_app__events'",
+        "assert_every_raw_row_reaches_ods_or_rejects",
+        "assert_every_raw_row_reaches_ods_or_rejects",
+    ),
+    "a landing batch that counts more bad rows than rows": (
+        "update ods.ods_quality__landing_batches set rows_rejected = rows_landed + 1 "
+        "where landing_batch = (select min(landing_batch) from ods.ods_quality__landing_batches)",
+        "ods_quality__landing_batches,test_name:expression_is_true",
+        "expression_is_true_ods_quality__landing_batches",
+    ),
     "APP event of a member who never arrives": (
         "update ods.ods_app__events set member_id = 'M_NOBODY' "
         "where event_id = (select min(event_id) from ods.ods_app__events)",
         "dwd_fct_app_event,test_name:relationships_after_late_arrival",
-        "relationships_after_late_arrival_dwd_fct_app_event_member_id"),
+        "relationships_after_late_arrival_dwd_fct_app_event_member_id",
+    ),
     "duplicated key": (
         "insert into dwd.dwd_fct_vehicle_order select * from dwd.dwd_fct_vehicle_order limit 1",
-        "unique_dwd_fct_vehicle_order_order_id", "unique_dwd_fct_vehicle_order_order_id"),
+        "unique_dwd_fct_vehicle_order_order_id",
+        "unique_dwd_fct_vehicle_order_order_id",
+    ),
 }
 
 
@@ -77,7 +128,7 @@ def test_data_tests_catch_the_defect(case: str, warehouse_copy: Project):
 def test_an_engine_parser_that_disagrees_with_the_portable_one_is_caught(project_copy: Project):
     """DuckDB's fast to_business_time leans on the portable expression where DuckDB cannot read a
     zone; without that fallback it would turn '2025-01-02Z' into null, and the singular test says so."""
-    engines = project_copy.path / "macros" / "engines.sql"
+    engines = project_copy.path / "macros" / "adapters" / "to_business_time.sql"
     text = engines.read_text()
     fallback = "{{ default__to_business_time(expr) | indent(16) }}"
     assert fallback in text

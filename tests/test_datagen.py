@@ -10,7 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from datagen import dirt, schemas, writer
+import contract
+from datagen import dirt, writer
 from datagen.config import Config
 from datagen.tables import generate
 
@@ -42,27 +43,21 @@ def test_committed_seeds_are_the_generator_output(tmp_path: Path):
         assert committed.read_bytes() == fresh.read_bytes(), f"{committed} is stale: run `make generate`"
 
 
-def test_landing_contract_files_are_in_sync():
-    for system in schemas.SYSTEMS:
-        path = SEEDS / system / f"_{system}__seeds.yml"
-        assert writer.seed_properties(system) == __import__("yaml").safe_load(path.read_text()), path
-    assert (ROOT / "macros" / "raw_contract.sql").read_text() == writer.contract_macro()
-
-
 def test_every_raw_table_has_the_contract_columns():
-    for t in schemas.TABLES:
+    for t in contract.TABLES:
         header = (SEEDS / t.system / f"{t.name}.csv").read_text().splitlines()[0].split(",")
         assert header == t.column_names, t.name
 
 
 # ----------------------------------------------------------------------------- dirt detectors
 def raw(name: str) -> pd.DataFrame:
-    t = schemas.BY_NAME[name]
+    t = contract.BY_NAME[name]
     return pd.read_csv(SEEDS / t.system / f"{name}.csv", dtype=str, keep_default_na=False)
 
 
 def to_utc(values: pd.Series) -> pd.Series:
     """Source timestamps to UTC: naive ones are Asia/Shanghai wall clock."""
+
     def one(v: str):
         try:
             if v.endswith("Z") or re.search(r"[+-]\d\d:\d\d$", v):
@@ -70,6 +65,7 @@ def to_utc(values: pd.Series) -> pd.Series:
             return pd.Timestamp(v).tz_localize("Asia/Shanghai").tz_convert("UTC")
         except ValueError:  # the unparseable values dirt
             return pd.NaT
+
     return pd.to_datetime(values.map(one), utc=True)
 
 
@@ -84,7 +80,7 @@ def detect_cdc_resends(name):
 
 
 def detect_late_arrivals(name):
-    t = schemas.BY_NAME[name]
+    t = contract.BY_NAME[name]
     df = raw(name)
     ok = df[t.event_time].str.match(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d")
     lag = to_utc(df._loaded_at[ok]) - to_utc(df[t.event_time][ok])
@@ -92,14 +88,20 @@ def detect_late_arrivals(name):
 
 
 PHONE_SHAPES = {
-    "plain": r"^1\d{10}$", "+86 spaced": r"^\+86 \d{3} \d{4} \d{4}$", "86-": r"^86-1\d{10}$",
-    "dashed": r"^\d{3}-\d{4}-\d{4}$", "0086": r"^0086 1\d{10}$", "(+86)": r"^\(\+86\)1\d{10}$",
-    "padded": r"^ \d{3} \d{4} \d{4} $", "truncated": r"^1\d{9}$",
+    "plain": r"^1\d{10}$",
+    "+86 spaced": r"^\+86 \d{3} \d{4} \d{4}$",
+    "86-": r"^86-1\d{10}$",
+    "dashed": r"^\d{3}-\d{4}-\d{4}$",
+    "0086": r"^0086 1\d{10}$",
+    "(+86)": r"^\(\+86\)1\d{10}$",
+    "padded": r"^ \d{3} \d{4} \d{4} $",
+    "truncated": r"^1\d{9}$",
 }
 
 
 def detect_mixed_phone_formats(name):
     from datagen.tables import PHONE_COLUMN
+
     values = raw(name)[PHONE_COLUMN[name]]
     return sum(values.str.match(p).any() for p in PHONE_SHAPES.values())
 
@@ -118,7 +120,7 @@ def detect_unknown_enum_codes(name):
 
 
 def detect_optional_nulls(name):
-    t = schemas.BY_NAME[name]
+    t = contract.BY_NAME[name]
     df = raw(name)
     return sum((df[c.name] == "").sum() for c in t.columns if not c.required)
 
@@ -126,9 +128,12 @@ def detect_optional_nulls(name):
 def detect_mixed_time_zones(name):
     """Shapes of timestamp text in one table: local wall clock, UTC with Z, ISO with +08:00."""
     df = raw(name)
-    values = pd.concat([df[c.name] for c in schemas.BY_NAME[name].columns if c.type == "timestamp"])
-    shapes = [values.str.endswith("Z").any(), values.str.contains(r"\+08:00$").any(),
-              values.str.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$").any()]
+    values = pd.concat([df[c.name] for c in contract.BY_NAME[name].columns if c.type == "timestamp"])
+    shapes = [
+        values.str.endswith("Z").any(),
+        values.str.contains(r"\+08:00$").any(),
+        values.str.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$").any(),
+    ]
     return int(sum(shapes) >= 2)
 
 
@@ -142,6 +147,7 @@ def detect_cross_system_ids(name):
     """Persons known under several ids: the same normalised phone under two ids of one system,
     or under ids of two systems (the id prefixes differ by system)."""
     from datagen.tables import PERSON_ID_COLUMN, PHONE_COLUMN
+
     df = raw(name)
     col = PERSON_ID_COLUMN.get(name, ("member_id",))[0]
     phones = df[PHONE_COLUMN[name]].str.replace(r"\D", "", regex=True).str[-11:]
@@ -177,6 +183,7 @@ def test_the_same_person_has_different_ids_across_systems():
         df = raw(name)
         p = df[phone_col].str.replace(r"\D", "", regex=True).str[-11:]
         return df.assign(p=p)[p.str.len() == 11].drop_duplicates("p").set_index("p")[id_col]
+
     crm = by_phone("raw_crm__leads", "crm_customer_id", "phone")
     app = by_phone("raw_app__members", "member_id", "phone")
     oms = by_phone("raw_oms__vehicle_orders", "oms_customer_id", "buyer_phone")
@@ -202,6 +209,7 @@ def test_parquet_output_is_partitioned_by_landing_day(tmp_path: Path):
 
 def test_a_window_too_short_for_the_sales_cycle_is_refused_with_the_reason(tmp_path, capsys):
     from datagen.__main__ import main
+
     with pytest.raises(SystemExit) as exit_info:
         main(["--scale", "0.002", "--days", "30", "--out", str(tmp_path)])
     assert exit_info.value.code == 2

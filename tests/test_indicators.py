@@ -8,8 +8,8 @@ import dataclasses
 import subprocess
 
 import pytest
-
 from conftest import DBT, ROOT
+
 from indicators import catalog, governance
 from indicators.manifest import Indicator, load
 
@@ -25,8 +25,15 @@ def test_every_metric_follows_the_governance_rules(indicators):
     assert governance.check(indicators) == []
 
 
-GOOD = Indicator(name="store_visit_count", label="到店客流数", description="Store visits recognised by the showroom.",
-                 type="simple", owner="sales-operations", stage="store_traffic", kind="atomic")
+GOOD = Indicator(
+    name="store_visit_count",
+    label="到店客流数",
+    description="Store visits recognised by the showroom.",
+    type="simple",
+    owner="sales-operations",
+    stage="store_traffic",
+    kind="atomic",
+)
 
 BROKEN = {
     "naming": dataclasses.replace(GOOD, name="StoreVisits"),
@@ -38,9 +45,14 @@ BROKEN = {
     "meta.kind": dataclasses.replace(GOOD, kind="basic"),
     "kind_matches_type": dataclasses.replace(GOOD, name="test_drive_rate", type="ratio", kind="atomic"),
     "naming  ": dataclasses.replace(GOOD, name="test_drive_count", type="ratio", kind="composite"),
-    "portable_division": dataclasses.replace(GOOD, name="delivery_mom_rate", type="derived", kind="derived",
-                                             formula="(current - previous) / nullif(previous, 0) where current = "
-                                                     "delivery_count, previous = delivery_count (offset 1 month)"),
+    "portable_division": dataclasses.replace(
+        GOOD,
+        name="delivery_mom_rate",
+        type="derived",
+        kind="derived",
+        formula="(current - previous) / nullif(previous, 0) where current = "
+        "delivery_count, previous = delivery_count (offset 1 month)",
+    ),
 }
 
 
@@ -65,7 +77,8 @@ def test_a_missing_indicator_is_reported(indicators):
 def test_a_label_used_twice_is_reported():
     twin = dataclasses.replace(GOOD, name="store_traffic_count")
     assert governance.check([GOOD, twin], required={}) == [
-        "metric store_traffic_count: label: '到店客流数' is also the label of store_visit_count"]
+        "metric store_traffic_count: label: '到店客流数' is also the label of store_visit_count"
+    ]
 
 
 def test_the_dictionary_has_every_metric_with_its_binding(indicators, tmp_path):

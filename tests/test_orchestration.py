@@ -17,14 +17,21 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
 from conftest import ROOT, copy_project
+
+import settings
 from orchestration import automation
-from orchestration.assets import (VIEW, WAREHOUSE_POOL, DbtRunConfig, dbt_build_args, layer_op_specs, layers_with_views,
-                                 run_target_path)
-from orchestration.project import dbt_project
+from orchestration.assets import (
+    WAREHOUSE_POOL,
+    DbtRunConfig,
+    batch_environment,
+    dbt_build_args,
+    layer_op_specs,
+    run_target_path,
+)
 from orchestration.definitions import build_definitions
 from orchestration.lock import WarehouseBusy, warehouse_lock
+from quality.suites import suites
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "dagster_graph.txt"
 DEMO_LAST_DAY = "2026-10-31"
@@ -83,39 +90,52 @@ def test_every_op_that_opens_the_warehouse_is_in_the_writer_pool(defs: dg.Defini
         if not name.startswith("freshness_check"):  # reads Dagster's event log only
             pools[name] = assets_def.node_def.pool
     assert {name for name, pool in pools.items() if pool != WAREHOUSE_POOL} == set()
-    assert len(pools) >= 15
+    assert len(pools) >= 10  # the seeds, four layers, their GX suites, the exports and the dictionary
 
 
-def test_ops_of_a_run_with_the_same_vars_share_a_dbt_target_folder():
-    """So that all but the first reuse its partial parse; another run or other vars get their own."""
-    window = dg.TimeWindow(dt.datetime(2026, 10, 30, 16, tzinfo=dt.timezone.utc), dt.datetime(2026, 10, 31, 16, tzinfo=dt.timezone.utc))
-    batch = dbt_build_args(DbtRunConfig(), window, micro_batch=True)
-    plain = dbt_build_args(DbtRunConfig(), None)
-    assert run_target_path("run-a-123", batch) == run_target_path("run-a-123", list(batch))
-    assert run_target_path("run-a-123", batch) != run_target_path("run-a-123", plain)
-    assert run_target_path("run-a-123", batch) != run_target_path("run-b-456", batch)
-    assert not run_target_path("run-a-123", batch).is_absolute()  # dagster-dbt puts it under the project
+def test_the_partition_window_reaches_dbt_as_the_batch():
+    """In business time, as environment variables (no re-parse); a micro-batch sizes its tests to it."""
+    window = dg.TimeWindow(dt.datetime(2026, 10, 30, 16, tzinfo=dt.UTC), dt.datetime(2026, 10, 31, 16, tzinfo=dt.UTC))
+    assert batch_environment(window) == {
+        "NEV_BATCH_LANDED_FROM": "2026-10-31 00:00:00",
+        "NEV_BATCH_LANDED_BEFORE": "2026-11-01 00:00:00",
+    }
+    assert batch_environment(window, micro_batch=True)["NEV_TEST_SCOPE"] == "batch"
+    assert batch_environment(None, micro_batch=True) == {}  # a full build: no batch, every row tested
 
 
-def test_a_layer_op_selects_views_only_in_a_layer_that_has_them():
-    """dbt warns of a selection criterion that matches nothing, in every run of the op; the views of
-    a layer that has them must still be selected (they go with its incremental models)."""
-    manifest = json.loads(dbt_project().manifest_path.read_text())
-    views = layers_with_views(manifest)
-    assert "dwd" in views and "dws" not in views  # the case this test is about: one of each
-    for name, select, _, partitioned in layer_op_specs(manifest):
-        if partitioned:
-            layer = name.removesuffix("_daily_increments")
-            assert (f"path:models/{layer},{VIEW}" in select.split()) == (layer in views), (name, select)
+def test_ops_of_a_run_share_a_dbt_target_folder():
+    """So that all but the first reuse its partial parse; another run or other arguments get their own."""
+    plain, full = dbt_build_args(DbtRunConfig()), dbt_build_args(DbtRunConfig(full_refresh=True))
+    assert run_target_path("run-a-123", plain) == run_target_path("run-a-123", list(plain))
+    assert run_target_path("run-a-123", plain) != run_target_path("run-a-123", full)
+    assert run_target_path("run-a-123", plain) != run_target_path("run-b-456", plain)
+    assert not run_target_path("run-a-123", plain).is_absolute()  # dagster-dbt puts it under the project
+
+
+def test_there_is_one_op_per_layer_in_build_order():
+    assert [name for name, _, _ in layer_op_specs()] == ["raw_seeds", *settings.LAYERS[1:]]
+    assert [partitioned for _, _, partitioned in layer_op_specs()] == [False] + [True] * (len(settings.LAYERS) - 1)
+
+
+def full_parses(folder: Path) -> int:
+    """How many times dbt parsed the whole project in the invocations that logged into folder."""
+    return sum(
+        json.loads(line)["info"]["name"] == "UnableToPartialParse"
+        for line in (folder / "dbt.log").read_text().splitlines()
+        if line.startswith("{")
+    )
 
 
 def run_daily(defs: dg.Definitions, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     return defs.resolve_job_def("warehouse_daily").execute_in_process(
-        partition_key=DEMO_LAST_DAY, instance=instance, raise_on_error=False)
+        partition_key=DEMO_LAST_DAY, instance=instance, raise_on_error=False
+    )
 
 
 def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
-        defs: dg.Definitions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    defs: dg.Definitions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     # The file is named like the warehouse: the semantic manifest names its catalog "warehouse".
     monkeypatch.setenv("NEV_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("NEV_EXPORT_DIR", str(tmp_path / "exports"))
@@ -130,24 +150,32 @@ def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
     failed = [(e.asset_key.to_user_string(), e.check_name) for e in evaluations if not e.passed]
     assert failed == []
     gx = [e for e in evaluations if e.check_name.startswith("gx_")]
-    assert len(gx) == 30
+    assert len(gx) == len(suites())
     assert (tmp_path / "exports" / "c_level_daily_board.parquet").exists()
 
-    # Then the micro-batch of the same day: its incremental models, the tables above them, their checks.
+    # Then the micro-batch of the same day: the real-time models, everything above them, their checks.
     job = defs.resolve_job_def("realtime_micro_batch")
-    micro = job.execute_in_process(partition_key=DEMO_LAST_DAY, instance=dg.DagsterInstance.ephemeral(),
-                                   raise_on_error=False)
+    micro = job.execute_in_process(
+        partition_key=DEMO_LAST_DAY, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
     assert micro.success, [e.message for e in micro.all_events if e.is_step_failure]
     rebuilt = {e.asset_key for e in micro.get_asset_materialization_events()}
-    assert rebuilt == automation.realtime_micro_batch.selection.resolve(defs.resolve_asset_graph())
-    assert dg.AssetKey(["ods", "ods_app__events"]) in rebuilt and dg.AssetKey(["ads", "ads_aarrr_overview_daily"]) in rebuilt
+    assert rebuilt == set(job.asset_layer.selected_asset_keys)
+    assert (
+        dg.AssetKey(["ods", "ods_app__events"]) in rebuilt
+        and dg.AssetKey(["ads", "ads_aarrr_overview_daily"]) in rebuilt
+    )
     assert dg.AssetKey(["ods", "ods_ref__stores"]) not in rebuilt and not any(k.path[0] == "raw" for k in rebuilt)
-    # The day's window reached dbt as vars: the incremental ops read only that day's landing.
-    day = dg.TimeWindow(dt.datetime(2026, 10, 30, 16, tzinfo=dt.timezone.utc), dt.datetime(2026, 10, 31, 16, tzinfo=dt.timezone.utc))
-    folder = ROOT / run_target_path(micro.run_id, dbt_build_args(DbtRunConfig(), day, micro_batch=True))
-    ran_with = json.loads((folder / "run_results.json").read_text())["args"]["vars"]
-    assert ran_with == {"micro_batch": True, "batch_landed_from": "2026-10-31 00:00:00",
-                        "batch_landed_before": "2026-11-01 00:00:00"}
+    # The day's window reached dbt as the batch: the parsed batch of the events is that landing day's.
+    folder = ROOT / run_target_path(micro.run_id, dbt_build_args(DbtRunConfig()))
+    compiled = (
+        folder / "compiled" / "nev_warehouse" / "models" / "ods" / "app" / "ods_app__events_parsed.sql"
+    ).read_text()
+    assert "_loaded_at >= cast('2026-10-31 00:00:00' as timestamp)" in compiled
+    assert "_loaded_at < cast('2026-11-01 00:00:00' as timestamp)" in compiled
+    # ... and no op parsed the project again: at most the first, when the profile differs from the
+    # one target/ was parsed with (here: the scratch file's path).
+    assert full_parses(folder) <= 1
 
 
 def damage_raw_leads(project_dir: Path) -> int:
@@ -155,7 +183,9 @@ def damage_raw_leads(project_dir: Path) -> int:
     (ODS maps unknown codes to 'unknown', dbt has no test on raw codes)."""
     events = project_dir / "seeds" / "app" / "raw_app__events.csv"
     with events.open() as f:
-        day = max(r["event_at"][:10] for r in csv.DictReader(f) if r["event_at"][:4].isdigit())  # the column holds dirt such as 'NaN'
+        day = max(
+            r["event_at"][:10] for r in csv.DictReader(f) if r["event_at"][:4].isdigit()
+        )  # the column holds dirt such as 'NaN'
     path = project_dir / "seeds" / "crm" / "raw_crm__leads.csv"
     with path.open() as f:
         reader = csv.DictReader(f)
@@ -174,11 +204,16 @@ def damage_raw_leads(project_dir: Path) -> int:
 
 
 def test_a_corrupt_raw_batch_fails_its_blocking_check_and_nothing_downstream_runs(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     project_dir = copy_project(tmp_path / "project")
     assert damage_raw_leads(project_dir) > 0
-    subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--project-dir", str(project_dir)],
-                   cwd=project_dir, env=dict(os.environ, DBT_PROFILES_DIR=str(project_dir)), check=True)
+    subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--project-dir", str(project_dir)],
+        cwd=project_dir,
+        env=dict(os.environ, DBT_PROFILES_DIR=str(project_dir)),
+        check=True,
+    )
     monkeypatch.setenv("NEV_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
     defs = build_definitions(project_dir)
     result = run_daily(defs, dg.DagsterInstance.ephemeral())
@@ -197,8 +232,9 @@ def test_a_corrupt_raw_batch_fails_its_blocking_check_and_nothing_downstream_run
 # Sensors and the alert
 
 
-def test_the_arrival_sensor_requests_one_micro_batch_per_new_landing_day(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch):
+def test_the_arrival_sensor_requests_one_micro_batch_per_new_landing_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setenv("NEV_LANDING_DIR", str(tmp_path / "landing"))
     with dg.build_sensor_context(cursor=None) as context:
         assert isinstance(automation.raw_arrival(context), dg.SkipReason)  # no landing folder yet
@@ -230,11 +266,15 @@ def test_the_arrival_sensor_requests_one_micro_batch_per_new_landing_day(tmp_pat
 
 
 def test_the_schedules_ask_for_the_right_landing_day():
-    daily = automation.daily_at_six(dg.build_schedule_context(
-        scheduled_execution_time=dt.datetime(2026, 11, 3, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))))
+    daily = automation.daily_at_six(
+        dg.build_schedule_context(
+            scheduled_execution_time=dt.datetime(2026, 11, 3, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        )
+    )
     assert daily.partition_key == "2026-11-02"
-    micro = automation.realtime_every_15_minutes(dg.build_schedule_context(
-        scheduled_execution_time=dt.datetime(2026, 11, 2, 16, 15, tzinfo=dt.timezone.utc)))
+    micro = automation.realtime_every_15_minutes(
+        dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 2, 16, 15, tzinfo=dt.UTC))
+    )
     assert micro.partition_key == "2026-11-03"  # 00:15 in Shanghai
 
 
@@ -263,8 +303,11 @@ class Hook(http.server.BaseHTTPRequestHandler):
 def failure_context(instance: dg.DagsterInstance):
     result = failing_job.execute_in_process(instance=instance, raise_on_error=False)
     return dg.build_run_status_sensor_context(
-        sensor_name="alert_on_run_failure", dagster_instance=instance, dagster_run=result.dagster_run,
-        dagster_event=result.get_run_failure_event()).for_run_failure()
+        sensor_name="alert_on_run_failure",
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        dagster_event=result.get_run_failure_event(),
+    ).for_run_failure()
 
 
 def test_a_failed_run_is_logged_and_posted_to_the_webhook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -308,8 +351,11 @@ with warehouse_lock(db, holder="test writer"):
 
 
 def hold(db: Path, seconds: float) -> subprocess.Popen:
-    writer = subprocess.Popen([sys.executable, "-c", HOLD_AND_WRITE.format(root=str(ROOT)), str(db), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AND_WRITE.format(root=str(ROOT)), str(db), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout.readline().strip() == "holding"
     return writer
 
@@ -355,7 +401,9 @@ def test_the_ads_freshness_checks_fail_until_the_tables_are_materialised(defs: d
     merged = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
 
     def evaluate(instance) -> dict[str, bool]:
-        result = merged.resolve_job_def("ads_freshness_only").execute_in_process(instance=instance, raise_on_error=False)
+        result = merged.resolve_job_def("ads_freshness_only").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
         return {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
 
     with dg.DagsterInstance.ephemeral() as instance:

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import DBT, ROOT, Project
 
 
@@ -23,6 +22,7 @@ def engine(built_warehouse: Project):
         yield _engine()
     # The adapter holds the file open in this process: let the next module in this worker open it.
     from indicators.engine import release_warehouse
+
     release_warehouse()
 
 
@@ -30,6 +30,7 @@ def _engine():
     # MetricFlow reads target/semantic_manifest.json, which dbt parse writes in the project.
     subprocess.run([DBT, "parse", "--quiet", "--project-dir", str(ROOT)], cwd=ROOT, check=True)
     from indicators.engine import metricflow_engine
+
     mf, client = metricflow_engine()
     # The adapter holds the DuckDB file open: reference queries go through the same client.
     mf.reference_sql = lambda sql: client.query(sql).rows
@@ -38,8 +39,10 @@ def _engine():
 
 def query(engine, metrics: list[str], group_by: list[str], where: list[str] | None = None):
     from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
     request = MetricFlowQueryRequest.create(
-        metric_names=metrics, group_by_names=group_by, where_constraints=where or [])
+        metric_names=metrics, group_by_names=group_by, where_constraints=where or []
+    )
     return engine.query(request).result_df
 
 
@@ -51,7 +54,16 @@ def test_the_indicator_system_is_defined(engine):
     names = all_metrics(engine)
     assert len(names) >= 100
     labels = {m.name: m.label for m in engine.list_metrics()}
-    for label in ["到店客流数", "当前保有数", "期初保有数", "试乘试驾率", "线索重复率", "日活", "跳出率", "实销量(交车数)"]:
+    for label in [
+        "到店客流数",
+        "当前保有数",
+        "期初保有数",
+        "试乘试驾率",
+        "线索重复率",
+        "日活",
+        "跳出率",
+        "实销量(交车数)",
+    ]:
         assert label in labels.values(), label
 
 
@@ -61,8 +73,9 @@ def test_every_metric_answers_by_month_and_by_a_dimension(engine):
         try:
             by_month = query(engine, [metric], ["metric_time__month"])
             assert len(by_month.rows) > 0, "no rows by month"
-            dimensions = [d.dunder_name for d in engine.simple_dimensions_for_metrics([metric])
-                          if d.type.name == "CATEGORICAL"]
+            dimensions = [
+                d.dunder_name for d in engine.simple_dimensions_for_metrics([metric]) if d.type.name == "CATEGORICAL"
+            ]
             if dimensions:
                 by_dimension = query(engine, [metric], ["metric_time__month", dimensions[0]])
                 assert len(by_dimension.rows) > 0, f"no rows by {dimensions[0]}"
@@ -107,8 +120,9 @@ ADS = {
     "order_cancelled_count": "sum(cancellations)",
     "order_held_prospect_count": "sum(held_prospect_orders)",
     "test_drive_rate": _rate("test_driven_leads", "visited_leads"),
-    "store_visit_card_rate": _rate("visits_first_visit_with_card",
-                                   "visits_first_visit_with_card + visits_first_visit_without_card"),
+    "store_visit_card_rate": _rate(
+        "visits_first_visit_with_card", "visits_first_visit_with_card + visits_first_visit_without_card"
+    ),
     "prospect_new_conversion_rate": _rate("ordered_leads", "new_prospects"),
     "prospect_held_conversion_rate": _rate("held_prospects_converted", "held_prospects_opening"),
     "order_close_rate": _rate("visited_ordered_leads", "visited_leads"),
@@ -127,9 +141,12 @@ ADS = {
 def test_sales_full_cycle_metrics_equal_the_ads_table(engine):
     metrics = sorted(ADS)
     df = query(engine, metrics, ["metric_time__month", "store"])
-    ads = engine.reference_sql("select month_start, store_id, " + ", ".join(ADS[m] for m in metrics)
-                               + " from ads.ads_sales_full_cycle_monthly group by all")
-    expected = {(str(r[0])[:10], r[1]): dict(zip(metrics, r[2:])) for r in ads}
+    ads = engine.reference_sql(
+        "select month_start, store_id, "
+        + ", ".join(ADS[m] for m in metrics)
+        + " from ads.ads_sales_full_cycle_monthly group by all"
+    )
+    expected = {(str(r[0])[:10], r[1]): dict(zip(metrics, r[2:], strict=False)) for r in ads}
     columns = list(df.column_names)
     month_i, store_i = columns.index("metric_time__month"), columns.index("store")
     compared = 0
@@ -155,14 +172,26 @@ def test_the_readme_query_prints_what_it_shows(built_warehouse: Project, tmp_pat
     database = tmp_path / "warehouse.duckdb"
     shutil.copy(built_warehouse.database, database)
     result = subprocess.run(
-        [str(Path(DBT).with_name("mf")), "query", "--metrics", "test_drive_rate,order_close_rate",
-         "--group-by", "metric_time__month,store__region",
-         "--where", "{{ TimeDimension('metric_time', 'month') }} = '2026-10-01'", "--order", "store__region"],
-        cwd=ROOT, capture_output=True, text=True,
-        env=dict(os.environ, NEV_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(ROOT)))
+        [
+            str(Path(DBT).with_name("mf")),
+            "query",
+            "--metrics",
+            "test_drive_rate,order_close_rate",
+            "--group-by",
+            "metric_time__month,store__region",
+            "--where",
+            "{{ TimeDimension('metric_time', 'month') }} = '2026-10-01'",
+            "--order",
+            "store__region",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, NEV_DUCKDB_PATH=str(database), DBT_PROFILES_DIR=str(ROOT)),
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     readme = (ROOT / "README.md").read_text()
-    for line in [l for l in result.stdout.splitlines() if l.startswith("2026-10-01")]:
+    for line in [row for row in result.stdout.splitlines() if row.startswith("2026-10-01")]:
         assert line.rstrip() in readme, line
 
 
@@ -171,7 +200,7 @@ MONTH = "cast(date_trunc('month', {}) as date)"
 INDEPENDENT = {
     "store_visit_count": f"select {MONTH.format('visited_date')}, count(*) from dwd.dwd_fct_store_visit group by 1",
     "store_visit_post_order_count": f"select {MONTH.format('visited_date')}, count(*) from dwd.dwd_fct_store_visit "
-                                    "where visit_category = 'post_order' group by 1",
+    "where visit_category = 'post_order' group by 1",
     "lead_count": f"select {MONTH.format('created_date')}, count(*) from dwd.dwd_fct_lead group by 1",
     "lead_customer_distinct_count": f"select {MONTH.format('created_date')}, count(distinct one_id) from dwd.dwd_fct_lead group by 1",
     "card_count": f"select {MONTH.format('card_created_date')}, count(*) from dwd.dwd_fct_lead where is_carded group by 1",
@@ -179,41 +208,43 @@ INDEPENDENT = {
     "order_new_count": f"select {MONTH.format('created_date')}, count(*) from dwd.dwd_fct_vehicle_order group by 1",
     "order_valid_count": f"select {MONTH.format('deposit_date')}, count(*) from dwd.dwd_fct_vehicle_order where is_valid group by 1",
     "order_cancelled_count": f"select {MONTH.format('cancelled_date')}, count(*) from dwd.dwd_fct_vehicle_order "
-                             "where cancelled_at is not null group by 1",
+    "where cancelled_at is not null group by 1",
     "delivery_count": f"select {MONTH.format('delivered_date')}, count(*) from dwd.dwd_fct_delivery group by 1",
     "prospect_dormant_count": f"select {MONTH.format('valid_from_date')}, count(*) from dwd.dwd_fct_lead_status_spell "
-                              "where lead_status = 'dormant' group by 1",
+    "where lead_status = 'dormant' group by 1",
     "member_new_count": f"select {MONTH.format('registered_date')}, count(*) from dwd.dwd_dim_member group by 1",
     "app_member_active_count": f"select {MONTH.format('event_date')}, count(distinct member_id) from dwd.dwd_fct_app_event group by 1",
     "content_share_count": f"select {MONTH.format('event_date')}, count(*) from dwd.dwd_fct_app_event "
-                           "where event_type in ('article_share', 'poster_share') group by 1",
+    "where event_type in ('article_share', 'poster_share') group by 1",
     "session_bounce_rate": f"select {MONTH.format('session_date')}, avg(case when is_bounce then 1.0 else 0.0 end) "
-                           "from dwd.dwd_fct_app_session group by 1",
+    "from dwd.dwd_fct_app_session group by 1",
     "session_dwell_seconds_avg": f"select {MONTH.format('session_date')}, avg(dwell_seconds) from dwd.dwd_fct_app_session group by 1",
     "configurator_depth_avg": f"select {MONTH.format('session_date')}, avg(configurator_depth) from dwd.dwd_fct_app_session "
-                              "where configurator_depth is not null group by 1",
+    "where configurator_depth is not null group by 1",
     "review_referral_rate": f"select {MONTH.format('reviewed_date')}, avg(case when would_recommend then 1.0 else 0.0 end) "
-                            "from dwd.dwd_fct_customer_review where would_recommend is not null group by 1",
+    "from dwd.dwd_fct_customer_review where would_recommend is not null group by 1",
     "maintenance_booked_count": f"select {MONTH.format('created_date')}, count(*) from dwd.dwd_fct_service_ticket "
-                                "where ticket_type = 'maintenance' group by 1",
+    "where ticket_type = 'maintenance' group by 1",
     "rescue_handled_count": f"select {MONTH.format('handled_date')}, count(*) from dwd.dwd_fct_service_ticket "
-                            "where ticket_type = 'rescue' and is_handled group by 1",
+    "where ticket_type = 'rescue' and is_handled group by 1",
     "lead_historical_count": "select m, sum(n) over (order by m) from (select "
-                             f"{MONTH.format('created_date')} as m, count(*) as n from dwd.dwd_fct_lead group by 1) as x",
+    f"{MONTH.format('created_date')} as m, count(*) as n from dwd.dwd_fct_lead group by 1) as x",
     "order_to_delivery_days_avg": f"select {MONTH.format('delivered_date')}, avg(order_to_delivery_days) from dwd.dwd_fct_delivery group by 1",
     "delivery_mom_rate": "select m, (n - lag(n) over (order by m)) * 1.0 / nullif(lag(n) over (order by m), 0) from ("
-                         f"select {MONTH.format('delivered_date')} as m, count(*) as n from dwd.dwd_fct_delivery group by 1) as x",
+    f"select {MONTH.format('delivered_date')} as m, count(*) as n from dwd.dwd_fct_delivery group by 1) as x",
     "market_own_share_rate": "select registration_month, sum(case when is_own_brand then registrations else 0 end) * 1.0 "
-                             "/ sum(registrations) from dwd.dwd_fct_market_registration group by 1",
+    "/ sum(registrations) from dwd.dwd_fct_market_registration group by 1",
     "lead_to_test_drive_conversion_rate": (
         f"select {MONTH.format('l.created_date')}, avg(case when exists (select 1 from dwd.dwd_fct_test_drive as t "
         "where t.lead_id = l.lead_id and t.drive_date >= l.created_date and t.drive_date < l.created_date + interval 14 day) "
-        "then 1.0 else 0.0 end) from dwd.dwd_fct_lead as l group by 1"),
+        "then 1.0 else 0.0 end) from dwd.dwd_fct_lead as l group by 1"
+    ),
     "app_member_active_30d_count": (
         f"select {MONTH.format('d.date_day')}, count(distinct e.member_id) from dwd.dwd_dim_date as d "
         "join dwd.dwd_fct_app_event as e on e.event_date > d.date_day - interval 30 day and e.event_date <= d.date_day "
         "where d.date_day = last_day(d.date_day) and d.date_day <= (select max(event_date) from dwd.dwd_fct_app_event) "
-        "group by 1"),
+        "group by 1"
+    ),
 }
 
 
@@ -234,11 +265,14 @@ def test_saved_queries_export_to_files(engine, tmp_path):
     import duckdb
 
     from indicators import export
+
     written = export.run(engine, tmp_path)
     assert set(written) == {"dealer_sales_full_cycle_monthly", "aarrr_overview_daily", "c_level_daily_board"}
     with duckdb.connect() as con:
         dealer = con.execute(f"select * from read_parquet('{tmp_path}/dealer_sales_full_cycle_monthly.parquet')").df()
     assert len(dealer) == written["dealer_sales_full_cycle_monthly"] > 100
-    assert {"metric_time__month", "store", "store__region", "test_drive_rate", "prospect_held_closing_count"} <= set(dealer)
+    assert {"metric_time__month", "store", "store__region", "test_drive_rate", "prospect_held_closing_count"} <= set(
+        dealer
+    )
     assert dealer.test_drive_rate.dropna().between(0, 1).all()
     assert (tmp_path / "c_level_daily_board.csv").read_text().startswith("metric_time__day,store__war_zone,")

@@ -51,7 +51,7 @@ where {{ column_name }} < 0 or {{ column_name }} > 1
     the newest landing, must already find their parent. -#}
 {% test relationships_after_late_arrival(model, column_name, to, field) %}
 select child.{{ column_name }}, child._loaded_at
-from {{ model }} as child
+from (select * from {{ model }}) as child
 where
     child.{{ column_name }} is not null
     and child._loaded_at < (

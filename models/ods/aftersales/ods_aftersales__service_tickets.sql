@@ -1,28 +1,27 @@
 -- Service tickets: one row per after-sales ticket; duplicates collapsed.
-{%- set columns = ['ticket_id', 'as_customer_id', 'owner_phone', 'vin', 'store_id', 'ticket_type', 'ticket_status',
-    'created_at', 'handled_at', '_loaded_at'] %}
+{{ config(materialized='incremental', unique_key='ticket_id', incremental_strategy='delete+insert') }}
 
-with landed as (
-    {{ parse_raw('raw_aftersales__service_tickets') }}
-),
+{%- set columns = ['ticket_id', 'as_customer_id', 'owner_phone', 'vin', 'store_id', 'ticket_type',
+    'ticket_status', 'created_at', 'handled_at', '_loaded_at'] %}
 
-cleaned as (
+with batch as {{ inline_cte() }} (
     select
         ticket_id,
         as_customer_id,
-        {{ normalize_phone('owner_phone') }} as owner_phone,
+        owner_phone,
         vin,
         store_id,
-        {{ normalize_code('ticket_type', {
-            'maintenance': ['MAINT', 'MAINTENANCE'], 'rescue': ['RESCUE'], 'complaint': ['COMPLAINT'],
-            'suggestion': ['SUGGESTION'], 'accident_estimate': ['ACCIDENT_EST']}) }} as ticket_type,
-        {{ normalize_code('ticket_status', {'open': ['OPEN'], 'handled': ['HANDLED'], 'closed': ['CLOSED']}) }}
-            as ticket_status,
+        ticket_type,
+        ticket_status,
         created_at,
         handled_at,
         _loaded_at
-    from landed
-    where _reject_reason is null
+    from {{ ref('ods_aftersales__service_tickets_parsed') }}
+    where _reject_reason is null and {{ landed_since_last_run() }}
+),
+
+candidates as {{ inline_cte() }} (
+    {{ with_existing_rows('batch', 'ticket_id', columns) }}
 )
 
-{{ latest_landed('cleaned', 'ticket_id', columns) }}
+{{ latest_landed('candidates', 'ticket_id', columns) }}

@@ -1,20 +1,21 @@
 -- Insurance consultations (保险咨询): one row per consultation.
+{{ config(materialized='incremental', unique_key='consultation_id', incremental_strategy='delete+insert') }}
+
 {%- set columns = ['consultation_id', 'member_id', 'topic', 'consulted_at', '_loaded_at'] %}
 
-with landed as (
-    {{ parse_raw('raw_app__insurance_consultations') }}
-),
-
-cleaned as (
+with batch as {{ inline_cte() }} (
     select
         consultation_id,
         member_id,
-        {{ normalize_code('topic', {'new_policy': ['NEW_POLICY'], 'renewal': ['RENEWAL'], 'claim': ['CLAIM']}) }}
-            as topic,
+        topic,
         consulted_at,
         _loaded_at
-    from landed
-    where _reject_reason is null
+    from {{ ref('ods_app__insurance_consultations_parsed') }}
+    where _reject_reason is null and {{ landed_since_last_run() }}
+),
+
+candidates as {{ inline_cte() }} (
+    {{ with_existing_rows('batch', 'consultation_id', columns) }}
 )
 
-{{ latest_landed('cleaned', 'consultation_id', columns) }}
+{{ latest_landed('candidates', 'consultation_id', columns) }}

@@ -1,20 +1,23 @@
 -- Referrals (推荐购车): one row per referral of a friend by a member.
-{%- set columns = ['referral_id', 'referrer_member_id', 'referee_phone', 'crm_lead_id', 'referred_at', '_loaded_at'] %}
+{{ config(materialized='incremental', unique_key='referral_id', incremental_strategy='delete+insert') }}
 
-with landed as (
-    {{ parse_raw('raw_app__referrals') }}
-),
+{%- set columns = ['referral_id', 'referrer_member_id', 'referee_phone', 'crm_lead_id', 'referred_at',
+    '_loaded_at'] %}
 
-cleaned as (
+with batch as {{ inline_cte() }} (
     select
         referral_id,
         referrer_member_id,
-        {{ normalize_phone('referee_phone') }} as referee_phone,
+        referee_phone,
         crm_lead_id,
         referred_at,
         _loaded_at
-    from landed
-    where _reject_reason is null
+    from {{ ref('ods_app__referrals_parsed') }}
+    where _reject_reason is null and {{ landed_since_last_run() }}
+),
+
+candidates as {{ inline_cte() }} (
+    {{ with_existing_rows('batch', 'referral_id', columns) }}
 )
 
-{{ latest_landed('cleaned', 'referral_id', columns) }}
+{{ latest_landed('candidates', 'referral_id', columns) }}

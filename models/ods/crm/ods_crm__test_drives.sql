@@ -1,15 +1,25 @@
 -- Test drives (试乘试驾): one row per test drive; duplicates collapsed.
+{{ config(materialized='incremental', unique_key='test_drive_id', incremental_strategy='delete+insert') }}
+
 {%- set columns = ['test_drive_id', 'lead_id', 'store_id', 'advisor_id', 'model_code', 'drive_started_at',
     'duration_minutes', '_loaded_at'] %}
 
-with landed as (
-    {{ parse_raw('raw_crm__test_drives') }}
+with batch as {{ inline_cte() }} (
+    select
+        test_drive_id,
+        lead_id,
+        store_id,
+        advisor_id,
+        model_code,
+        drive_started_at,
+        duration_minutes,
+        _loaded_at
+    from {{ ref('ods_crm__test_drives_parsed') }}
+    where _reject_reason is null and {{ landed_since_last_run() }}
 ),
 
-cleaned as (
-    select *
-    from landed
-    where _reject_reason is null
+candidates as {{ inline_cte() }} (
+    {{ with_existing_rows('batch', 'test_drive_id', columns) }}
 )
 
-{{ latest_landed('cleaned', 'test_drive_id', columns) }}
+{{ latest_landed('candidates', 'test_drive_id', columns) }}

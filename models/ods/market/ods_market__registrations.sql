@@ -1,8 +1,4 @@
 -- Market registrations: one row per month, city, brand and series (manual import).
-with landed as (
-    {{ parse_raw('raw_market__registrations') }}
-)
-
 select
     registration_month,
     city_code,
@@ -10,5 +6,5 @@ select
     series_name,
     is_own_brand,
     registrations
-from landed
+from {{ ref('ods_market__registrations_parsed') }}
 where _reject_reason is null

@@ -1,22 +1,24 @@
 -- Merchandise orders: one row per order from the APP mall.
-{%- set columns = ['merch_order_id', 'member_id', 'sku_category', 'amount', 'order_status', 'ordered_at', '_loaded_at'] %}
+{{ config(materialized='incremental', unique_key='merch_order_id', incremental_strategy='delete+insert') }}
 
-with landed as (
-    {{ parse_raw('raw_oms__merchandise_orders') }}
-),
+{%- set columns = ['merch_order_id', 'member_id', 'sku_category', 'amount', 'order_status', 'ordered_at',
+    '_loaded_at'] %}
 
-cleaned as (
+with batch as {{ inline_cte() }} (
     select
         merch_order_id,
         member_id,
-        {{ normalize_code('sku_category', {
-            'charging': ['CHARGING'], 'accessory': ['ACCESSORY'], 'lifestyle': ['LIFESTYLE']}) }} as sku_category,
+        sku_category,
         amount,
-        {{ normalize_code('order_status', {'paid': ['PAID'], 'refunded': ['REFUNDED']}) }} as order_status,
+        order_status,
         ordered_at,
         _loaded_at
-    from landed
-    where _reject_reason is null
+    from {{ ref('ods_oms__merchandise_orders_parsed') }}
+    where _reject_reason is null and {{ landed_since_last_run() }}
+),
+
+candidates as {{ inline_cte() }} (
+    {{ with_existing_rows('batch', 'merch_order_id', columns) }}
 )
 
-{{ latest_landed('cleaned', 'merch_order_id', columns) }}
+{{ latest_landed('candidates', 'merch_order_id', columns) }}

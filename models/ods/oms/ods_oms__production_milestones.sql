@@ -1,21 +1,21 @@
 -- Production milestones: one row per order and milestone (scheduled, built, shipped, delivered).
+{{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert') }}
+
 {%- set columns = ['order_id', 'vin', 'milestone', 'milestone_at', '_loaded_at'] %}
 
-with landed as (
-    {{ parse_raw('raw_oms__production_milestones') }}
-),
-
-cleaned as (
+with batch as {{ inline_cte() }} (
     select
         order_id,
         vin,
-        {{ normalize_code('milestone', {
-            'scheduled': ['SCHEDULED'], 'built': ['BUILT'], 'shipped': ['SHIPPED'], 'delivered': ['DELIVERED']}) }}
-            as milestone,
+        milestone,
         milestone_at,
         _loaded_at
-    from landed
-    where _reject_reason is null
+    from {{ ref('ods_oms__production_milestones_parsed') }}
+    where _reject_reason is null and {{ landed_since_last_run() }}
+),
+
+candidates as {{ inline_cte() }} (
+    {{ with_existing_rows('batch', 'order_id', columns) }}
 )
 
-{{ latest_landed('cleaned', 'order_id, milestone', columns) }}
+{{ latest_landed('candidates', 'order_id, milestone', columns) }}

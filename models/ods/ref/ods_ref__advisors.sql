@@ -1,13 +1,9 @@
 -- Sales advisors: one row per advisor.
-with landed as (
-    {{ parse_raw('raw_ref__advisors') }}
-)
-
 select
     advisor_id,
     advisor_name,
     store_id,
     hired_on,
     left_on
-from landed
+from {{ ref('ods_ref__advisors_parsed') }}
 where _reject_reason is null

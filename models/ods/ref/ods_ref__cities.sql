@@ -1,8 +1,4 @@
 -- Cities: one row per city, with province, tier and the sales region and war zone covering it.
-with landed as (
-    {{ parse_raw('raw_ref__cities') }}
-)
-
 select
     city_code,
     city_name,
@@ -11,5 +7,5 @@ select
     lower(region_code) as region_code,
     region_name,
     war_zone
-from landed
+from {{ ref('ods_ref__cities_parsed') }}
 where _reject_reason is null

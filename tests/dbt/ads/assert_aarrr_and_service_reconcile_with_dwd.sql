@@ -23,4 +23,4 @@ with checks as (
 
 select *
 from checks
-where coalesce(ads_value, -1) <> coalesce(dwd_value, -1)
+where coalesce(ads_value, 0) <> coalesce(dwd_value, 0)

@@ -1,0 +1,107 @@
+"""Where things are, and the business settings, for every Python part of the warehouse (Dagster,
+Great Expectations, MetricFlow, the bench, the boards and the API).
+
+Nothing here is a second copy of what dbt reads: the warehouse connection comes from rendering
+profiles.yml the way dbt does (its env_var defaults included), and the business time zone and the
+layer order from dbt_project.yml's vars. The environment variables, all optional:
+
+  DBT_TARGET              the dbt target, also the profile's default (duckdb, postgres, spark)
+  NEV_DUCKDB_PATH         the DuckDB warehouse file (profiles.yml: state/warehouse.duckdb)
+  NEV_LANDING_DIR         where raw files land: <table>/load_date=YYYY-MM-DD/ (state/landing)
+  NEV_EXPORT_DIR          the saved queries' exports (state/exports)
+  NEV_ALERT_LOG           failure and recovery alerts, one JSON line each (state/alerts.log)
+  NEV_PROD_ARTIFACTS      the last successful daily run's dbt artifacts, for slim CI (state/prod-artifacts)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+import yaml
+
+ROOT = Path(__file__).resolve().parent
+
+
+@functools.cache
+def project_vars() -> dict:
+    return yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+BUSINESS_TIME_ZONE: str = project_vars()["business_time_zone"]
+# raw (the landing tables and seeds), then the layers dbt builds, in build order.
+LAYERS: tuple[str, ...] = ("raw", *project_vars()["layers"])
+# The first landing day of the demo data: Dagster's daily partitions start here.
+PARTITIONS_START = "2024-11-01"
+
+
+def business_utc_offset() -> dt.timedelta:
+    """The business time zone's offset from UTC (Asia/Shanghai keeps no daylight saving time)."""
+    return ZoneInfo(BUSINESS_TIME_ZONE).utcoffset(dt.datetime(2026, 1, 1))
+
+
+def _render(text: str) -> str:
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    env.filters["as_number"] = lambda v: float(v) if "." in str(v) else int(v)
+    return env.from_string(text).render(env_var=lambda name, default=None: os.environ.get(name, default))
+
+
+def profile() -> dict:
+    """profiles.yml's profile, rendered with the current environment as dbt renders it."""
+    profiles = yaml.safe_load(_render((ROOT / "profiles.yml").read_text(encoding="utf-8")))
+    return profiles["nev_warehouse"]
+
+
+def dbt_target() -> str:
+    return profile()["target"]
+
+
+def output(target: str | None = None) -> dict:
+    return profile()["outputs"][target or dbt_target()]
+
+
+def _in_project(path: str) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else ROOT / p
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse file (the duckdb target's path)."""
+    return _in_project(output("duckdb")["path"])
+
+
+def postgres_params() -> dict:
+    """The postgres target's connection."""
+    o = output("postgres")
+    return {
+        "host": o["host"],
+        "port": int(o["port"]),
+        "user": o["user"],
+        "password": o["password"],
+        "dbname": o["dbname"],
+    }
+
+
+def state_dir() -> Path:
+    """Everything a run leaves behind: the warehouse, the landing zone, exports, alerts, Dagster."""
+    return ROOT / "state"
+
+
+def landing_dir() -> Path:
+    return Path(os.environ.get("NEV_LANDING_DIR") or state_dir() / "landing")
+
+
+def exports_dir() -> Path:
+    return Path(os.environ.get("NEV_EXPORT_DIR") or state_dir() / "exports")
+
+
+def alert_log() -> Path:
+    return Path(os.environ.get("NEV_ALERT_LOG") or state_dir() / "alerts.log")
+
+
+def prod_artifacts_dir() -> Path:
+    return Path(os.environ.get("NEV_PROD_ARTIFACTS") or state_dir() / "prod-artifacts")

@@ -1,0 +1,65 @@
+"""Comparing a warehouse built on another engine with the DuckDB one, table by table and row by row.
+
+Rates and other floating-point values are equal within a relative tolerance of 1e-9 (engines sum
+doubles in different orders); everything else exactly. Landing times (_loaded_at) are left out:
+on every engine they are 'when it was built'.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import duckdb
+
+import settings
+
+LAYERS = settings.LAYERS[1:]
+REL_TOL = 1e-9
+
+# (schema, table, columns) -> every row of those columns
+Fetch = Callable[[str, str, list[str]], list[tuple]]
+
+
+def sorted_rows(rows: Iterable[tuple]) -> list[tuple]:
+    """All rows in one order, floats rounded only for sorting (they are compared with tolerance)."""
+    return sorted(rows, key=lambda r: tuple((0, round(v, 6)) if isinstance(v, float) else (1, str(v)) for v in r))
+
+
+def same_row(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(
+        math.isclose(x, y, rel_tol=REL_TOL, abs_tol=1e-12) if isinstance(x, float) and isinstance(y, float) else x == y
+        for x, y in zip(a, b, strict=False)
+    )
+
+
+def differences(
+    duck: Path, engine: str, engine_tables: Iterable[tuple[str, str]], fetch: Fetch, views: bool = True
+) -> tuple[dict[str, str], int]:
+    """{schema.table: what differs} between the DuckDB file and the other engine, and the rows compared.
+    views=False leaves DuckDB's views out (an engine whose tables are read as files has no views)."""
+    found, compared = {}, 0
+    with duckdb.connect(str(duck), read_only=True) as d:
+        kinds = "" if views else "and table_type = 'BASE TABLE'"
+        tables = d.execute(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in {LAYERS} {kinds} order by 1, 2"
+        ).fetchall()
+        theirs = sorted(engine_tables)
+        if tables != theirs:
+            found["tables"] = (
+                f"only DuckDB: {sorted(set(tables) - set(theirs))}, only {engine}: {sorted(set(theirs) - set(tables))}"
+            )
+        for schema, table in tables:
+            if (schema, table) not in theirs:
+                continue
+            columns = [r[0] for r in d.execute(f"describe {schema}.{table}").fetchall() if r[0] != "_loaded_at"]
+            a = sorted_rows(d.execute(f"select {', '.join(columns)} from {schema}.{table}").fetchall())
+            b = sorted_rows(fetch(schema, table, columns))
+            compared += len(a)
+            if len(a) != len(b):
+                found[f"{schema}.{table}"] = f"{len(a)} rows on DuckDB, {len(b)} on {engine}"
+            elif bad := [(x, y) for x, y in zip(a, b, strict=False) if not same_row(x, y)]:
+                found[f"{schema}.{table}"] = f"{len(bad)} rows differ, first: DuckDB {bad[0][0]} / {engine} {bad[0][1]}"
+    return found, compared
