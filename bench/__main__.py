@@ -189,7 +189,9 @@ def incremental_models(target: Path) -> list[tuple[str, str]]:
     return sorted(
         (f"{n['schema']}.{n['name']}", n["config"]["meta"].get("batch_column", "_loaded_at"))
         for n in nodes
-        if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"
+        if n["resource_type"] == "model"
+        and n["config"]["materialized"] == "incremental"
+        and n["config"]["meta"].get("batch_column") != "none"  # a summary without landing times
     )
 
 

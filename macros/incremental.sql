@@ -23,11 +23,18 @@
     {{ return(value if value else none) }}
 {%- endmacro %}
 
-{#- {'from': ..., 'before': ...} of the batch window (either may be none), or none. -#}
+{#- {'from': ..., 'before': ...} of the batch window (either may be none), or none. Its bounds are
+    whole minutes: the landing records count rows by the minute they landed (ods_quality models). -#}
 {% macro batch_window() -%}
-    {%- set window_from = batch_setting('NEV_BATCH_LANDED_FROM') -%}
-    {%- set window_before = batch_setting('NEV_BATCH_LANDED_BEFORE') -%}
-    {{ return({'from': window_from, 'before': window_before} if window_from or window_before else none) }}
+    {%- set bounds = {} -%}
+    {%- for side, name in [('from', 'NEV_BATCH_LANDED_FROM'), ('before', 'NEV_BATCH_LANDED_BEFORE')] -%}
+        {%- set value = batch_setting(name) -%}
+        {%- if value is not none and not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:00)?)?', value) -%}
+            {{ exceptions.raise_compiler_error(name ~ "='" ~ value ~ "': expected business time 'YYYY-MM-DD HH:MM:00' (a whole minute)") }}
+        {%- endif -%}
+        {%- do bounds.update({side: value}) -%}
+    {%- endfor -%}
+    {{ return(bounds if bounds['from'] or bounds['before'] else none) }}
 {%- endmacro %}
 
 {% macro tests_scoped_to_batch() -%}
@@ -66,7 +73,7 @@
     {%- if is_incremental() and batch_window() is not none -%}
         {{ landed_in_window(column) }}
     {%- elif is_incremental() -%}
-        {{ column }} >= (select max({{ column }}) from {{ this }})
+        {{ column }} >= (select max(_loaded_at) from {{ this }})
     {%- else -%}
         true
     {%- endif -%}
@@ -108,4 +115,17 @@
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Landing records (the ods_quality models) are kept by landing batch (raw table and landing day),
+    and a batch window can cut a day anywhere: a run re-derives each landing batch it touches from
+    its own rows plus the rows the table already holds for that batch outside the window. -#}
+{% macro landing_records_outside_batch(batch, columns, landed='_loaded_at') -%}
+    {%- if is_incremental() %}
+    union all
+    select {{ columns | join(', ') }}
+    from {{ this }}
+    where landing_batch in (select b.landing_batch from {{ batch }} as b) and not ({{ landed_in_window(landed) }})
+    {%- endif %}
 {%- endmacro %}

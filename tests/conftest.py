@@ -36,8 +36,16 @@ LONGEST_FIRST = [
 
 # Tests that build, copy or serve a warehouse (marked `warehouse`; `make check` runs the others).
 WAREHOUSE_FIXTURES = {"built_warehouse", "project_copy", "warehouse_copy", "damage_site"}
-WAREHOUSE_MODULES = {"test_orchestration.py", "test_bench.py", "test_dagster_ui.py", "test_cross_engine.py",
-                     "test_cross_engine_spark.py", "test_boards.py", "test_api.py", "test_lint.py"}
+WAREHOUSE_MODULES = {
+    "test_orchestration.py",
+    "test_bench.py",
+    "test_dagster_ui.py",
+    "test_cross_engine.py",
+    "test_cross_engine_spark.py",
+    "test_boards.py",
+    "test_api.py",
+    "test_lint.py",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

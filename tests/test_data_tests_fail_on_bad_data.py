@@ -91,10 +91,10 @@ CASES = {
         "assert_every_raw_row_reaches_ods_or_rejects",
     ),
     "a landing batch that counts more bad rows than rows": (
-        "update ods.ods_quality__landing_batches set rows_rejected = rows_landed + 1 "
-        "where landing_batch = (select min(landing_batch) from ods.ods_quality__landing_batches)",
-        "ods_quality__landing_batches,test_name:expression_is_true",
-        "expression_is_true_ods_quality__landing_batches",
+        "update ods.ods_quality__landing_minutes set rows_rejected = rows_landed + 1 "
+        "where landing_batch = (select min(landing_batch) from ods.ods_quality__landing_minutes)",
+        "ods_quality__landing_minutes,test_name:expression_is_true",
+        "expression_is_true_ods_quality__landing_minutes",
     ),
     "APP event of a member who never arrives": (
         "update ods.ods_app__events set member_id = 'M_NOBODY' "
@@ -136,3 +136,65 @@ def test_an_engine_parser_that_disagrees_with_the_portable_one_is_caught(project
     result = project_copy.dbt("build", "--select", "assert_business_time_agrees_across_parsers", check=False)
     assert result.returncode != 0, result.output[-2000:]
     assert "assert_business_time_agrees_across_parsers" in " ".join(failing_tests(result.output))
+
+
+# In a micro-batch the tests of incremental models check the rows the batch wrote
+# (macros/tests/batch_scope.sql): damage among those rows must still fail them.
+BATCH_FROM, BATCH_BEFORE = "2026-10-31 00:00:00", "2026-11-01 00:00:00"
+IN_BATCH = f"_loaded_at >= timestamp '{BATCH_FROM}' and _loaded_at < timestamp '{BATCH_BEFORE}'"
+BATCH_CASES = {
+    "invalid phone": (
+        "update ods.ods_crm__leads set phone = '2345' where phone is not null and {rows}",
+        "valid_mobile_phone_ods_crm__leads_phone",
+        "valid_mobile_phone_ods_crm__leads_phone",
+    ),
+    "code outside the contract's code set": (
+        "update ods.ods_crm__leads set source_channel = 'carrier_pigeon' where {rows}",
+        "ods_crm__leads,test_name:in_code_set",
+        "in_code_set_ods_crm__leads_source_channel",
+    ),
+    "a key repeated between the batch and the history": (
+        # the copy lands in the batch, its twin is history: the uniqueness test reads both
+        "insert into dwd.dwd_fct_vehicle_order select * replace "
+        f"(timestamp '{BATCH_FROM}' + interval 1 hour as _loaded_at) from dwd.dwd_fct_vehicle_order "
+        "where order_id = (select min(order_id) from dwd.dwd_fct_vehicle_order where not ({rows}))",
+        "unique_dwd_fct_vehicle_order_order_id",
+        "unique_dwd_fct_vehicle_order_order_id",
+    ),
+    "dropped ODS row": (
+        "delete from ods.ods_showroom__store_visits "
+        "where visit_id = (select min(visit_id) from ods.ods_showroom__store_visits where {rows})",
+        "assert_every_raw_row_reaches_ods_or_rejects",
+        "assert_every_raw_row_reaches_ods_or_rejects",
+    ),
+}
+
+
+def batch_test(project: Project, selector: str):
+    env = {"NEV_BATCH_LANDED_FROM": BATCH_FROM, "NEV_BATCH_LANDED_BEFORE": BATCH_BEFORE, "NEV_TEST_SCOPE": "batch"}
+    return project.dbt("test", "--select", selector, "--exclude", "test_type:unit", check=False, env=env)
+
+
+@pytest.mark.parametrize("case", list(BATCH_CASES))
+def test_batch_scoped_tests_catch_the_defect_in_the_batch(case: str, warehouse_copy: Project):
+    sql, selector, expected = BATCH_CASES[case]
+    with duckdb.connect(str(warehouse_copy.database)) as con:
+        con.execute(sql.format(rows=IN_BATCH))
+        assert con.execute(f"select count(*) from ods.ods_crm__leads where {IN_BATCH}").fetchall()[0][0] > 0
+    result = batch_test(warehouse_copy, selector)
+    assert result.returncode != 0, result.output[-2000:]
+    assert any(name.startswith(expected) for name in failing_tests(result.output)), result.output[-2000:]
+
+
+def test_batch_scoped_tests_leave_history_to_the_daily_run(warehouse_copy: Project):
+    """The same damage on a row landed before the batch passes the batch's test (it was checked when
+    it landed) and fails the daily run's, which checks every row: the scope is real, not decoration."""
+    with duckdb.connect(str(warehouse_copy.database)) as con:
+        con.execute(
+            "update ods.ods_crm__leads set phone = '2345' "
+            f"where lead_id = (select min(lead_id) from ods.ods_crm__leads where phone is not null and not ({IN_BATCH}))"
+        )
+    selector = "valid_mobile_phone_ods_crm__leads_phone"
+    assert batch_test(warehouse_copy, selector).returncode == 0
+    daily = warehouse_copy.dbt("test", "--select", selector, check=False)
+    assert daily.returncode != 0 and selector in " ".join(failing_tests(daily.output))

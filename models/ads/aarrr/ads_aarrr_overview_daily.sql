@@ -1,14 +1,94 @@
 -- AARRR overview (获客 / 激活 / 留存 / 转化 / 转介绍与服务): one row per day, the whole pirate funnel.
 -- Distinct counts (DAU, MAU, retention cohorts) are computed here from the member-day base.
-with days as (
+-- Incremental by day: a batch re-derives the days its facts are counted on, the 30 days after each
+-- day it brings activity for (MAU), the registration days of the members it brings activity for
+-- (retention), and every day from its earliest new lead on (historical leads are cumulative).
+{{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
+-- depends_on: {{ ref('dwd_fct_app_event') }}
+-- depends_on: {{ ref('dwd_fct_service_ticket') }}
+{#- (measure, relation, date column, condition): one event per row, counted on its day. -#}
+{%- set counted = [
+    ('new_leads', 'dwd_fct_lead', 'created_date', none),
+    ('lead_follow_ups', 'dwd_fct_follow_up', 'followed_up_date', none),
+    ('store_visits', 'dwd_fct_store_visit', 'visited_date', none),
+    ('vehicle_orders', 'dwd_fct_vehicle_order', 'created_date', none),
+    ('merchandise_orders', 'dwd_fct_merchandise_order', 'ordered_date', none),
+    ('deliveries', 'dwd_fct_delivery', 'delivered_date', none),
+    ('referral_purchases', 'dwd_fct_referral', 'referred_date', none),
+    ('trade_in_gifts', 'dwd_fct_trade_in_gift', 'claimed_date', none),
+    ('insurance_consultations', 'dwd_fct_insurance_consultation', 'consulted_date', none),
+    ('customer_reviews', 'dwd_fct_customer_review', 'reviewed_date', none),
+    ('recommending_reviews', 'dwd_fct_customer_review', 'reviewed_date', 'would_recommend'),
+    ('answered_recommend_reviews', 'dwd_fct_customer_review', 'reviewed_date', 'would_recommend is not null'),
+    ('new_members', 'dwd_dim_member', 'registered_date', none),
+] %}
+{%- set rederive = is_incremental() and batch_window() is not none %}
+
+with
+{%- if rederive %}
+batch_activity as (
+    select activity_date, member_id from {{ ref('dws_app_member_daily') }} where {{ landed_in_window('_loaded_at') }}
+),
+
+touched_days as (
+    {%- for _, relation, date_column, _ in counted | unique(attribute=1) %}
+    select {{ date_column }} as touched_date from {{ ref(relation) }} where {{ landed_in_window('_loaded_at') }}
+    union
+    {%- endfor %}
+    select touched_date from ({{ activity_days_touched() }}) as activity_days
+    union
+    select session_date from {{ ref('dwd_fct_app_session') }} where {{ landed_in_window('_loaded_at') }}
+    union
+    select _previous_session_date from {{ ref('dwd_fct_app_session') }} where {{ landed_in_window('_loaded_at') }}
+    union
+    select created_date from {{ ref('dwd_fct_service_ticket') }} where {{ landed_in_window('_loaded_at') }}
+    union
+    select handled_date from {{ ref('dwd_fct_service_ticket') }} where {{ landed_in_window('_loaded_at') }}
+    union
+    -- MAU: the 30 days from each day the batch brings activity for
+    select d.date_day
+    from {{ ref('dwd_dim_date') }} as d
+    inner join (select distinct activity_date from batch_activity) as a
+        on d.date_day >= a.activity_date and d.date_day < {{ dbt.dateadd('day', 30, 'a.activity_date') }}
+    union
+    -- retention: the registration days of the members active in the batch
+    select m.registered_date
+    from {{ ref('dwd_dim_member') }} as m
+    where m.member_id in (select b.member_id from batch_activity as b) or {{ landed_in_window('m._loaded_at') }}
+    union
+    -- historical leads: every day from the earliest new lead on
+    select d.date_day
+    from {{ ref('dwd_dim_date') }} as d
+    where d.date_day >= (
+        select min(l.created_date) from {{ ref('dwd_fct_lead') }} as l where {{ landed_in_window('l._loaded_at') }}
+    )
+),
+{%- endif %}
+
+all_days as (
     select date_day
     from {{ ref('dwd_dim_date') }}
-    where date_day between (select min(l.created_date) from {{ ref('dwd_fct_lead') }} as l)
+    where
+        date_day between (select min(l.created_date) from {{ ref('dwd_fct_lead') }} as l)
         and (select max(l.created_date) from {{ ref('dwd_fct_lead') }} as l)
+),
+
+days as (
+    -- the days this build writes
+    select date_day
+    from all_days
+    {%- if rederive %}
+    where date_day in (select t.touched_date from touched_days as t)
+    {%- endif %}
 ),
 
 member_days as (
     select * from {{ ref('dws_app_member_daily') }}
+    {%- if rederive %}
+    -- the touched days and the 29 before each (MAU)
+    where activity_date >= (select {{ dbt.dateadd('day', -29, 'min(d.date_day)') }} from days as d)
+        and activity_date <= (select max(d.date_day) from days as d)
+    {%- endif %}
 ),
 
 activity as (
@@ -40,6 +120,19 @@ section_activity as (
     group by activity_date
 ),
 
+{% if rederive -%}
+monthly_active as (
+    -- MAU: members active in the 30 days ending on the day, for the touched days only.
+    select
+        d.date_day as activity_date,
+        count(distinct m.member_id) as monthly_active_members
+    from days as d
+    inner join member_days as m
+        on m.activity_date <= d.date_day and m.activity_date > {{ dbt.dateadd('day', -30, 'd.date_day') }}
+    group by d.date_day
+),
+
+{% else -%}
 member_coverage as (
     -- MAU counts a member on the 30 days from each active day. Cut at the member's next active day,
     -- those stretches do not overlap, so MAU is a running sum of their starts and ends: linear in
@@ -82,6 +175,7 @@ monthly_active as (
     from coverage_changes
     group by change_date
 ),
+{%- endif %}
 
 sessions as (
     select
@@ -92,6 +186,7 @@ sessions as (
         sum(case when configurator_depth is not null then 1 else 0 end) as configurator_sessions,
         sum(coalesce(configurator_depth, 0)) as configurator_steps_reached
     from {{ ref('dwd_fct_app_session') }}
+    where session_date in (select d.date_day from days as d)
     group by session_date
 ),
 
@@ -104,31 +199,15 @@ cohorts as (
         sum(case when d7.member_id is not null then 1 else 0 end) as retained_d7,
         sum(case when d30.member_id is not null then 1 else 0 end) as retained_d30
     from {{ ref('dwd_dim_member') }} as mb
-    left join member_days as d1
+    left join {{ ref('dws_app_member_daily') }} as d1
         on mb.member_id = d1.member_id and d1.activity_date = {{ dbt.dateadd('day', 1, 'mb.registered_date') }}
-    left join member_days as d7
+    left join {{ ref('dws_app_member_daily') }} as d7
         on mb.member_id = d7.member_id and d7.activity_date = {{ dbt.dateadd('day', 7, 'mb.registered_date') }}
-    left join member_days as d30
+    left join {{ ref('dws_app_member_daily') }} as d30
         on mb.member_id = d30.member_id and d30.activity_date = {{ dbt.dateadd('day', 30, 'mb.registered_date') }}
+    where mb.registered_date in (select d.date_day from days as d)
     group by mb.registered_date
 ),
-
-{#- (measure, relation, date column, condition): one event per row, counted on its day. -#}
-{%- set counted = [
-    ('new_leads', 'dwd_fct_lead', 'created_date', none),
-    ('lead_follow_ups', 'dwd_fct_follow_up', 'followed_up_date', none),
-    ('store_visits', 'dwd_fct_store_visit', 'visited_date', none),
-    ('vehicle_orders', 'dwd_fct_vehicle_order', 'created_date', none),
-    ('merchandise_orders', 'dwd_fct_merchandise_order', 'ordered_date', none),
-    ('deliveries', 'dwd_fct_delivery', 'delivered_date', none),
-    ('referral_purchases', 'dwd_fct_referral', 'referred_date', none),
-    ('trade_in_gifts', 'dwd_fct_trade_in_gift', 'claimed_date', none),
-    ('insurance_consultations', 'dwd_fct_insurance_consultation', 'consulted_date', none),
-    ('customer_reviews', 'dwd_fct_customer_review', 'reviewed_date', none),
-    ('recommending_reviews', 'dwd_fct_customer_review', 'reviewed_date', 'would_recommend'),
-    ('answered_recommend_reviews', 'dwd_fct_customer_review', 'reviewed_date', 'would_recommend is not null'),
-    ('new_members', 'dwd_dim_member', 'registered_date', none),
-] %}
 
 daily_counts as (
     {%- for measure, relation, date_column, condition in counted %}
@@ -139,9 +218,7 @@ daily_counts as (
         {{ date_column }} as activity_date,
         '{{ measure }}' as measure
     from {{ ref(relation) }}
-    {%- if condition %}
-    where {{ condition }}
-    {%- endif %}
+    where {{ date_column }} in (select d.date_day from days as d){{ ' and ' ~ condition if condition }}
     {%- endfor %}
 ),
 
@@ -163,16 +240,26 @@ service as (
         {%- endfor %}
         activity_date
     from {{ ref('dws_service_daily') }}
+    where activity_date in (select d.date_day from days as d)
     group by activity_date
 ),
 
+leads_by_day as (
+    select
+        created_date,
+        count(*) as new_leads
+    from {{ ref('dwd_fct_lead') }}
+    group by created_date
+),
+
 history as (
+    -- cumulative over every day, written for the days this build writes
     select
         d.date_day as activity_date,
-        sum(coalesce(c.new_leads, 0)) over (order by d.date_day rows between unbounded preceding and current row)
+        sum(coalesce(l.new_leads, 0)) over (order by d.date_day rows between unbounded preceding and current row)
             as historical_leads
-    from days as d
-    left join counts as c on d.date_day = c.activity_date
+    from all_days as d
+    left join leads_by_day as l on d.date_day = l.created_date
 )
 
 select

@@ -1,23 +1,49 @@
 -- Sales full-cycle analysis (销售全周期分析): one row per month x store x advisor x series x lead source.
--- Flows come from dws_sales_funnel_daily, stocks (held prospects at the start and at the end of the
--- month) from dws_lead_stock_daily, distinct counts from DWD. Every rate ships with its numerator and denominator so that a
--- dashboard can re-aggregate (sum both, then divide) instead of averaging rates.
-{%- set flows = ['store_visits', 'purchase_visits', 'visits_first_visit_with_card', 'visits_first_visit_without_card',
-    'visits_non_purchase', 'visits_net_phone_invited', 'visits_outreach_invited', 'visits_post_order',
-    'visits_return_visit', 'visits_other', 'new_leads', 'timely_leads', 'duplicate_leads', 'outreach_leads',
-    'net_phone_leads', 'cards_created', 'outreach_carded_leads', 'net_phone_carded_leads', 'visited_leads',
-    'test_driven_leads', 'ordered_leads', 'visited_ordered_leads', 'net_phone_invitations',
-    'net_phone_invitation_arrivals', 'outreach_invitations', 'outreach_invitation_arrivals', 'follow_ups',
-    'dormant_leads', 'defeated_leads', 'reactivated_leads', 'test_drives', 'new_orders', 'first_orders',
-    'converted_orders', 'valid_orders', 'cancellations', 'new_orders_validated', 'new_orders_cancelled',
-    'held_prospect_orders', 'deliveries'] %}
+-- Flows (macros/sales_funnel_flows.sql) come from dws_sales_funnel_daily, stocks (held prospects at the
+-- start and at the end of the month) from dws_lead_stock_daily, distinct counts from DWD. Every rate
+-- ships with its numerator and denominator so that a dashboard can re-aggregate (sum both, then
+-- divide) instead of averaging rates; the distinct count does not add up over rows (see the YAML).
+-- Incremental by month: a batch re-derives the months of the days it changed in the funnel, and
+-- every month from the first day it changed the stock on (a stock carries forward).
+{{ config(materialized='incremental', unique_key='month_start', incremental_strategy='delete+insert') }}
+-- depends_on: {{ ref('ods_crm__leads') }}
+-- depends_on: {{ ref('dwd_dim_customer_identity') }}
+-- depends_on: {{ ref('dwd_fct_store_visit') }}
+-- depends_on: {{ ref('dwd_fct_invitation') }}
+-- depends_on: {{ ref('dwd_fct_follow_up') }}
+-- depends_on: {{ ref('dwd_fct_lead_status_spell') }}
+-- depends_on: {{ ref('dwd_fct_test_drive') }}
+-- depends_on: {{ ref('dwd_fct_delivery') }}
+-- depends_on: {{ ref('dwd_dim_date') }}
+{%- set flows = sales_funnel_flows() | map(attribute='name') | list %}
 {%- set grain = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
+{%- set rederive = is_incremental() and batch_window() is not none %}
+{%- set month_of = "cast(" ~ dbt.date_trunc('month', 'activity_date') ~ " as date)" %}
 
-with daily as (
+with
+{%- if rederive %}
+touched_months as (
+    select distinct cast({{ dbt.date_trunc('month', 'touched_date') }} as date) as month_start
+    from ({{ funnel_days_touched() }}) as touched
+    where touched_date is not null
+    union
+    select distinct m.month_start
+    from {{ ref('dwd_dim_date') }} as m
+    where m.month_start >= least(
+        cast({{ dbt.date_trunc('month', dbt.dateadd('day', -1, stock_first_changed_day())) }} as date),
+        (select max(t.month_start) from {{ this }} as t)
+    )
+),
+{%- endif %}
+
+daily as (
     select
         *,
-        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month_start
+        {{ month_of }} as month_start
     from {{ ref('dws_sales_funnel_daily') }}
+    {%- if rederive %}
+    where {{ month_of }} in (select t.month_start from touched_months as t)
+    {%- endif %}
 ),
 
 flows as (
@@ -34,12 +60,15 @@ flows as (
 stock_days as (
     select
         *,
-        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month_start,
+        {{ month_of }} as month_start,
         min(activity_date) over (partition by cast({{ dbt.date_trunc('month', 'activity_date') }} as date))
             as first_day,
         max(activity_date) over (partition by cast({{ dbt.date_trunc('month', 'activity_date') }} as date))
             as last_day
     from {{ ref('dws_lead_stock_daily') }}
+    {%- if rederive %}
+    where {{ month_of }} in (select t.month_start from touched_months as t)
+    {%- endif %}
 ),
 
 stocks as (
@@ -59,7 +88,11 @@ held_conversions as (
         {{ grain | join(', ') }},
         count(distinct lead_id) as held_prospects_converted
     from {{ ref('dwd_fct_vehicle_order') }}
-    where is_from_held_prospect
+    where
+        is_from_held_prospect
+    {%- if rederive %}
+        and cast({{ dbt.date_trunc('month', 'created_date') }} as date) in (select t.month_start from touched_months as t)
+        {%- endif %}
     group by cast({{ dbt.date_trunc('month', 'created_date') }} as date), {{ grain | join(', ') }}
 ),
 
@@ -69,6 +102,9 @@ distinct_sources as (
         {{ grain | join(', ') }},
         count(distinct one_id) as distinct_prospect_sources
     from {{ ref('dwd_fct_lead') }}
+    {%- if rederive %}
+    where cast({{ dbt.date_trunc('month', 'created_date') }} as date) in (select t.month_start from touched_months as t)
+    {%- endif %}
     group by cast({{ dbt.date_trunc('month', 'created_date') }} as date), {{ grain | join(', ') }}
 ),
 
@@ -148,6 +184,7 @@ select
     j.duplicate_leads,
     -- orders
     j.valid_orders,
+    j.locked_orders,
     j.new_orders,
     j.first_orders,
     j.converted_orders,

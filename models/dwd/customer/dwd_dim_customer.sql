@@ -1,4 +1,6 @@
 -- Customers: one row per OneID (one person across CRM, orders, APP and after-sales).
+-- A view: cheap to compute from its inputs, which the micro-batch keeps current.
+{{ config(materialized='view') }}
 with identities as (
     select * from {{ ref('dwd_dim_customer_identity') }}
 ),

@@ -1,9 +1,34 @@
 -- Invitations: one row per store-visit invitation, and whether the lead arrived (到店) in time.
-with arrivals as (
+-- Incremental by invitation: a batch re-derives its invitations and those of each lead it re-derived
+-- or brought a visit for.
+{{ config(materialized='incremental', unique_key='invitation_id', incremental_strategy='delete+insert') }}
+-- depends_on: {{ ref('dwd_dim_customer_identity') }}
+
+with
+{%- if is_incremental() %}
+leads_touched as (
+    select lead_id from {{ ref('dwd_fct_lead') }}
+    where {{ landed_since_last_run() }} or one_id in (select p.one_id from ({{ people_touched() }}) as p)
+    union
+    select lead_id from {{ ref('dwd_fct_store_visit') }}
+    where {{ landed_since_last_run() }}
+),
+{%- endif %}
+
+invitations as (
+    select *
+    from {{ ref('ods_crm__invitations') }}
+    {%- if is_incremental() %}
+    where {{ landed_since_last_run() }} or lead_id in (select t.lead_id from leads_touched as t)
+    {%- endif %}
+),
+
+arrivals as (
     select
         i.invitation_id,
-        min(v.visited_at) as arrived_at
-    from {{ ref('ods_crm__invitations') }} as i
+        min(v.visited_at) as arrived_at,
+        max(v._loaded_at) as visits_loaded_at
+    from invitations as i
     inner join {{ ref('dwd_fct_store_visit') }} as v
         on
             i.lead_id = v.lead_id
@@ -25,7 +50,10 @@ select
     cast(i.invited_at as date) as invited_date,
     i.appointment_date,
     a.arrived_at,
-    a.arrived_at is not null as is_arrived
-from {{ ref('ods_crm__invitations') }} as i
+    a.arrived_at is not null as is_arrived,
+    -- the newest landing the row depends on: the invitation, its lead, the lead's visits
+    greatest(i._loaded_at, coalesce(l._loaded_at, i._loaded_at), coalesce(a.visits_loaded_at, i._loaded_at))
+        as _loaded_at
+from invitations as i
 left join {{ ref('dwd_fct_lead') }} as l on i.lead_id = l.lead_id
 left join arrivals as a on i.invitation_id = a.invitation_id

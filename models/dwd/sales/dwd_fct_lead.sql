@@ -1,6 +1,55 @@
 -- Leads (潜客): one row per lead, with its current status, OneID and the milestones of its life.
-with current_version as (
-    select * from {{ ref('ods_crm__leads') }}
+-- Incremental by lead: a batch re-derives every lead of each person it touches (a lead's duplicate
+-- flag depends on the person's other leads), and the leads it brings follow-ups for.
+{{ config(materialized='incremental', unique_key='lead_id', incremental_strategy='delete+insert') }}
+
+with
+{%- if is_incremental() %}
+batch_leads as (
+    select lead_id from {{ ref('ods_crm__leads') }}
+    where {{ landed_since_last_run() }}
+    union
+    select lead_id from {{ ref('dwd_fct_follow_up') }}
+    where {{ landed_since_last_run() }}
+),
+
+people as (
+    {{ people_touched() }}
+    union
+    select l.one_id from {{ this }} as l
+    where l.lead_id in (select b.lead_id from batch_leads as b)
+),
+
+affected as (
+    select lead_id from batch_leads
+    union
+    select l.lead_id from {{ this }} as l
+    where l.one_id in (select p.one_id from people as p)
+    union
+    select c.lead_id
+    from {{ ref('ods_crm__leads') }} as c
+    inner join {{ ref('dwd_dim_customer_identity') }} as i
+        on i.source_system = 'crm' and c.crm_customer_id = i.source_customer_id
+    where c.is_current and i.one_id in (select p.one_id from people as p)
+),
+{%- endif %}
+
+versions as (
+    select *
+    from {{ ref('ods_crm__leads') }}
+    {%- if is_incremental() %}
+    where lead_id in (select a.lead_id from affected as a)
+    {%- endif %}
+),
+
+current_version as (
+    select *
+    from (
+        select
+            *,
+            max(_loaded_at) over (partition by lead_id) as versions_loaded_at
+        from versions
+    ) as with_landing
     where is_current
 ),
 
@@ -13,7 +62,7 @@ first_version as (
         series_code,
         source_channel,
         row_number() over (partition by lead_id order by valid_from) as version_number
-    from {{ ref('ods_crm__leads') }}
+    from versions
 ),
 
 status_milestones as (
@@ -26,6 +75,9 @@ status_milestones as (
         min(case when lead_status = 'converted' then valid_from end) as converted_at,
         sum(case when lead_status = 'dormant' then 1 else 0 end) as dormant_spell_count
     from {{ ref('dwd_fct_lead_status_spell') }}
+    {%- if is_incremental() %}
+    where lead_id in (select a.lead_id from affected as a)
+    {%- endif %}
     group by lead_id
 ),
 
@@ -33,8 +85,12 @@ follow_ups as (
     select
         lead_id,
         min(followed_up_at) as first_follow_up_at,
-        count(*) as follow_up_count
+        count(*) as follow_up_count,
+        max(_loaded_at) as follow_ups_loaded_at
     from {{ ref('dwd_fct_follow_up') }}
+    {%- if is_incremental() %}
+    where lead_id in (select a.lead_id from affected as a)
+    {%- endif %}
     group by lead_id
 ),
 
@@ -58,10 +114,15 @@ leads as (
         c.lead_status,
         c.created_at,
         c.card_created_at,
+        c.versions_loaded_at,
         lag(c.created_at) over (partition by i.one_id order by c.created_at, c.lead_id) as previous_lead_created_at
     from current_version as c
     inner join first_version as f on c.lead_id = f.lead_id and f.version_number = 1
     left join identity as i on c.crm_customer_id = i.source_customer_id
+),
+
+person as (
+    {{ person_landings('leads') }}
 )
 
 select
@@ -92,7 +153,14 @@ select
     s.first_reactivated_at,
     s.defeated_at,
     s.converted_at,
-    s.dormant_spell_count
+    s.dormant_spell_count,
+    -- the newest landing the row depends on: the lead's versions and follow-ups, its person's identities
+    greatest(
+        l.versions_loaded_at,
+        coalesce(f.follow_ups_loaded_at, l.versions_loaded_at),
+        coalesce(p.person_loaded_at, l.versions_loaded_at)
+    ) as _loaded_at
 from leads as l
 left join follow_ups as f on l.lead_id = f.lead_id
 left join status_milestones as s on l.lead_id = s.lead_id
+left join person as p on l.one_id = p.one_id

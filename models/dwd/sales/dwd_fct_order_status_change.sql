@@ -1,4 +1,6 @@
 -- Order status history: one row per order and stage reached (a CDC version that changed the status).
+-- A view: cheap to compute from its inputs, which the micro-batch keeps current.
+{{ config(materialized='view') }}
 with versions as (
     select
         order_id,

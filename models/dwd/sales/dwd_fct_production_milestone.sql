@@ -1,4 +1,6 @@
 -- Production milestones: one row per order and milestone (scheduled, built, shipped, delivered).
+-- A view: cheap to compute from its inputs, which the micro-batch keeps current.
+{{ config(materialized='view') }}
 select
     {{ surrogate_key(['p.order_id', 'p.milestone']) }} as production_milestone_id,
     p.order_id,

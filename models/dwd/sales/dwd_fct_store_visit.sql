@@ -1,7 +1,53 @@
 -- Store visits (到店客流): one row per visit, with the visitor's OneID, lead and visit category.
 -- visit_category splits the traffic into exclusive parts that add up to all visits (see the YAML).
-with visits as (
-    select * from {{ ref('ods_showroom__store_visits') }}
+-- Incremental by visit: a batch re-derives its visits and every visit of each person it touches (a
+-- visit's lead and category depend on the person's leads and orders), and the visits of a linked
+-- lead it re-derived.
+{{ config(materialized='incremental', unique_key='visit_id', incremental_strategy='delete+insert') }}
+
+with
+{%- if is_incremental() %}
+batch_leads as (
+    select
+        lead_id,
+        one_id
+    from {{ ref('dwd_fct_lead') }}
+    where {{ landed_since_last_run() }}
+),
+
+people as (
+    {{ people_touched() }}
+    union
+    select one_id from batch_leads
+    union
+    select o.one_id from {{ ref('dwd_fct_vehicle_order') }} as o
+    where {{ landed_since_last_run('o._loaded_at') }}
+),
+
+affected as (
+    select visit_id from {{ ref('ods_showroom__store_visits') }}
+    where {{ landed_since_last_run() }}
+    union
+    select visit_id from {{ ref('ods_showroom__store_visits') }}
+    where crm_lead_id in (select b.lead_id from batch_leads as b)
+    union
+    select visit_id from {{ ref('ods_showroom__store_visits') }}
+    where visitor_phone in (
+            select i.matched_phone from {{ ref('dwd_dim_customer_identity') }} as i
+            where i.one_id in (select p.one_id from people as p)
+        )
+    union
+    select v.visit_id from {{ this }} as v
+    where v.one_id in (select p.one_id from people as p)
+),
+{%- endif %}
+
+visits as (
+    select *
+    from {{ ref('ods_showroom__store_visits') }}
+    {%- if is_incremental() %}
+    where visit_id in (select a.visit_id from affected as a)
+    {%- endif %}
 ),
 
 phone_identity as (
@@ -19,7 +65,8 @@ leads as (
         created_at,
         advisor_id,
         series_code,
-        source_channel
+        source_channel,
+        _loaded_at
     from {{ ref('dwd_fct_lead') }}
 ),
 
@@ -51,6 +98,10 @@ prior_orders as (
     left join {{ ref('dwd_fct_vehicle_order') }} as o
         on r.one_id = o.one_id and r.visited_at > o.created_at
     group by r.visit_id
+),
+
+person as (
+    {{ person_landings('resolved') }}
 )
 
 select
@@ -78,8 +129,13 @@ select
     end as visit_category,
     r.party_size,
     r.visited_at,
-    cast(r.visited_at as date) as visited_date
+    cast(r.visited_at as date) as visited_date,
+    -- the newest landing the row depends on: the visit, its lead, its person's identities
+    greatest(
+        r._loaded_at, coalesce(l._loaded_at, r._loaded_at), coalesce(pl.person_loaded_at, r._loaded_at)
+    ) as _loaded_at
 from resolved as r
 inner join lead_match as m on r.visit_id = m.visit_id and m.lead_rank = 1
 inner join prior_orders as p on r.visit_id = p.visit_id
 left join leads as l on m.lead_id = l.lead_id
+left join person as pl on r.one_id = pl.one_id

@@ -1,13 +1,63 @@
 -- Vehicle orders: one row per order, with the time it reached each stage and its attribution.
 -- Stages: intent (小订) -> deposit (大定, cooling-off) -> locked (锁单) -> delivered; cancelled (退订)
 -- can end an order at any stage before delivery.
-with versions as (
-    select * from {{ ref('ods_oms__vehicle_orders') }}
+-- Incremental by order: a batch re-derives every order of each person it touches (an order's lead
+-- and first-order flag depend on the person's leads and orders), and the orders linked to a lead it
+-- re-derived.
+{{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert') }}
+
+with
+{%- if is_incremental() %}
+batch_leads as (
+    select
+        lead_id,
+        one_id
+    from {{ ref('dwd_fct_lead') }}
+    where {{ landed_since_last_run() }}
+),
+
+people as (
+    {{ people_touched() }}
+    union
+    select one_id from batch_leads
+    union
+    select o.one_id from {{ this }} as o
+    where o.order_id in (
+            select v.order_id from {{ ref('ods_oms__vehicle_orders') }} as v
+            where {{ landed_since_last_run('v._loaded_at') }}
+        )
+),
+
+affected as (
+    select order_id from {{ ref('ods_oms__vehicle_orders') }}
+    where {{ landed_since_last_run() }}
+    union
+    select order_id from {{ ref('ods_oms__vehicle_orders') }}
+    where crm_lead_id in (select b.lead_id from batch_leads as b)
+    union
+    select o.order_id from {{ this }} as o
+    where o.one_id in (select p.one_id from people as p)
+    union
+    select v.order_id
+    from {{ ref('ods_oms__vehicle_orders') }} as v
+    inner join {{ ref('dwd_dim_customer_identity') }} as i
+        on i.source_system = 'oms' and v.oms_customer_id = i.source_customer_id
+    where v.is_current and i.one_id in (select p.one_id from people as p)
+),
+{%- endif %}
+
+versions as (
+    select *
+    from {{ ref('ods_oms__vehicle_orders') }}
+    {%- if is_incremental() %}
+    where order_id in (select a.order_id from affected as a)
+    {%- endif %}
 ),
 
 stages as (
     select
         order_id,
+        max(_loaded_at) as versions_loaded_at,
         min(case when order_status = 'intent' then valid_from end) as intent_at,
         min(case when order_status = 'deposit' then valid_from end) as deposit_at,
         min(case when order_status = 'locked' then valid_from end) as locked_at,
@@ -30,7 +80,8 @@ leads as (
         lead_id,
         one_id,
         created_at,
-        source_channel
+        source_channel,
+        _loaded_at
     from {{ ref('dwd_fct_lead') }}
 ),
 
@@ -80,6 +131,10 @@ held_at_month_start as (
             and s.lead_status in ('new', 'following')
             and {{ spell_covers('s', start_ts(dbt.date_trunc('month', 'o.created_at'))) }}
     where a.lead_rank = 1
+),
+
+person as (
+    {{ person_landings('orders') }}
 )
 
 select
@@ -103,6 +158,7 @@ select
     s.deposit_at,
     cast(s.deposit_at as date) as deposit_date,
     s.locked_at,
+    cast(s.locked_at as date) as locked_date,
     s.cancelled_at,
     cast(s.cancelled_at as date) as cancelled_date,
     case
@@ -114,9 +170,16 @@ select
     s.delivered_at,
     s.deposit_at is not null as is_valid,
     h.order_id is not null as is_from_held_prospect,
-    row_number() over (partition by o.one_id order by o.created_at, o.order_id) = 1 as is_first_order
+    row_number() over (partition by o.one_id order by o.created_at, o.order_id) = 1 as is_first_order,
+    -- the newest landing the row depends on: the order's versions, its lead, its person's identities
+    greatest(
+        s.versions_loaded_at,
+        coalesce(l._loaded_at, s.versions_loaded_at),
+        coalesce(p.person_loaded_at, s.versions_loaded_at)
+    ) as _loaded_at
 from orders as o
 inner join attributed as a on o.order_id = a.order_id and a.lead_rank = 1
 left join stages as s on o.order_id = s.order_id
-left join {{ ref('dwd_fct_lead') }} as l on a.lead_id = l.lead_id
+left join leads as l on a.lead_id = l.lead_id
 left join held_at_month_start as h on o.order_id = h.order_id
+left join person as p on o.one_id = p.one_id

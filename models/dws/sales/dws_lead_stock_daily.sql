@@ -3,7 +3,13 @@
 -- and advisors, never over days (take the first day's opening or the last day's closing count).
 -- Computed as a running sum of the days on which held spells begin and end, so the work grows with
 -- the number of spells and cells, not with the days each lead is held.
+-- Incremental by day: a batch's lead versions change the stock from the first midnight at or after
+-- the earliest of them on, so a batch re-derives the days from the one before it, starting from the
+-- stock the table already holds for that day. Without a batch window every day is re-derived.
+{{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
+-- depends_on: {{ ref('ods_crm__leads') }}
 {%- set cell = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
+{%- set from_carried = is_incremental() and batch_window() is not none %}
 
 with bounds as (
     select
@@ -11,6 +17,34 @@ with bounds as (
         max(created_date) as last_day
     from {{ ref('dwd_fct_lead') }}
 ),
+
+{%- if from_carried %}
+
+since as (
+    -- The first day whose start the batch may change: the first midnight at or after its earliest
+    -- lead version, or the day after the last one the table holds (a new day has no row to carry).
+    -- The day before it is re-derived too: its end is that day's start.
+    select
+        first_changed,
+        cast({{ dbt.dateadd('day', -1, 'first_changed') }} as date) as first_rederived
+    from (
+        select
+            least(
+                {{ stock_first_changed_day() }},
+                (select cast({{ dbt.dateadd('day', 1, 'max(t.activity_date)') }} as date) from {{ this }} as t)
+            ) as first_changed
+    ) as bound
+),
+
+carried as (
+    -- The stock the table holds at the start of the day before the first changed one: unchanged.
+    select
+        {{ cell | join(', ') }},
+        held_prospects_at_start as held_change
+    from {{ this }}
+    where activity_date = (select s.first_rederived from since as s)
+),
+{%- endif %}
 
 held_spells as (
     select
@@ -42,11 +76,30 @@ spell_edges as (
     where valid_to is not null
 ),
 
+changes as (
+    {%- if from_carried %}
+    select
+        change_date,
+        {{ cell | join(', ') }},
+        held_change
+    from spell_edges
+    where change_date >= (select s.first_changed from since as s)
+    union all
+    select
+        (select s.first_rederived from since as s) as change_date,
+        {{ cell | join(', ') }},
+        held_change
+    from carried
+    {%- else %}
+    select * from spell_edges
+    {%- endif %}
+),
+
 cells as (
     select
         {{ cell | join(', ') }},
         min(change_date) as first_change_date
-    from spell_edges
+    from changes
     group by {{ cell | join(', ') }}
 ),
 
@@ -66,11 +119,7 @@ cell_days as (
     inner join {{ ref('dwd_dim_date') }} as d
         on d.date_day >= {{ dbt.dateadd('day', -1, 'c.first_change_date') }} and d.date_day <= {{ dbt.dateadd('day', 1, 'b.last_day') }}
     union all
-    select
-        change_date,
-        {{ cell | join(', ') }},
-        held_change
-    from spell_edges
+    select * from changes
 ),
 
 daily_change as (
@@ -114,3 +163,6 @@ cross join bounds as b
 where
     h.activity_date between b.first_day and b.last_day
     and (h.held_prospects_at_start > 0 or h.held_prospects_at_end > 0)
+{%- if from_carried %}
+    and h.activity_date >= (select s.first_rederived from since as s)
+    {%- endif %}

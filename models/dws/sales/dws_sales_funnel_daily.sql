@@ -1,58 +1,26 @@
--- Sales funnel flows: one row per day x store x advisor x series x lead source, one column per count.
--- Each event row is one business event (a visit, a lead, a card, an invitation, a status change, a
--- test drive, an order stage, a delivery) dated on the day it happened. Measures named *_leads and
--- new_orders_* count a cohort instead: the leads (orders) created on the day, by what has become of
--- them since; they feed the rates, which therefore stay within 0..1 at every grain. Stocks and
--- distinct counts are not additive over days and live in ADS.
-{%- set visit_categories = ['first_visit_with_card', 'first_visit_without_card', 'non_purchase',
-    'net_phone_invited', 'outreach_invited', 'post_order', 'return_visit', 'other'] %}
-{%- set measures = ['store_visits', 'purchase_visits'] %}
-{%- for c in visit_categories %}{% do measures.append('visits_' ~ c) %}{% endfor %}
-{%- do measures.extend([
-    'new_leads', 'timely_leads', 'duplicate_leads', 'outreach_leads', 'net_phone_leads',
-    'cards_created', 'outreach_carded_leads', 'net_phone_carded_leads',
-    'visited_leads', 'test_driven_leads', 'ordered_leads', 'visited_ordered_leads',
-    'net_phone_invitations', 'net_phone_invitation_arrivals', 'outreach_invitations', 'outreach_invitation_arrivals',
-    'follow_ups', 'dormant_leads', 'defeated_leads', 'reactivated_leads',
-    'test_drives', 'new_orders', 'first_orders', 'converted_orders', 'valid_orders', 'cancellations',
-    'new_orders_validated', 'new_orders_cancelled', 'held_prospect_orders', 'deliveries']) %}
+-- Sales funnel flows: one row per day x store x advisor x series x lead source, one column per flow
+-- (macros/sales_funnel_flows.sql declares them). Each counts business events (a visit, a lead, a
+-- card, an invitation, a status change, a test drive, an order stage, a delivery) on the day they
+-- happened; the cohort flows count the leads (orders) created on the day by what has become of them
+-- since. Stocks and distinct counts are not additive over days and live in ADS.
+-- Incremental by day: a batch re-derives every day a fact it re-derived is counted on
+-- (macros/days_touched.sql), from the whole history of the facts.
+{{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
+-- depends_on: {{ ref('ods_crm__leads') }}
+-- depends_on: {{ ref('dwd_dim_customer_identity') }}
+{%- set flows = sales_funnel_flows() %}
+{%- set cell = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
 
-{#- (relation, date column, measure name expression, condition) -#}
-{%- set event_sources = [
-    ('visits', 'visited_date', "'store_visits'", none),
-    ('visits', 'visited_date', "'purchase_visits'", "visit_purpose = 'purchase'"),
-    ('visits', 'visited_date', dbt.concat(["'visits_'", 'visit_category']), none),
-    ('lead_outcomes', 'created_date', "'new_leads'", none),
-    ('lead_outcomes', 'created_date', "'timely_leads'", 'is_followed_up_in_sla'),
-    ('lead_outcomes', 'created_date', "'duplicate_leads'", 'is_duplicate'),
-    ('lead_outcomes', 'created_date', dbt.concat(['source_channel', "'_leads'"]),
-        "source_channel in ('outreach', 'net_phone')"),
-    ('lead_outcomes', 'card_created_date', "'cards_created'", 'is_carded'),
-    ('lead_outcomes', 'created_date', dbt.concat(['source_channel', "'_carded_leads'"]),
-        "is_carded and source_channel in ('outreach', 'net_phone')"),
-    ('lead_outcomes', 'created_date', "'visited_leads'", 'is_visited'),
-    ('lead_outcomes', 'created_date', "'test_driven_leads'", 'is_visited and is_test_driven'),
-    ('lead_outcomes', 'created_date', "'ordered_leads'", 'is_ordered'),
-    ('lead_outcomes', 'created_date', "'visited_ordered_leads'", 'is_visited and is_ordered'),
-    ('invitations', 'invited_date', dbt.concat(['invitation_type', "'_invitations'"]), none),
-    ('invitations', 'invited_date', dbt.concat(['invitation_type', "'_invitation_arrivals'"]), 'is_arrived'),
-    ('follow_ups', 'followed_up_date', "'follow_ups'", none),
-    ('status_changes', 'valid_from_date',
-        "case when is_reactivation then 'reactivated_leads' else " ~ dbt.concat(['lead_status', "'_leads'"]) ~ " end",
-        "lead_status in ('dormant', 'defeated') or is_reactivation"),
-    ('test_drives', 'drive_date', "'test_drives'", none),
-    ('orders', 'created_date', "'new_orders'", none),
-    ('orders', 'created_date', "'first_orders'", 'is_first_order'),
-    ('orders', 'created_date', "'converted_orders'", 'lead_id is not null'),
-    ('orders', 'deposit_date', "'valid_orders'", 'is_valid'),
-    ('orders', 'cancelled_date', "'cancellations'", 'cancelled_at is not null'),
-    ('orders', 'created_date', "'new_orders_validated'", 'is_valid'),
-    ('orders', 'created_date', "'new_orders_cancelled'", 'cancelled_at is not null'),
-    ('orders', 'created_date', "'held_prospect_orders'", 'is_from_held_prospect'),
-    ('deliveries', 'delivered_date', "'deliveries'", none),
-] %}
+with
+{%- if is_incremental() %}
+touched_days as (
+    select distinct touched_date
+    from ({{ funnel_days_touched() }}) as touched
+    where touched_date is not null
+),
+{%- endif %}
 
-with leads as (
+leads as (
     select * from {{ ref('dwd_fct_lead') }}
 ),
 
@@ -76,29 +44,31 @@ deliveries as (
     select * from {{ ref('dwd_fct_delivery') }}
 ),
 
-visited as (
-    select distinct lead_id from visits
+{%- for fact in ['visits', 'test_drives', 'orders'] %}
+{{ fact }}_by_lead as (
+    select
+        lead_id,
+        max(_loaded_at) as _loaded_at
+    from {{ fact }}
+    group by lead_id
 ),
 
-test_driven as (
-    select distinct lead_id from test_drives
-),
-
-ordered as (
-    select distinct lead_id from orders
-),
-
+{% endfor -%}
 lead_outcomes as (
     -- What became of each lead: a test drive implies a visit even when the showroom missed it.
     select
         l.*,
         v.lead_id is not null or t.lead_id is not null as is_visited,
         t.lead_id is not null as is_test_driven,
-        o.lead_id is not null as is_ordered
+        o.lead_id is not null as is_ordered,
+        greatest(
+            l._loaded_at, coalesce(v._loaded_at, l._loaded_at), coalesce(t._loaded_at, l._loaded_at),
+            coalesce(o._loaded_at, l._loaded_at)
+        ) as outcome_loaded_at
     from leads as l
-    left join visited as v on l.lead_id = v.lead_id
-    left join test_driven as t on l.lead_id = t.lead_id
-    left join ordered as o on l.lead_id = o.lead_id
+    left join visits_by_lead as v on l.lead_id = v.lead_id
+    left join test_drives_by_lead as t on l.lead_id = t.lead_id
+    left join orders_by_lead as o on l.lead_id = o.lead_id
 ),
 
 follow_ups as (
@@ -107,7 +77,8 @@ follow_ups as (
         l.store_id,
         l.advisor_id,
         l.series_code,
-        l.source_channel
+        l.source_channel,
+        f._loaded_at
     from {{ ref('dwd_fct_follow_up') }} as f
     inner join leads as l on f.lead_id = l.lead_id
 ),
@@ -120,27 +91,38 @@ status_changes as (
         l.store_id,
         l.advisor_id,
         l.series_code,
-        l.source_channel
+        l.source_channel,
+        s._loaded_at
     from {{ ref('dwd_fct_lead_status_spell') }} as s
     inner join leads as l on s.lead_id = l.lead_id
 ),
 
-events as (
-    {%- for relation, date_column, measure, condition in event_sources %}
+flow_counts as (
+    {#- One pass per fact and date: each flow of it counted where its condition holds. #}
+    {%- set passes = [] %}
+    {%- for f in flows if (f.fact, f.date) not in passes %}{% do passes.append((f.fact, f.date)) %}{% endfor %}
+    {%- for fact, date_column in passes %}
     {%- if not loop.first %}
     union all
     {%- endif %}
     select
         {{ date_column }} as activity_date,
-        store_id,
-        advisor_id,
-        series_code,
-        source_channel,
-        {{ measure }} as measure
-    from {{ relation }}
-    {%- if condition %}
-    where {{ condition }}
-    {%- endif %}
+        {{ cell | join(', ') }},
+        {%- for f in flows %}
+        {%- if (f.fact, f.date) == (fact, date_column) %}
+        sum(case when {{ f.where or 'true' }} then 1 else 0 end) as {{ f.name }},
+        {%- else %}
+        0 as {{ f.name }},
+        {%- endif %}
+        {%- endfor %}
+        max({{ 'outcome_loaded_at' if fact == 'lead_outcomes' else '_loaded_at' }}) as _loaded_at
+    from {{ fact }}
+    where
+        {{ date_column }} is not null
+        {%- if is_incremental() %}
+        and {{ date_column }} in (select d.touched_date from touched_days as d)
+        {%- endif %}
+    group by {{ date_column }}, {{ cell | join(', ') }}
     {%- endfor %}
 )
 
@@ -150,14 +132,16 @@ select
     coalesce(advisor_id, 'unknown') as advisor_id,
     coalesce(series_code, 'unknown') as series_code,
     coalesce(source_channel, 'unknown') as source_channel,
-    {%- for m in measures %}
-    sum(case when measure = '{{ m }}' then 1 else 0 end) as {{ m }},
+    {%- for f in flows %}
+    sum({{ f.name }}) as {{ f.name }},
     {%- endfor %}
-    count(*) as events
-from events
+    sum({% for f in flows %}{{ f.name }}{{ ' + ' if not loop.last }}{% endfor %}) as events,
+    max(_loaded_at) as _loaded_at
+from flow_counts
 group by
     activity_date,
     store_id,
     coalesce(advisor_id, 'unknown'),
     coalesce(series_code, 'unknown'),
     coalesce(source_channel, 'unknown')
+having sum({% for f in flows %}{{ f.name }}{{ ' + ' if not loop.last }}{% endfor %}) > 0

@@ -2,42 +2,49 @@
 -- key and reason: a required value missing, unparseable or out of bounds (the landing contract), or a
 -- CDC version that contradicts another one sent for the same update time and lost to it.
 -- Nothing is dropped silently: every ODS model keeps exactly the rows that are not listed here.
--- Incremental by landing batch (raw table and landing day): a run re-derives its batch's days.
+-- Incremental by landing batch (raw table and landing day): a run re-derives the batches it touches
+-- (macros/incremental.sql, landing_records_outside_batch).
 {{ config(materialized='incremental', unique_key='landing_batch', incremental_strategy='delete+insert') }}
+{%- set columns = ['raw_table', 'raw_key', 'reject_reason', '_loaded_at', 'landing_batch'] %}
 
+with batch as (
 {%- for name, table in raw_contract().items() | sort %}
-{%- if not loop.first %}
+    {%- if not loop.first %}
 
-union all
-{% endif %}
-select distinct
-    '{{ name }}' as raw_table,
-    _raw_key as raw_key,
-    _reject_reason as reject_reason,
-    _loaded_at,
-    {{ landing_batch("'" ~ name ~ "'", '_loaded_at') }} as landing_batch
-from {{ ref(parsed_model(name)) }}
-where _reject_reason is not null
+    union all
+    {% endif %}
+    select distinct
+        '{{ name }}' as raw_table,
+        _raw_key as raw_key,
+        _reject_reason as reject_reason,
+        _loaded_at,
+        {{ landing_batch("'" ~ name ~ "'", '_loaded_at') }} as landing_batch
+    from {{ ref(parsed_model(name)) }}
+    where _reject_reason is not null
 {%- endfor %}
 {%- for name, table in raw_contract().items() | sort if table.cdc %}
 {%- set compared = table.columns | map(attribute='name') | reject('in', table.key + ['updated_at', '_cdc_op', '_loaded_at']) | list %}
 
-union all
+    union all
 
-select distinct
-    '{{ name }}' as raw_table,
-    {{ key_as_text(table.key, 'p.') }} as raw_key,
-    'conflict: another version with the same updated_at was kept (the newest landed wins; ties by content); ' as reject_reason,
-    p._loaded_at,
-    {{ landing_batch("'" ~ name ~ "'", 'p._loaded_at') }} as landing_batch
-from {{ ref(parsed_model(name)) }} as p
-inner join {{ ref(ods_model(name)) }} as o
-    on {% for k in table.key %}p.{{ k }} = o.{{ k }} and {% endfor %}p.updated_at = o.valid_from
-where
-    p._reject_reason is null
-    and not (
-        {%- for c in compared %}
-        (p.{{ c }} = o.{{ c }} or (p.{{ c }} is null and o.{{ c }} is null)){{ ' and' if not loop.last }}
-        {%- endfor %}
-    )
+    select distinct
+        '{{ name }}' as raw_table,
+        {{ key_as_text(table.key, 'p.') }} as raw_key,
+        'conflict: another version with the same updated_at was kept (the newest landed wins; ties by content); ' as reject_reason,
+        p._loaded_at,
+        {{ landing_batch("'" ~ name ~ "'", 'p._loaded_at') }} as landing_batch
+    from {{ ref(parsed_model(name)) }} as p
+    inner join {{ ref(ods_model(name)) }} as o
+        on {% for k in table.key %}p.{{ k }} = o.{{ k }} and {% endfor %}p.updated_at = o.valid_from
+    where
+        p._reject_reason is null
+        and not (
+            {%- for c in compared %}
+            (p.{{ c }} = o.{{ c }} or (p.{{ c }} is null and o.{{ c }} is null)){{ ' and' if not loop.last }}
+            {%- endfor %}
+        )
 {%- endfor %}
+)
+
+select {{ columns | join(', ') }} from batch
+{{- landing_records_outside_batch('batch', columns) }}
