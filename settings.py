@@ -7,6 +7,7 @@ layer order from dbt_project.yml's vars. The environment variables, all optional
 
   DBT_TARGET              the dbt target, also the profile's default (duckdb, postgres, spark)
   NEV_DUCKDB_PATH         the DuckDB warehouse file (profiles.yml: state/warehouse.duckdb)
+  NEV_RAW_SOURCE          what dbt reads as raw: seeds (the demo CSVs) or landing (dbt_project.yml)
   NEV_LANDING_DIR         where raw files land: <table>/load_date=YYYY-MM-DD/ (state/landing)
   NEV_EXPORT_DIR          the saved queries' exports (state/exports)
   NEV_ALERT_LOG           failure and recovery alerts, one JSON line each (state/alerts.log)

@@ -83,3 +83,29 @@ def run(
     if peak_file:
         peak_file.write_text(str(peak[0]))
     return Measured(time.perf_counter() - start, peak[0], "".join(lines), proc.returncode)
+
+
+def gib(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
+class TreePeak:
+    """The peak resident memory of a process tree (this process by default) while the block runs."""
+
+    def __init__(self, root: int | None = None, interval: float = 0.2):
+        self.root, self.interval, self.peak = root or os.getpid(), interval, 0
+        self._done = threading.Event()
+
+    def __enter__(self) -> TreePeak:
+        def sample():
+            while not self._done.is_set():
+                self.peak = max(self.peak, tree_rss(self.root))
+                self._done.wait(self.interval)
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()

@@ -153,14 +153,15 @@
 
 
 {#- Where raw tables come from: the dbt seeds (default, the demo) or, with var raw_source =
-    'landing', the landing zone's files (source 'landing', models/ods/_ods__landing_sources.yml). -#}
+    'landing', the landing zone's files (source 'landing', models/ods/_ods__landing_sources.yml).
+    Unit tests are written against the seeds: they run where the seeds are the source (CI). -#}
 {% macro raw_relation(raw_name) -%}
-    {%- if var('raw_source') == 'landing' -%}
+    {%- if var('raw_source') not in ('seeds', 'landing') -%}
+        {{ exceptions.raise_compiler_error("var raw_source (NEV_RAW_SOURCE) must be 'seeds' or 'landing', not '" ~ var('raw_source') ~ "'") }}
+    {%- elif var('raw_source') == 'landing' -%}
         {{ return(source('landing', raw_name)) }}
-    {%- elif var('raw_source') == 'seeds' -%}
-        {{ return(ref(raw_name)) }}
     {%- else -%}
-        {{ exceptions.raise_compiler_error("var raw_source must be 'seeds' or 'landing', not '" ~ var('raw_source') ~ "'") }}
+        {{ return(ref(raw_name)) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -68,6 +68,29 @@ class DbtRunConfig(dg.Config):
     full_refresh: bool = False
 
 
+# A run can carry its own batch window (business time, whole minutes) in these tags: the arrival
+# sensor sets them to the landing times of the files that arrived, the 15-minute schedule to its
+# quarter hour. Without them a partitioned run's batch is its partition's day.
+LANDED_FROM_TAG = "batch/landed_from"
+LANDED_BEFORE_TAG = "batch/landed_before"
+WINDOW_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def window_tags(start: dt.datetime, end: dt.datetime) -> dict[str, str]:
+    return {LANDED_FROM_TAG: start.strftime(WINDOW_FORMAT), LANDED_BEFORE_TAG: end.strftime(WINDOW_FORMAT)}
+
+
+def tagged_window(tags: Mapping[str, str]) -> dg.TimeWindow | None:
+    """The batch window a run's tags name (business time), or None."""
+    if LANDED_FROM_TAG not in tags or LANDED_BEFORE_TAG not in tags:
+        return None
+    zone = ZoneInfo(settings.BUSINESS_TIME_ZONE)
+    start, end = (
+        dt.datetime.strptime(tags[t], WINDOW_FORMAT).replace(tzinfo=zone) for t in (LANDED_FROM_TAG, LANDED_BEFORE_TAG)
+    )
+    return dg.TimeWindow(start, end)
+
+
 def batch_environment(window: dg.TimeWindow | None, micro_batch: bool = False) -> dict[str, str]:
     """The batch as the dbt project reads it (macros/incremental.sql): the partition window in
     business time, and in a micro-batch tests sized to it. Environment variables, not --vars, so
@@ -105,8 +128,16 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def dbt_build_args(config: DbtRunConfig) -> list[str]:
-    # A test runs in the op that builds the last of its parents, not before its inputs exist.
-    return ["build", "--indirect-selection", "buildable", *(["--full-refresh"] if config.full_refresh else [])]
+    # A test runs in the op that builds the last of its parents, not before its inputs exist. Unit
+    # tests check the models' logic on fixtures: they run in CI (`make test`), not with each batch.
+    return [
+        "build",
+        "--indirect-selection",
+        "buildable",
+        "--exclude",
+        "test_type:unit",
+        *(["--full-refresh"] if config.full_refresh else []),
+    ]
 
 
 def run_target_path(run_id: str, args: list[str]) -> Path:
@@ -132,16 +163,14 @@ def layer_op(project: DbtProject, name: str, select: str, partitioned: bool) -> 
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
     def _layer(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig):
-        # A run of one partition (the schedules, the arrival sensor) has a partition key, a backfill a
-        # range: both pass their window, so that the batch is those landing days. A full refresh
+        # The batch: the window the run's tags name (the arrival sensor, the 15-minute schedule), else
+        # its partitions' landing days (the daily schedule, a backfill's range). A full refresh
         # rebuilds everything whatever the partition.
-        window = (
-            context.partition_time_window
-            if partitioned
-            and not config.full_refresh
-            and (context.has_partition_key or context.has_partition_key_range)
-            else None
-        )
+        window = None
+        if partitioned and not config.full_refresh:
+            window = tagged_window(context.run.tags)
+            if window is None and (context.has_partition_key or context.has_partition_key_range):
+                window = context.partition_time_window
         args = dbt_build_args(config)
         with (
             warehouse_lock(holder=f"dagster {name}", log=context.log.info),

@@ -15,8 +15,9 @@ import dagster as dg
 from dagster_dbt import build_dbt_asset_selection
 
 import settings
+from contract.landing import landed_at_sql, read_files
 
-from .assets import MICRO_BATCH_JOB, SEMANTIC_GROUP
+from .assets import MICRO_BATCH_JOB, SEMANTIC_GROUP, window_tags
 
 # The real-time sources' models carry the dbt tag `realtime` (leads, follow-ups, store visits, APP
 # events, orders and members): the micro-batch builds them and everything above them up to ADS.
@@ -64,11 +65,13 @@ def daily_at_six(context: dg.ScheduleEvaluationContext):
     job_name=MICRO_BATCH_JOB,
     cron_schedule="*/15 * * * *",
     execution_timezone=BUSINESS_TIMEZONE,
-    description="Every 15 minutes: today's real-time facts up to ADS.",
+    description="Every 15 minutes: the real-time facts landed in the quarter hour before, up to ADS.",
 )
 def realtime_every_15_minutes(context: dg.ScheduleEvaluationContext):
-    tick = context.scheduled_execution_time
-    return dg.RunRequest(run_key=tick.isoformat(), partition_key=partition_of(tick))
+    end = context.scheduled_execution_time.astimezone(ZoneInfo(BUSINESS_TIMEZONE)).replace(tzinfo=None)
+    end = end.replace(second=0, microsecond=0)
+    start = end - dt.timedelta(minutes=15)
+    return dg.RunRequest(run_key=end.isoformat(), partition_key=start.date().isoformat(), tags=window_tags(start, end))
 
 
 def landed_files(root: Path) -> dict[str, list[Path]]:
@@ -80,34 +83,64 @@ def landed_files(root: Path) -> dict[str, list[Path]]:
     return by_day
 
 
+def arrival_windows(files: list[Path]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The batch windows (business time, whole minutes) that hold every row of the files: each file's
+    span from the minute of its earliest landing time to the minute after its latest, overlapping
+    spans merged, cut at business midnight so that each window is one partition's. Files without a
+    landing time give none."""
+    import duckdb
+
+    landed = landed_at_sql(int(settings.business_utc_offset().total_seconds() // 3600))
+    with duckdb.connect() as con:
+        spans = con.execute(
+            f"select min({landed}), max({landed}) from ({read_files(files)}) group by filename "
+            f"having min({landed}) is not null order by 1"
+        ).fetchall()
+    merged: list[list[dt.datetime]] = []
+    for first, last in spans:
+        start = first.replace(second=0, microsecond=0)
+        end = last.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    windows = []
+    for start, end in merged:
+        while start < end:
+            midnight = dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time())
+            windows.append((start, min(end, midnight)))
+            start = min(end, midnight)
+    return windows
+
+
 @dg.sensor(
     job_name=MICRO_BATCH_JOB,
-    minimum_interval_seconds=60,
-    description="New raw files in the landing zone start the micro-batch for their landing day.",
+    minimum_interval_seconds=30,
+    description="New raw files in the landing zone start a micro-batch of the minutes their rows landed in.",
 )
 def raw_arrival(context: dg.SensorEvaluationContext):
     root = settings.landing_dir()
     if not root.exists():
         return dg.SkipReason(f"no landing folder at {root}")
     seen = float(context.cursor or 0)
-    newest = seen
-    requests = []
-    for day, files in sorted(landed_files(root).items()):
-        fresh = [f for f in files if f.stat().st_mtime > seen]
-        if not fresh:
-            continue
-        stamp = max(f.stat().st_mtime for f in fresh)
-        newest = max(newest, stamp)
-        tables = sorted({f.parent.parent.name for f in fresh})
-        requests.append(
-            dg.RunRequest(
-                run_key=f"{day}@{stamp}",
-                partition_key=day,
-                tags={"landing/files": str(len(fresh)), "landing/tables": ",".join(tables)},
-            )
-        )
-    if not requests:
+    fresh = [f for files in landed_files(root).values() for f in files if f.stat().st_mtime > seen]
+    if not fresh:
         return dg.SkipReason(f"no new files in {root}")
+    newest = max(f.stat().st_mtime for f in fresh)
+    tables = ",".join(sorted({f.parent.parent.name for f in fresh}))
+    requests = [
+        dg.RunRequest(
+            run_key=f"{start.isoformat()}@{newest}",
+            partition_key=start.date().isoformat(),
+            tags={"landing/files": str(len(fresh)), "landing/tables": tables, **window_tags(start, end)},
+        )
+        for start, end in arrival_windows(fresh)
+    ]
+    if not requests:
+        return dg.SensorResult(
+            skip_reason=f"{len(fresh)} new file(s) in {root} without a landing time: the daily run takes them",
+            cursor=str(newest),
+        )
     return dg.SensorResult(run_requests=requests, cursor=str(newest))
 
 

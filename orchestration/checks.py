@@ -5,6 +5,7 @@ ADS suites only warn: the dashboards' tables are built, the failure shows on the
 (dagster-ge supports GX < 1.0 only, so the checks call the project's own runner, quality.run.)
 """
 
+import datetime as dt
 from itertools import groupby
 from pathlib import Path
 
@@ -47,10 +48,14 @@ def layer_check(project_dir: Path, layer: str, members: list[Suite]) -> dg.Asset
 
         wanted = {k.name for k in context.selected_asset_check_keys}
         selected = [s for s in members if f"gx_{s.name}" in wanted]
+        # The batch the suites validate is the run's partition (the landing day it was launched
+        # for); a run without one (a full refresh from the UI) validates the newest landed day.
+        partition = context.run.tags.get("dagster/partition")
         with warehouse_lock(holder=f"dagster gx {layer} suites", log=context.log.info):
             # Dagster runs on the DuckDB file, whatever DBT_TARGET says.
             day, outcomes = gx_run.run(
                 str(settings.warehouse_path()),
+                day=dt.date.fromisoformat(partition) if partition else None,
                 context=gx_context.get_context(project_dir),
                 selected=selected,
                 target="duckdb",

@@ -22,6 +22,7 @@ import great_expectations.expectations as gxe
 
 import contract
 import settings
+from contract.landing import landed_at_sql
 
 # The share of a table's new codes that may fall outside its code set before its source is taken
 # to have changed its codes (a few undocumented codes are expected, and kept as 'unknown').
@@ -73,8 +74,8 @@ def no_problem(column: str) -> gxe.ExpectColumnValuesToBeNull:
 # creates nev_helpers.try_date (macros/adapters/engine_setup.sql).
 TRY_DATE = {"duckdb": "try_cast({} as date)", "postgres": "nev_helpers.try_date({})"}
 OFFSET_HOURS = int(settings.business_utc_offset().total_seconds() // 3600)
-# A raw landing time (UTC text, ISO-8601 with Z) as a business-time timestamp, and its business day.
-LANDED_AT = f"(cast(replace(replace(_loaded_at, 'T', ' '), 'Z', '') as timestamp) + interval '{OFFSET_HOURS} hours')"
+# A raw landing time as a business-time timestamp (the landing contract's format), and its business day.
+LANDED_AT = landed_at_sql(OFFSET_HOURS)
 LANDING_DAY = f"cast({LANDED_AT} as date)"
 DAY = "cast('{day}' as date)"
 

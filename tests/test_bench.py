@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from conftest import ROOT
 
-from bench.__main__ import read_attempt
+from bench.builds import read_attempt
 from datagen import tile
 from quality.suites import suites
 
@@ -139,17 +139,37 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     for measure in [
         "read-everything floor",
         "full build (dbt build)",
+        "freshness: 15-minute slice, file written -> ADS and metric",
         "micro-batch (one new day)",
         "rows landed that day",
-        "rows the incremental models took in",
+        "rows the ODS models took in",
+        "rows the incremental models wrote",
         "query: DAU by day",
         "dq (every GX suite, newest partition)",
     ]:
         assert re.search(rf"\|\s+{re.escape(measure)} \| [0-9][0-9,.]* (s|ms)? ?\|", text), measure
     assert "cores" in text and f"{len(suites())} suites" in text and "0 failed" in text
     took_in = int(
-        re.search(r"\|\s+rows the incremental models took in \| ([0-9,]+) \|", text).group(1).replace(",", "")
+        re.search(r"\|\s+rows the ODS models took in \| ([0-9,]+) \|", text).group(1).replace(",", "")
     )
     assert took_in > 0
     # Every step ran: a further --resume has nothing to continue and starts over.
     assert (builds / "completed").exists()
+
+
+def test_a_run_rewrites_its_own_column_of_the_current_figures_and_keeps_the_other(tmp_path):
+    from bench import report
+
+    path = tmp_path / "BENCHMARKS.md"
+    ten = report.Results(freshness=150.0, micro_batch=200.0, full_build=3000.0, full_peak=10 * 2**30, slowest_query=0.5)
+    report.write(path, "## SF 10 run\n", 10, ten, "2026-11-29, code aaa")
+    one = report.Results(freshness=20.0, micro_batch=40.0, micro_share=0.1, full_build=250.0, full_peak=5 * 2**30)
+    report.write(path, "## SF 1 run\n", 1, one, "2026-11-30, code bbb")
+    text = path.read_text()
+    summary = text.split(report.BEGIN)[1].split(report.END)[0]
+    assert "SF 1: 2026-11-30, code bbb" in summary and "SF 10: 2026-11-29, code aaa" in summary
+    row = next(line for line in summary.splitlines() if line.startswith("| 15-minute slice"))
+    assert row.split("|")[3].strip() == "20.0 s (met)" and row.split("|")[5].strip().startswith("150 s (**missed** by 1.2x")
+    row = next(line for line in summary.splitlines() if line.startswith("| one whole day"))
+    assert "40.0 s (**missed** by 1.3x)" in row
+    assert text.index("## SF 10 run") < text.index("## SF 1 run")  # the run log, oldest first

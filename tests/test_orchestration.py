@@ -22,12 +22,15 @@ from conftest import ROOT, copy_project
 import settings
 from orchestration import automation
 from orchestration.assets import (
+    LANDED_BEFORE_TAG,
+    LANDED_FROM_TAG,
     WAREHOUSE_POOL,
     DbtRunConfig,
     batch_environment,
     dbt_build_args,
     layer_op_specs,
     run_target_path,
+    tagged_window,
 )
 from orchestration.definitions import build_definitions
 from orchestration.lock import WarehouseBusy, warehouse_lock
@@ -237,24 +240,31 @@ def test_a_corrupt_raw_batch_fails_its_blocking_check_and_nothing_downstream_run
 # Sensors and the alert
 
 
-def test_the_arrival_sensor_requests_one_micro_batch_per_new_landing_day(
+def test_the_arrival_sensor_requests_a_micro_batch_of_the_minutes_its_files_landed_in(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setenv("NEV_LANDING_DIR", str(tmp_path / "landing"))
     with dg.build_sensor_context(cursor=None) as context:
         assert isinstance(automation.raw_arrival(context), dg.SkipReason)  # no landing folder yet
 
-    def land(table: str, day: str, name: str = "part-0.parquet") -> None:
-        path = tmp_path / "landing" / table / f"load_date={day}" / name
+    def land(table: str, landed: list[str], name: str = "part-0.parquet") -> None:
+        """A file of rows landed at these UTC times, in its UTC day's folder, as the landing zone holds them."""
+        path = tmp_path / "landing" / table / f"load_date={min(landed)[:10]}" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"PAR1")
+        values = ", ".join(f"('{t}')" for t in landed)
+        duckdb.sql(f"copy (select * from (values {values}) as v(_loaded_at)) to '{path}' (format parquet)")
 
-    land("raw_crm__leads", "2026-11-01")
-    land("raw_app__events", "2026-11-01")
-    land("raw_app__events", "2026-11-02")
+    # 2026-11-01 12:03:10 .. 12:14:59 in Shanghai, and a file of the next business day after midnight
+    land("raw_crm__leads", ["2026-11-01T04:03:10Z", "2026-11-01T04:09:00Z"])
+    land("raw_app__events", ["2026-11-01T04:05:00Z", "2026-11-01T04:14:59Z"])
+    land("raw_app__events", ["2026-11-01T16:00:30Z"], "night.parquet")
     with dg.build_sensor_context(cursor=None) as context:
         result = automation.raw_arrival(context)
-    assert [r.partition_key for r in result.run_requests] == ["2026-11-01", "2026-11-02"]
+    windows = [(r.partition_key, r.tags[LANDED_FROM_TAG], r.tags[LANDED_BEFORE_TAG]) for r in result.run_requests]
+    assert windows == [
+        ("2026-11-01", "2026-11-01 12:03:00", "2026-11-01 12:15:00"),
+        ("2026-11-02", "2026-11-02 00:00:00", "2026-11-02 00:01:00"),
+    ]
     assert result.run_requests[0].tags["landing/tables"] == "raw_app__events,raw_crm__leads"
     cursor = result.cursor
 
@@ -262,12 +272,23 @@ def test_the_arrival_sensor_requests_one_micro_batch_per_new_landing_day(
         assert isinstance(automation.raw_arrival(context), dg.SkipReason)  # nothing new
 
     time.sleep(0.05)
-    land("raw_showroom__store_visits", "2026-11-02", "late.parquet")
+    # a file that spans business midnight: one window on each side
+    land("raw_showroom__store_visits", ["2026-11-02T15:58:00Z", "2026-11-02T16:02:00Z"], "late.parquet")
     with dg.build_sensor_context(cursor=cursor) as context:
         again = automation.raw_arrival(context)
-    assert [r.partition_key for r in again.run_requests] == ["2026-11-02"]
+    assert [(r.partition_key, r.tags[LANDED_FROM_TAG], r.tags[LANDED_BEFORE_TAG]) for r in again.run_requests] == [
+        ("2026-11-02", "2026-11-02 23:58:00", "2026-11-03 00:00:00"),
+        ("2026-11-03", "2026-11-03 00:00:00", "2026-11-03 00:03:00"),
+    ]
     assert again.run_requests[0].tags["landing/tables"] == "raw_showroom__store_visits"
-    assert again.run_requests[0].run_key != result.run_requests[1].run_key
+
+
+def test_a_window_in_a_runs_tags_reaches_dbt_as_its_batch():
+    window = tagged_window({LANDED_FROM_TAG: "2026-11-01 12:03:00", LANDED_BEFORE_TAG: "2026-11-01 12:15:00"})
+    env = batch_environment(window, micro_batch=True)
+    assert env["NEV_BATCH_LANDED_FROM"] == "2026-11-01 12:03:00"
+    assert env["NEV_BATCH_LANDED_BEFORE"] == "2026-11-01 12:15:00"
+    assert tagged_window({"dagster/partition": "2026-11-01"}) is None
 
 
 def test_the_schedules_ask_for_the_right_landing_day():
@@ -280,7 +301,16 @@ def test_the_schedules_ask_for_the_right_landing_day():
     micro = automation.realtime_every_15_minutes(
         dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 2, 16, 15, tzinfo=dt.UTC))
     )
-    assert micro.partition_key == "2026-11-03"  # 00:15 in Shanghai
+    # 00:15 in Shanghai: the quarter hour before it, on the new day
+    assert micro.partition_key == "2026-11-03"
+    assert (micro.tags[LANDED_FROM_TAG], micro.tags[LANDED_BEFORE_TAG]) == (
+        "2026-11-03 00:00:00",
+        "2026-11-03 00:15:00",
+    )
+    first = automation.realtime_every_15_minutes(
+        dg.build_schedule_context(scheduled_execution_time=dt.datetime(2026, 11, 2, 16, 0, tzinfo=dt.UTC))
+    )
+    assert first.partition_key == "2026-11-02"  # 23:45 to midnight belongs to the day before
 
 
 @dg.op

@@ -65,12 +65,22 @@ touched_days as (
 ),
 {%- endif %}
 
+newest_days as (
+    -- the newest day of each fact counted here: the table runs to the newest of them
+    {%- for _, relation, date_column, _ in counted | unique(attribute=1) %}
+    select max({{ date_column }}) as newest_day from {{ ref(relation) }}
+    union all
+    {%- endfor %}
+    select max(activity_date) as newest_day from {{ ref('dws_app_member_daily') }}
+),
+
 all_days as (
+    -- from the first lead (the funnel's start) to the newest day of any fact
     select date_day
     from {{ ref('dwd_dim_date') }}
     where
         date_day between (select min(l.created_date) from {{ ref('dwd_fct_lead') }} as l)
-        and (select max(l.created_date) from {{ ref('dwd_fct_lead') }} as l)
+        and (select max(n.newest_day) from newest_days as n)
 ),
 
 days as (
