@@ -149,9 +149,7 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     ]:
         assert re.search(rf"\|\s+{re.escape(measure)} \| [0-9][0-9,.]* (s|ms)? ?\|", text), measure
     assert "cores" in text and f"{len(suites())} suites" in text and "0 failed" in text
-    took_in = int(
-        re.search(r"\|\s+rows the ODS models took in \| ([0-9,]+) \|", text).group(1).replace(",", "")
-    )
+    took_in = int(re.search(r"\|\s+rows the ODS models took in \| ([0-9,]+) \|", text).group(1).replace(",", ""))
     assert took_in > 0
     # Every step ran: a further --resume has nothing to continue and starts over.
     assert (builds / "completed").exists()
@@ -169,7 +167,9 @@ def test_a_run_rewrites_its_own_column_of_the_current_figures_and_keeps_the_othe
     summary = text.split(report.BEGIN)[1].split(report.END)[0]
     assert "SF 1: 2026-11-30, code bbb" in summary and "SF 10: 2026-11-29, code aaa" in summary
     row = next(line for line in summary.splitlines() if line.startswith("| 15-minute slice"))
-    assert row.split("|")[3].strip() == "20.0 s (met)" and row.split("|")[5].strip().startswith("150 s (**missed** by 1.2x")
+    assert row.split("|")[3].strip() == "20.0 s (met)" and row.split("|")[5].strip().startswith(
+        "150 s (**missed** by 1.2x"
+    )
     row = next(line for line in summary.splitlines() if line.startswith("| one whole day"))
     assert "40.0 s (**missed** by 1.3x)" in row
     assert text.index("## SF 10 run") < text.index("## SF 1 run")  # the run log, oldest first
