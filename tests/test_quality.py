@@ -133,7 +133,7 @@ DEFECTS = {
         "update dwd.dwd_dim_customer_identity set match_rule = 'unmatched' where source_system in ('crm', 'app')",
         "expect_column_values_to_be_in_set",
         "matched",
-        "app:unmatched",
+        ":unmatched'",
     ),
     "orders lose their leads": (
         "dwd__dwd_fct_vehicle_order",
