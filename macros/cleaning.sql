@@ -87,3 +87,11 @@
         {{ left }}.{{ c }} = {{ right }}.{{ c }}{{ ' and ' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+
+{#- The key a fact carries when it has no advisor, series or lead source (a walk-in visit without
+    a lead); the advisor and series dimensions hold a row for it, so that a query grouped by them
+    names these facts instead of printing a blank. -#}
+{% macro unknown_member_key() -%}
+    'unknown'
+{%- endmacro %}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import re
 import subprocess
 
 import pytest
@@ -97,3 +98,29 @@ def test_the_dictionary_has_every_metric_with_its_binding(indicators, tmp_path):
     assert "'maintenance'" in rows["maintenance_booked_count"]["filter"]
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(i.label in page for i in indicators)
+
+
+# ADS columns that do not add up across rows by their nature: ratios, averages, distinct counts,
+# stocks, running totals and totals repeated on every row of a group.
+NOT_ADDITIVE = re.compile(
+    r"(_rate$|^avg_|^distinct_|_share$|^held_prospects_(current|opening)$|active_members$|^retention_|^stickiness$|^historical_"
+    r"|^city_(own_)?registrations$)"
+)
+
+
+def test_ads_columns_that_do_not_add_up_say_so():
+    """A dashboard re-aggregating ADS must know what it may not sum: every such column carries
+    meta.additive false and the reason (and nothing else does)."""
+    import yaml
+
+    checked = 0
+    for path in sorted((ROOT / "models" / "ads").glob("*/_*.yml")):
+        for model in yaml.safe_load(path.read_text())["models"]:
+            for column in model.get("columns", []):
+                meta = column.get("meta", {})
+                if NOT_ADDITIVE.search(column["name"]):
+                    checked += 1
+                    assert meta.get("additive") is False and meta.get("not_additive"), (model["name"], column["name"])
+                else:
+                    assert meta.get("additive", True) is True, (model["name"], column["name"])
+    assert checked >= 30

@@ -51,10 +51,8 @@ touched_days as (
     inner join (select distinct activity_date from batch_activity) as a
         on d.date_day >= a.activity_date and d.date_day < {{ dbt.dateadd('day', 30, 'a.activity_date') }}
     union
-    -- retention: the registration days of the members active in the batch
-    select m.registered_date
-    from {{ ref('dwd_dim_member') }} as m
-    where m.member_id in (select b.member_id from batch_activity as b) or {{ landed_in_window('m._loaded_at') }}
+    -- retention: the registration days of the members the batch re-derived retention for
+    select r.registered_date from {{ ref('dws_app_member_retention') }} as r where {{ landed_in_window('r._loaded_at') }}
     union
     -- historical leads: every day from the earliest new lead on
     select d.date_day
@@ -203,20 +201,14 @@ sessions as (
 cohorts as (
     -- Retention: of the members who registered on the day, the share active 1, 7 and 30 days later.
     select
-        mb.registered_date as activity_date,
+        registered_date as activity_date,
         count(*) as registered_members,
-        sum(case when d1.member_id is not null then 1 else 0 end) as retained_d1,
-        sum(case when d7.member_id is not null then 1 else 0 end) as retained_d7,
-        sum(case when d30.member_id is not null then 1 else 0 end) as retained_d30
-    from {{ ref('dwd_dim_member') }} as mb
-    left join {{ ref('dws_app_member_daily') }} as d1
-        on mb.member_id = d1.member_id and d1.activity_date = {{ dbt.dateadd('day', 1, 'mb.registered_date') }}
-    left join {{ ref('dws_app_member_daily') }} as d7
-        on mb.member_id = d7.member_id and d7.activity_date = {{ dbt.dateadd('day', 7, 'mb.registered_date') }}
-    left join {{ ref('dws_app_member_daily') }} as d30
-        on mb.member_id = d30.member_id and d30.activity_date = {{ dbt.dateadd('day', 30, 'mb.registered_date') }}
-    where mb.registered_date in (select d.date_day from days as d)
-    group by mb.registered_date
+        sum(retained_d1) as retained_d1,
+        sum(retained_d7) as retained_d7,
+        sum(retained_d30) as retained_d30
+    from {{ ref('dws_app_member_retention') }}
+    where registered_date in (select d.date_day from days as d)
+    group by registered_date
 ),
 
 daily_counts as (
@@ -303,7 +295,7 @@ select
     {{ ratio('co.retained_d7', 'co.registered_members') }} as retention_d7,
     {{ ratio('co.retained_d30', 'co.registered_members') }} as retention_d30,
     {{ as_count('ma.monthly_active_members') }} as monthly_active_members,
-    {{ ratio('a.daily_active_members', 'ma.monthly_active_members') }} as stickiness,
+    {{ ratio('coalesce(a.daily_active_members, 0)', 'ma.monthly_active_members') }} as stickiness,
     -- revenue
     {{ as_count('c.vehicle_orders') }} as vehicle_orders,
     {{ as_count('c.merchandise_orders') }} as merchandise_orders,

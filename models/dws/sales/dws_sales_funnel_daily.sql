@@ -129,9 +129,9 @@ flow_counts as (
 select
     activity_date,
     store_id,
-    coalesce(advisor_id, 'unknown') as advisor_id,
-    coalesce(series_code, 'unknown') as series_code,
-    coalesce(source_channel, 'unknown') as source_channel,
+    coalesce(advisor_id, {{ unknown_member_key() }}) as advisor_id,
+    coalesce(series_code, {{ unknown_member_key() }}) as series_code,
+    coalesce(source_channel, {{ unknown_member_key() }}) as source_channel,
     {%- for f in flows %}
     sum({{ f.name }}) as {{ f.name }},
     {%- endfor %}
@@ -141,7 +141,7 @@ from flow_counts
 group by
     activity_date,
     store_id,
-    coalesce(advisor_id, 'unknown'),
-    coalesce(series_code, 'unknown'),
-    coalesce(source_channel, 'unknown')
+    coalesce(advisor_id, {{ unknown_member_key() }}),
+    coalesce(series_code, {{ unknown_member_key() }}),
+    coalesce(source_channel, {{ unknown_member_key() }})
 having sum({% for f in flows %}{{ f.name }}{{ ' + ' if not loop.last }}{% endfor %}) > 0
