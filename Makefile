@@ -43,7 +43,7 @@ DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
 
 .PHONY: help venv demo build test check ci lint lint-changed hooks pg-up pg-down spark-up spark-down test-spark \
-        dq catalog export docs generate clean manifest dagster browser bench
+        dq catalog export docs generate clean manifest dagster browser bench serve dashboard
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -176,6 +176,11 @@ manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster
 dagster: manifest ## Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_PORT=...; state in state/dagster/)
 	@mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+
+serve: manifest ## the boards and the metrics HTTP API on http://127.0.0.1:8050 (NEV_SERVE_PORT); tokens in state/access.json
+	$(BIN)/python -m products serve
+
+dashboard: serve ## the same server: its first lines print each board's URL with a demo token
 
 dq: $(STAMP) $(SERVER) ## Great Expectations on TARGET's warehouse (duckdb, postgres): summary, Data Docs, exit 1 on any failure
 	$(QUALITY) run --target $(TARGET)

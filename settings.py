@@ -12,6 +12,9 @@ layer order from dbt_project.yml's vars. The environment variables, all optional
   NEV_EXPORT_DIR          the saved queries' exports (state/exports)
   NEV_ALERT_LOG           failure and recovery alerts, one JSON line each (state/alerts.log)
   NEV_PROD_ARTIFACTS      the last successful daily run's dbt artifacts, for slim CI (state/prod-artifacts)
+  NEV_ACCESS_FILE         the boards' and the API's tokens (state/access.json; products/access.py)
+  NEV_SERVE_HOST, NEV_SERVE_PORT   where `make serve` listens (127.0.0.1:8050)
+  NEV_DUCKDB_READ_ONLY    True: open the DuckDB file read-only (the metrics server sets it for itself)
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ def business_utc_offset() -> dt.timedelta:
 def _render(text: str) -> str:
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     env.filters["as_number"] = lambda v: float(v) if "." in str(v) else int(v)
+    env.filters["as_bool"] = lambda v: str(v).strip().lower() in ("true", "1", "yes")
     return env.from_string(text).render(env_var=lambda name, default=None: os.environ.get(name, default))
 
 

@@ -216,6 +216,16 @@ def measure_run(run: Run, figures: list, results: report.Results) -> bool:
         for label, secs in latency.items():
             figures.append((f"query: {label}", f"{secs * 1000:.0f} ms", f"median of {run.runs}"))
         results.slowest_query = max(latency.values())
+        serving = reading.serving_latency(run.database, run.work, run.runs, env)
+        for label, (fresh, cached) in serving.items():
+            figures.append(
+                (
+                    label,
+                    f"{fresh * 1000:.0f} ms",
+                    f"median of {run.runs} after a new batch; {cached * 1000:.0f} ms cached",
+                )
+            )
+        results.slowest_board = max(fresh for label, (fresh, _) in serving.items() if label.startswith("board"))
 
         dq, summary = reading.quality_suites(run.database, scratch.root, env)
         figures.append(

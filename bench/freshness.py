@@ -16,7 +16,7 @@ from . import measure
 from .builds import StepFailed
 from .landing import Scratch
 
-METRIC = "app_member_active_count"  # DAU: the slice's day has it only once the slice is in
+METRIC = "app_member_active_daily_avg"  # DAU: the slice's day has it only once the slice is in
 
 
 @dataclass

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -30,7 +34,7 @@ QUERIES = {
         ],
         ["metric_time__month", "store"],
     ),
-    "DAU by day": (["app_member_active_count"], ["metric_time__day"]),
+    "DAU by day": (["app_member_active_daily_avg"], ["metric_time__day"]),
     "conversion metrics by month (5)": (
         [
             "lead_to_test_drive_conversion_rate",
@@ -61,7 +65,84 @@ def query_latency(database: Path, runs: int) -> dict[str, float]:
                 engine.query(MetricFlowQueryRequest.create(metric_names=metrics, group_by_names=group_by))
                 times.append(time.perf_counter() - start)
             out[label] = statistics.median(times[1:])
+        for name in saved_queries():
+            times = []
+            for _ in range(runs + 1):
+                start = time.perf_counter()
+                engine.query(MetricFlowQueryRequest.create(saved_query_name=name))
+                times.append(time.perf_counter() - start)
+            out[f"saved query {name}"] = statistics.median(times[1:])
     return out
+
+
+def saved_queries() -> list[str]:
+    from indicators.export import saved_queries as names
+
+    return names()
+
+
+BOARDS = {
+    "board: 门店看板 (store)": "/boards/store?store={store}",
+    "board: 经营大屏 (C-level)": "/boards/c-level",
+    "board: 经销商月报 (dealer)": "/boards/dealer",
+    "API: DAU by day": "/api/query?metrics=app_member_active_daily_avg&group_by=metric_time__day",
+    "API: conversion metrics by month": "/api/query?metrics=lead_to_test_drive_conversion_rate,"
+    "test_drive_to_order_conversion_rate,member_retention_d7_rate&group_by=metric_time__month",
+}
+
+
+def serving_latency(database: Path, work: Path, runs: int, env: dict) -> dict[str, tuple[float, float]]:
+    """Each board page and API query through a real server process (python -m products serve), warm:
+    (median seconds with the answers recomputed, as after every new batch; median seconds cached)."""
+    access = work / "access.json"
+    token = "bench-hq"
+    with duckdb.connect(str(database), read_only=True) as con:
+        (store,) = con.execute("select min(store_id) from dwd.dwd_dim_store").fetchone()
+    access.write_text(json.dumps({"tokens": {token: {"name": "bench", "store": None}}}))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = work / "products-server.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "products", "serve", "--port", str(port), "--busy-timeout", "60"],
+        cwd=ROOT,
+        env=dict(env, NEV_DUCKDB_PATH=str(database), NEV_ACCESS_FILE=str(access), PYTHONPATH=str(ROOT)),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def get(path: str) -> float:
+        request = urllib.request.Request(url + path, headers={"Authorization": f"Bearer {token}"})
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=600) as response:
+            response.read()
+        return time.perf_counter() - start
+
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            try:
+                get("/healthz")
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the products server did not start: {log.read_text()[-2000:]}") from None
+                time.sleep(0.5)
+        out = {}
+        for label, path in BOARDS.items():
+            path = path.format(store=store)
+            get(path)  # warm: the engine's plans and the file's pages
+            fresh, cached = [], []
+            for _ in range(runs):
+                os.utime(database)  # a new warehouse version, as a batch leaves it: nothing cached
+                fresh.append(get(path))
+                cached.append(get(path))
+            out[label] = (statistics.median(fresh), statistics.median(cached))
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def landing_views(database: Path, landing: Path) -> None:

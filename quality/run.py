@@ -4,8 +4,10 @@ day of the real-time events): DuckDB (read-only) or PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import settings
 
@@ -82,7 +84,39 @@ def run(
             source.context.build_data_docs(resource_identifiers=validated)
     finally:
         source.close()
+    if source.dialect == "duckdb":
+        record_gates(Path(database) if database else settings.warehouse_path(), day, outcomes)
     return day, outcomes
+
+
+def gates_path(database: Path) -> Path:
+    """Where the last quality-gate result of each layer of a DuckDB warehouse is kept, beside it."""
+    return database.with_name(database.name + ".gates.json")
+
+
+def record_gates(database: Path, day: dt.date, outcomes: list[Outcome]) -> None:
+    """Keep each checked layer's result (passed, when, the batch day, what failed) for the boards,
+    which show the last gate and warn when the ADS gate failed."""
+    path = gates_path(database)
+    try:
+        gates = json.loads(path.read_text())
+    except (OSError, ValueError):
+        gates = {}
+    now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    for layer in {o.suite.layer for o in outcomes}:
+        mine = [o for o in outcomes if o.suite.layer == layer]
+        failed = [f"{o.suite.name}: {e} [{c}] {d}" for o in mine for e, c, d in o.failed] + [
+            f"{o.suite.name}: {x}" for o in mine for x in o.exceptions
+        ]
+        gates[layer] = {"passed": not failed, "checked_at": now, "day": day.isoformat(), "failed": failed[:5]}
+    path.write_text(json.dumps(gates, indent=1, ensure_ascii=False))
+
+
+def read_gates(database: Path) -> dict:
+    try:
+        return json.loads(gates_path(database).read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def summary(day: dt.date, outcomes: list[Outcome]) -> str:

@@ -171,3 +171,88 @@ def output_dir() -> Path:
     path = Path(os.environ.get("NEV_TEST_OUTPUT", ROOT / "state" / "test-output"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@dataclass
+class Server:
+    """`python -m products serve` as a real process, on a copy of the built warehouse."""
+
+    url: str
+    database: Path
+    access: Path
+    hq: str  # a head-office token
+    store: str  # a store and its bound token
+    store_token: str
+    other_store: str
+    log: Path
+
+    def get(self, path: str, token: str | None = None, timeout: float = 30):
+        """(status, headers, body bytes) of a GET, errors included."""
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(self.url + path)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+
+def start_products_server(built: Project, work: Path, busy_timeout: float = 2.0):
+    """Start the server on a copy of the built warehouse; returns (Server, process)."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    database = work / "warehouse.duckdb"
+    shutil.copy(built.database, database)
+    with duckdb.connect(str(database), read_only=True) as con:
+        (store, _), (other, _) = con.execute(
+            "select store_id, store_name from dwd.dwd_dim_store order by 1 limit 2"
+        ).fetchall()
+    access = work / "access.json"
+    hq, store_token = "hq-test-token", f"{store.lower()}-test-token"
+    access.write_text(
+        json.dumps({"tokens": {hq: {"name": "总部", "store": None}, store_token: {"name": "店长", "store": store}}})
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = work / "server.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "products", "serve", "--port", str(port), "--busy-timeout", str(busy_timeout)],
+        cwd=ROOT,
+        env=dict(
+            os.environ,
+            NEV_DUCKDB_PATH=str(database),
+            NEV_ACCESS_FILE=str(access),
+            PYTHONPATH=str(ROOT),
+            DBT_PROFILES_DIR=str(ROOT),
+        ),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=5)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"the products server did not start:\n{log.read_text()[-3000:]}") from None
+            time.sleep(0.3)
+    return Server(url, database, access, hq, store, store_token, other, log), proc
+
+
+@pytest.fixture(scope="module")
+def products_server(built_warehouse: Project, tmp_path_factory: pytest.TempPathFactory):
+    server, proc = start_products_server(built_warehouse, tmp_path_factory.mktemp("products"))
+    yield server
+    proc.terminate()
+    proc.wait(timeout=30)

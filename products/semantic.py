@@ -1,0 +1,209 @@
+"""The semantic layer as the boards and the API read it: one MetricFlow engine kept warm, answers
+cached per warehouse version, and the warehouse opened read-only only for the moment of a query.
+
+A writer (dbt, GX, Dagster) holds the warehouse lock (orchestration/lock.py) while it works. A
+reader never makes a writer wait: it takes the lock for the query only, gives up after
+`busy_timeout` seconds, and then answers from the last cached answer of that query (marked stale)
+or raises WarehouseBusy, which the server turns into a 503.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import settings
+from orchestration.lock import WarehouseBusy, warehouse_lock
+from quality.run import read_gates
+
+# MetricFlow's own (read-only) answers to "which rows landed last": the newest landing time the
+# warehouse holds, from the landing-batch summary every ODS build writes.
+DATA_AS_OF_SQL = "select max(last_loaded_at) from ods.ods_quality__landing_minutes"
+
+
+class BadQuery(ValueError):
+    """MetricFlow refused the query; the message is MetricFlow's."""
+
+
+class UnknownMetric(KeyError):
+    """A metric name the semantic layer does not define."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(", ".join(names))
+        self.names = names
+
+    def __str__(self) -> str:
+        return "unknown metric(s): " + ", ".join(self.names)
+
+
+@dataclass(frozen=True)
+class Query:
+    metrics: tuple[str, ...]
+    group_by: tuple[str, ...] = ()
+    where: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    limit: int | None = None
+
+
+@dataclass
+class Answer:
+    columns: list[str]
+    rows: list[tuple]
+    version: str  # the warehouse version answered from
+    stale: bool = False  # the warehouse was busy: this is the last answer cached for the query
+    seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def records(self) -> list[dict]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def _plain(value):
+    """A JSON- and CSV-friendly value (dates as ISO text, decimals as floats)."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "is_finite") or type(value).__name__ == "Decimal":
+        return float(value)
+    return value
+
+
+class SemanticLayer:
+    """One warm MetricFlow engine on the DuckDB warehouse, safe to share between threads."""
+
+    def __init__(self, database: Path | None = None, busy_timeout: float = 5.0, cache_size: int = 512):
+        self.database = Path(database) if database else settings.warehouse_path()
+        self.busy_timeout = busy_timeout
+        self._cache: OrderedDict[tuple[str, Query], Answer] = OrderedDict()
+        self._last: dict[Query, Answer] = {}
+        self._cache_size = cache_size
+        self._mutex = threading.Lock()  # one query at a time through the engine's single connection
+        # The engine reads the file read-only, so a writer that skipped the lock fails fast rather than
+        # this process blocking it; DBT_TARGET picks the DuckDB output whatever the shell says.
+        os.environ["NEV_DUCKDB_PATH"] = str(self.database)
+        os.environ["NEV_DUCKDB_READ_ONLY"] = "True"
+        os.environ["DBT_TARGET"] = "duckdb"
+        from indicators.engine import metricflow_engine, release_warehouse
+
+        self._engine, self._client = metricflow_engine()
+        release_warehouse()
+        self._metrics = {m.name: m for m in self._engine.list_metrics()}
+
+    # --- what the layer defines -------------------------------------------------------------
+    def metrics(self) -> list[dict]:
+        out = []
+        for m in sorted(self._metrics.values(), key=lambda m: m.name):
+            out.append(
+                {
+                    "name": m.name,
+                    "label": m.label or m.name,
+                    "description": (m.description or "").strip(),
+                    "type": m.type.value if hasattr(m.type, "value") else str(m.type),
+                    "owner": ((m.config.meta or {}).get("owner") if m.config else None),
+                }
+            )
+        return out
+
+    def metric(self, name: str) -> dict:
+        if name not in self._metrics:
+            raise UnknownMetric([name])
+        entry = next(m for m in self.metrics() if m["name"] == name)
+        entry["dimensions"] = sorted(d.dunder_name for d in self._engine.simple_dimensions_for_metrics([name]))
+        return entry
+
+    def label(self, name: str) -> str:
+        m = self._metrics.get(name)
+        return (m.label or name) if m else name
+
+    # --- the warehouse ----------------------------------------------------------------------
+    def version(self) -> str:
+        """Changes whenever a writer changes the file: the cache key of every answer."""
+        parts = []
+        for path in (self.database, self.database.with_name(self.database.name + ".wal")):
+            try:
+                st = path.stat()
+                parts.append(f"{st.st_mtime_ns}:{st.st_size}")
+            except FileNotFoundError:
+                parts.append("-")
+        return "/".join(parts)
+
+    def gates(self) -> dict:
+        return read_gates(self.database)
+
+    def data_as_of(self) -> str | None:
+        rows = self._read(lambda: self._client.query(DATA_AS_OF_SQL).rows)
+        value = rows[0][0] if rows else None
+        return _plain(value) if value is not None else None
+
+    def query(self, q: Query) -> Answer:
+        unknown = [m for m in q.metrics if m not in self._metrics]
+        if unknown:
+            raise UnknownMetric(unknown)
+        version = self.version()
+        key = (version, q)
+        with self._mutex:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        start = time.perf_counter()
+        try:
+            columns, rows = self._read(lambda: self._run(q))
+        except WarehouseBusy:
+            if q in self._last:
+                last = self._last[q]
+                return Answer(last.columns, last.rows, last.version, stale=True)
+            raise
+        answer = Answer(columns, rows, version, seconds=time.perf_counter() - start)
+        with self._mutex:
+            self._cache[key] = answer
+            self._last[q] = answer
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return answer
+
+    def _run(self, q: Query) -> tuple[list[str], list[tuple]]:
+        from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+        from metricflow_semantics.errors.error_classes import MetricFlowInternalError
+
+        request = MetricFlowQueryRequest.create(
+            metric_names=list(q.metrics),
+            group_by_names=list(q.group_by) or None,
+            where_constraints=list(q.where) or None,
+            order_by_names=list(q.order) or None,
+            limit=q.limit,
+        )
+        try:
+            table = self._engine.query(request).result_df
+        except MetricFlowInternalError:
+            raise
+        except Exception as e:  # MetricFlow's query errors and the database's (a bad where clause)
+            if type(e).__module__.startswith(("metricflow", "dbt", "duckdb", "dbt_common")):
+                raise BadQuery(" ".join(str(e).split())) from e
+            raise
+        return list(table.column_names), [tuple(_plain(v) for v in row) for row in table.rows]
+
+    def _read(self, work):
+        """Run `work` with the warehouse open read-only, under its lock, then let it go."""
+        from indicators.engine import release_warehouse
+
+        with self._mutex:
+            try:
+                with warehouse_lock(self.database, holder="metrics server (read)", timeout=self.busy_timeout):
+                    try:
+                        return work()
+                    except Exception as e:
+                        if "lock" in str(e).lower() and "conflicting" in str(e).lower():
+                            raise WarehouseBusy(
+                                f"{self.database} is being written by a process without the lock"
+                            ) from e
+                        raise
+                    finally:
+                        release_warehouse()
+            except WarehouseBusy:
+                raise
