@@ -161,16 +161,79 @@ def record_alert(alert: dict, log_path: Path, webhook: str | None) -> dict:
     return alert
 
 
+def run_url(run_id: str) -> str:
+    """The run's page in the Dagster UI (`make dagster`: DAGSTER_PORT, else 3000)."""
+    return f"http://127.0.0.1:{os.environ.get('DAGSTER_PORT', '3000')}/runs/{run_id}"
+
+
+def last_alert(job: str, log_path: Path) -> dict | None:
+    """The newest alert written for a job, if any."""
+    if not log_path.exists():
+        return None
+    found = None
+    for line in log_path.read_text(encoding="utf-8").splitlines():
+        try:
+            alert = json.loads(line)
+        except ValueError:
+            continue
+        if alert.get("job") == job:
+            found = alert
+    return found
+
+
+def step_causes(context: dg.RunFailureSensorContext, limit: int = 3) -> list[str]:
+    """Each failed step with the first line of its error: the table, check or expectation it names."""
+    causes = []
+    for event in context.get_step_failure_events()[:limit]:
+        error = event.event_specific_data.error if event.event_specific_data else None
+        while error is not None and error.cause is not None:  # the step's own exception, not Dagster's wrapper
+            error = error.cause
+        message = (error.message if error else event.message or "").strip()
+        first = next((line.strip() for line in message.splitlines() if line.strip()), "")
+        causes.append(f"{event.step_key}: {first[:400]}")
+    return causes
+
+
 @dg.run_failure_sensor(
-    description=f"A failed run is written to state/alerts.log and, when {WEBHOOK_ENV} is set, posted to that URL."
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description=f"A failed run is written to state/alerts.log and, when {WEBHOOK_ENV} is set, posted to that URL: "
+    "the job, its partition, each failed step with its error, and a link to the run.",
 )
 def alert_on_run_failure(context: dg.RunFailureSensorContext):
     run = context.dagster_run
+    causes = step_causes(context)
     alert = {
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "kind": "failure",
         "job": run.job_name,
         "run_id": run.run_id,
         "partition": run.tags.get("dagster/partition"),
-        "error": context.failure_event.message,
+        "error": "; ".join(causes) or context.failure_event.message,
+        "run_url": run_url(run.run_id),
+        "recover": "fix the cause, then re-execute the run from the UI with 'Re-execute all' "
+        "(re-executing from failure skips the steps that loaded the bad input)",
     }
     record_alert(alert, settings.alert_log(), os.environ.get(WEBHOOK_ENV))
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After a failure alert, the job's next successful run writes (and posts) a 'recovered' line.",
+)
+def alert_on_recovery(context: dg.RunStatusSensorContext):
+    run = context.dagster_run
+    log_path = settings.alert_log()
+    previous = last_alert(run.job_name, log_path)
+    if not previous or previous.get("kind", "failure") != "failure":
+        return dg.SkipReason(f"{run.job_name} had no unrecovered failure")
+    alert = {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "kind": "recovered",
+        "job": run.job_name,
+        "run_id": run.run_id,
+        "partition": run.tags.get("dagster/partition"),
+        "recovers": previous.get("run_id"),
+        "run_url": run_url(run.run_id),
+    }
+    record_alert(alert, log_path, os.environ.get(WEBHOOK_ENV))

@@ -29,6 +29,7 @@ def build_definitions(project_dir: Path = settings.ROOT) -> dg.Definitions:
         sensors=[
             automation.raw_arrival,
             automation.alert_on_run_failure,
+            automation.alert_on_recovery,
             dg.build_sensor_for_freshness_checks(freshness_checks=freshness, name="ads_freshness"),
         ],
         # The dbt of this virtualenv, whether or not it is on PATH.

@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 GROUPS = ["raw", "ods", "dwd", "dws", "ads", "semantic_layer"]
 SCHEDULES = ["daily_at_six", "realtime_every_15_minutes"]
-SENSORS = ["raw_arrival", "alert_on_run_failure", "ads_freshness"]
+SENSORS = ["raw_arrival", "alert_on_run_failure", "alert_on_recovery", "ads_freshness"]
 
 
 def free_port() -> int:

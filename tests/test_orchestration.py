@@ -313,9 +313,14 @@ def test_the_schedules_ask_for_the_right_landing_day():
     assert first.partition_key == "2026-11-02"  # 23:45 to midnight belongs to the day before
 
 
-@dg.op
-def failing_step():
-    raise RuntimeError("raw batch for 2026-11-02 is missing column lead_id")
+FAILING_CAUSE = "raw batch for 2026-11-02 is missing column lead_id"
+FIXED = {"ops": {"failing_step": {"config": {"fixed": True}}}}  # the same job once its input is fixed
+
+
+@dg.op(config_schema={"fixed": dg.Field(bool, default_value=False)})
+def failing_step(context):
+    if not context.op_config["fixed"]:
+        raise RuntimeError(FAILING_CAUSE)
 
 
 @dg.job
@@ -355,8 +360,11 @@ def test_a_failed_run_is_logged_and_posted_to_the_webhook(tmp_path: Path, monkey
         automation.alert_on_run_failure(failure_context(instance))
     server.shutdown()
     logged = [json.loads(line) for line in (tmp_path / "alerts.log").read_text().splitlines()]
-    assert len(logged) == 1 and logged[0]["job"] == "failing_job"
+    assert len(logged) == 1 and logged[0]["job"] == "failing_job" and logged[0]["kind"] == "failure"
     assert "failing_step" in logged[0]["error"] and logged[0]["webhook_status"] == 204
+    assert FAILING_CAUSE in logged[0]["error"], "the alert does not carry the step's own error"
+    assert logged[0]["run_url"].endswith("/runs/" + logged[0]["run_id"])
+    assert "Re-execute all" in logged[0]["recover"]
     assert Hook.received and Hook.received[0]["run_id"] == logged[0]["run_id"]
 
 
@@ -367,6 +375,38 @@ def test_an_unreachable_webhook_still_leaves_the_alert_in_the_log(tmp_path: Path
         automation.alert_on_run_failure(failure_context(instance))
     logged = json.loads((tmp_path / "alerts.log").read_text())
     assert logged["job"] == "failing_job" and "webhook_error" in logged
+
+
+def test_the_next_good_run_after_a_failure_says_recovered_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    log = tmp_path / "alerts.log"
+    monkeypatch.setenv("NEV_ALERT_LOG", str(log))
+    monkeypatch.delenv(automation.WEBHOOK_ENV, raising=False)
+
+    def success_context(instance):
+        result = failing_job.execute_in_process(instance=instance, raise_on_error=False, run_config=FIXED)
+        assert result.success
+        return dg.build_run_status_sensor_context(
+            sensor_name="alert_on_recovery",
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+            dagster_event=result.get_run_success_event(),
+        )
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        automation.alert_on_recovery(success_context(instance))
+        assert not log.exists(), "a success with no failure before it is not a recovery"
+        automation.alert_on_run_failure(failure_context(instance))
+        automation.alert_on_recovery(success_context(instance))
+        automation.alert_on_recovery(success_context(instance))
+    kinds = [json.loads(line)["kind"] for line in log.read_text().splitlines()]
+    assert kinds == ["failure", "recovered"]
+    failure, recovered = (json.loads(line) for line in log.read_text().splitlines())
+    assert recovered["recovers"] == failure["run_id"] and recovered["run_url"].endswith(recovered["run_id"])
+
+
+def test_the_alert_sensors_run_without_being_switched_on():
+    for sensor in (automation.alert_on_run_failure, automation.alert_on_recovery):
+        assert sensor.default_status == dg.DefaultSensorStatus.RUNNING, sensor.name
 
 
 # The warehouse lock
