@@ -136,7 +136,7 @@ CI_EMPTY_DB := state/ci_empty.duckdb
 ci: $(STAMP) ## slim CI: every model built empty (schemas, contracts), then `state:modified+` deferred to the production artifacts
 	@test -f $(PROD_ARTIFACTS)/manifest.json || { echo "make ci: no production artifacts in $(PROD_ARTIFACTS)/: \
 	run \`make build\` (or the daily Dagster job) on the production warehouse first, or set PROD_ARTIFACTS" >&2; exit 2; }
-	rm -f $(CI_DB) $(CI_DB).wal $(CI_EMPTY_DB) $(CI_EMPTY_DB).wal
+	rm -f $(CI_DB) $(CI_DB).wal $(CI_EMPTY_DB) $(CI_EMPTY_DB).wal && mkdir -p $(dir $(CI_DB))
 	NEV_DUCKDB_PATH=$(CI_EMPTY_DB) $(BIN)/dbt build --empty --target duckdb --target-path target/ci_empty --quiet
 	NEV_CI_DUCKDB_PATH=$(CI_DB) $(BIN)/dbt build --target ci --target-path target/ci \
 	    --select state:modified+ --defer --state $(PROD_ARTIFACTS)

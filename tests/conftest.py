@@ -45,6 +45,7 @@ WAREHOUSE_MODULES = {
     "test_boards.py",
     "test_api.py",
     "test_lint.py",
+    "test_ci.py",
 }
 
 
