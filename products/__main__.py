@@ -58,13 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     from .server import create_app
 
     base = f"http://{a.host}:{a.port}"
-    hq = next(t for t, who in tokens.items() if not who.get("store"))
-    store_token, store = next((t, who["store"]) for t, who in tokens.items() if who.get("store"))
     print(f"products: serving {database} on {base} (tokens in {access.access_file()})")
-    print(f"  门店看板   {base}/boards/store?token={store_token}   (bound to {store})")
-    print(f"  经营大屏   {base}/boards/c-level?token={hq}")
-    print(f"  经销商月报 {base}/boards/dealer?token={hq}")
-    print(f"  API        {base}/api/metrics?token={hq}", flush=True)
+    hq = next((t for t, who in tokens.items() if not who.get("store")), None)
+    bound = next(((t, who["store"]) for t, who in tokens.items() if who.get("store")), None)
+    if bound:
+        print(f"  门店看板   {base}/boards/store?token={bound[0]}   (bound to {bound[1]})")
+    if hq:
+        print(f"  经营大屏   {base}/boards/c-level?token={hq}")
+        print(f"  经销商月报 {base}/boards/dealer?token={hq}")
+        print(f"  API        {base}/api/metrics?token={hq}")
+    sys.stdout.flush()
     uvicorn.run(create_app(layer), host=a.host, port=a.port, log_level="warning")
     return 0
 

@@ -370,7 +370,7 @@ def test_daily_aarrr_metrics_equal_the_ads_table(engine):
             assert value == pytest.approx(want, rel=1e-9, abs=1e-12), (metric, day, value, want)
 
 
-@pytest.mark.parametrize("dimension", ["advisor__advisor_name", "series__series_name", "lead__source_channel"])
+@pytest.mark.parametrize("dimension", ["advisor__advisor_name", "series__series_name"])
 def test_no_query_prints_a_blank_dimension(engine, dimension):
     """Facts without an advisor or series (walk-in visits) are named by the dimensions' unknown row."""
     df = query(engine, ["store_visit_count", "lead_count"], [dimension])
