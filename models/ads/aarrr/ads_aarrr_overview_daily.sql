@@ -1,8 +1,9 @@
 -- AARRR overview (获客 / 激活 / 留存 / 转化 / 转介绍与服务): one row per day, the whole pirate funnel.
 -- Distinct counts (DAU, MAU, retention cohorts) are computed here from the member-day base.
 -- Incremental by day: a batch re-derives the days its facts are counted on, the 30 days after each
--- day it brings activity for (MAU), the registration days of the members it brings activity for
--- (retention), and every day from its earliest new lead on (historical leads are cumulative).
+-- day it brings activity for (MAU), the registration days whose retention it changed, and every day
+-- from its earliest new lead on (historical leads are cumulative). MAU, the costly count, is
+-- recounted only on the 30 days after an activity day; the other re-derived days keep theirs.
 {{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
 -- depends_on: {{ ref('dwd_fct_app_event') }}
 -- depends_on: {{ ref('dwd_fct_service_ticket') }}
@@ -30,6 +31,18 @@ batch_activity as (
     select activity_date, member_id from {{ ref('dws_app_member_daily') }} where {{ landed_in_window('_loaded_at') }}
 ),
 
+mau_days as (
+    -- the days whose MAU the batch can change: the 30 days from each day it brings activity for
+    select d.date_day
+    from {{ ref('dwd_dim_date') }} as d
+    inner join (
+        select b.activity_date as activity_day from batch_activity as b
+        union
+        select a.touched_date from ({{ activity_days_touched() }}) as a
+    ) as a
+        on d.date_day >= a.activity_day and d.date_day < {{ dbt.dateadd('day', 30, 'a.activity_day') }}
+),
+
 touched_days as (
     {%- for _, relation, date_column, _ in counted | unique(attribute=1) %}
     select {{ date_column }} as touched_date from {{ ref(relation) }} where {{ landed_in_window('_loaded_at') }}
@@ -45,11 +58,7 @@ touched_days as (
     union
     select handled_date from {{ ref('dwd_fct_service_ticket') }} where {{ landed_in_window('_loaded_at') }}
     union
-    -- MAU: the 30 days from each day the batch brings activity for
-    select d.date_day
-    from {{ ref('dwd_dim_date') }} as d
-    inner join (select distinct activity_date from batch_activity) as a
-        on d.date_day >= a.activity_date and d.date_day < {{ dbt.dateadd('day', 30, 'a.activity_date') }}
+    select m.date_day from mau_days as m
     union
     -- retention: the registration days of the members the batch re-derived retention for
     select r.registered_date from {{ ref('dws_app_member_retention') }} as r where {{ landed_in_window('r._loaded_at') }}
@@ -129,15 +138,38 @@ section_activity as (
 ),
 
 {% if rederive -%}
-monthly_active as (
-    -- MAU: members active in the 30 days ending on the day, for the touched days only.
+kept_mau as (
+    -- a re-derived day whose MAU the batch cannot change keeps the MAU it has
     select
-        d.date_day as activity_date,
+        t.activity_date,
+        t.monthly_active_members
+    from {{ this }} as t
+    where
+        t.activity_date in (select d.date_day from days as d)
+        and t.activity_date not in (select m.date_day from mau_days as m)
+),
+
+recount_days as (
+    select d.date_day from days as d where d.date_day not in (select k.activity_date from kept_mau as k)
+),
+
+monthly_active as (
+    -- MAU: members active in the 30 days ending on the day, for the days the batch can change.
+    select
+        r.date_day as activity_date,
         count(distinct m.member_id) as monthly_active_members
-    from days as d
+    from recount_days as r
     inner join member_days as m
-        on m.activity_date <= d.date_day and m.activity_date > {{ dbt.dateadd('day', -30, 'd.date_day') }}
-    group by d.date_day
+        on m.activity_date <= r.date_day and m.activity_date > {{ dbt.dateadd('day', -30, 'r.date_day') }}
+    where
+        m.activity_date > (select {{ dbt.dateadd('day', -30, 'min(x.date_day)') }} from recount_days as x)
+        and m.activity_date <= (select max(x.date_day) from recount_days as x)
+    group by r.date_day
+    union all
+    select
+        k.activity_date,
+        k.monthly_active_members
+    from kept_mau as k
 ),
 
 {% else -%}
