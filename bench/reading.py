@@ -116,8 +116,11 @@ def serving_latency(database: Path, work: Path, runs: int, env: dict) -> dict[st
         request = urllib.request.Request(url + path, headers={"Authorization": f"Bearer {token}"})
         start = time.perf_counter()
         with urllib.request.urlopen(request, timeout=600) as response:
-            response.read()
-        return time.perf_counter() - start
+            body = response.read()
+        seconds = time.perf_counter() - start
+        if b'data-testid="warning"' in body:  # a board serving its last good data renders nothing new
+            raise RuntimeError(f"{path} shows a quality-gate warning instead of fresh figures: not measured")
+        return seconds
 
     try:
         deadline = time.monotonic() + 300

@@ -238,6 +238,8 @@ def suites(dialect: str = "duckdb") -> list[Suite]:
             "ads",
             "ads.ads_aarrr_overview_daily",
             f"""select case when d.daily_active_members < {VOLUME_SHARE} * b.usual
+                    -- judged once the day has closed: a slice of the day is not a day
+                    and exists (select 1 from ods.ods_quality__landing_minutes as l where l.landing_date > {DAY})
                   then 'ads_aarrr_overview_daily: ' || {_text("d.daily_active_members")} || ' daily active members on '
                       || '{{day}}, under {VOLUME_SHARE:.0%} of the average of the {VOLUME_DAYS} days before ('
                       || {_text("round(b.usual, 1)")} || ')' end as dau_problem
@@ -245,7 +247,7 @@ def suites(dialect: str = "duckdb") -> list[Suite]:
             cross join (select avg(daily_active_members) as usual from ads.ads_aarrr_overview_daily
                         where activity_date between {DAY} - {VOLUME_DAYS} and {DAY} - 1) as b""",
             [no_problem("dau_problem")],
-            f"the batch day's active members against the {VOLUME_DAYS} days before",
+            f"the batch day's active members against the {VOLUME_DAYS} days before, once the day has closed",
         )
     )
     out.append(
