@@ -52,6 +52,7 @@ AARRR = [
     "referral_purchase_count",
 ]
 DELIVERY_TIME = ["order_to_delivery_days_avg"]
+DAILY_TREND = ["lead_count", "order_new_count", "delivery_count"]
 
 # 经销商月报: the sales full cycle by month and store (the dealer_sales_full_cycle_monthly saved query)
 DEALER = [
@@ -208,7 +209,14 @@ class Boards:
                 where=[_where_time_between("month", months_before(month, 11), month)],
                 order=[MONTH],
             )
+            trend = self.q(
+                DAILY_TREND,
+                [DAY],
+                where=[_where_time_between("day", day - dt.timedelta(days=13), day)],
+                order=[DAY],
+            )
             top = max((z.get("delivery_count") or 0 for z in zones), default=0) or 1
+            most = max((r.get("lead_count") or 0 for r in trend), default=0) or 1
             return {
                 "day": day.isoformat(),
                 "month": month.isoformat()[:7],
@@ -220,7 +228,9 @@ class Boards:
                 "delivery_time": [
                     {"month": str(r[MONTH])[:7], "days": r["order_to_delivery_days_avg"]} for r in delivery
                 ],
-                "labels": self.labels({*NATIONAL_KPIS, *ZONE_COMPARISON, *AARRR, *DELIVERY_TIME}),
+                "trend": [{**r, "day": str(r[DAY])[:10], "bar": (r.get("lead_count") or 0) / most} for r in trend],
+                "trend_metrics": DAILY_TREND,
+                "labels": self.labels({*NATIONAL_KPIS, *ZONE_COMPARISON, *AARRR, *DELIVERY_TIME, *DAILY_TREND}),
                 "aarrr_metrics": AARRR,
                 "zone_metrics": ZONE_COMPARISON,
             }
