@@ -161,6 +161,19 @@ def record_alert(alert: dict, log_path: Path, webhook: str | None) -> dict:
     return alert
 
 
+def alert_about(kind: str, run, **details) -> dict:
+    """An alert line: what happened to which run (job, partition, its page in the UI), and details."""
+    return {
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "kind": kind,
+        "job": run.job_name,
+        "run_id": run.run_id,
+        "partition": run.tags.get("dagster/partition"),
+        "run_url": run_url(run.run_id),
+        **details,
+    }
+
+
 def run_url(run_id: str) -> str:
     """The run's page in the Dagster UI (`make dagster`: DAGSTER_PORT, else 3000)."""
     return f"http://127.0.0.1:{os.environ.get('DAGSTER_PORT', '3000')}/runs/{run_id}"
@@ -200,19 +213,13 @@ def step_causes(context: dg.RunFailureSensorContext, limit: int = 3) -> list[str
     "the job, its partition, each failed step with its error, and a link to the run.",
 )
 def alert_on_run_failure(context: dg.RunFailureSensorContext):
-    run = context.dagster_run
-    causes = step_causes(context)
-    alert = {
-        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "kind": "failure",
-        "job": run.job_name,
-        "run_id": run.run_id,
-        "partition": run.tags.get("dagster/partition"),
-        "error": "; ".join(causes) or context.failure_event.message,
-        "run_url": run_url(run.run_id),
-        "recover": "fix the cause, then re-execute the run from the UI with 'Re-execute all' "
+    alert = alert_about(
+        "failure",
+        context.dagster_run,
+        error="; ".join(step_causes(context)) or context.failure_event.message,
+        recover="fix the cause, then re-execute the run from the UI with 'Re-execute all' "
         "(re-executing from failure skips the steps that loaded the bad input)",
-    }
+    )
     record_alert(alert, settings.alert_log(), os.environ.get(WEBHOOK_ENV))
 
 
@@ -227,13 +234,5 @@ def alert_on_recovery(context: dg.RunStatusSensorContext):
     previous = last_alert(run.job_name, log_path)
     if not previous or previous.get("kind", "failure") != "failure":
         return dg.SkipReason(f"{run.job_name} had no unrecovered failure")
-    alert = {
-        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "kind": "recovered",
-        "job": run.job_name,
-        "run_id": run.run_id,
-        "partition": run.tags.get("dagster/partition"),
-        "recovers": previous.get("run_id"),
-        "run_url": run_url(run.run_id),
-    }
+    alert = alert_about("recovered", run, recovers=previous.get("run_id"))
     record_alert(alert, log_path, os.environ.get(WEBHOOK_ENV))

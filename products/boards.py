@@ -75,6 +75,7 @@ DEALER = [
 ]
 DEALER_KEYS = ["store", "store__store_name", "store__region", "store__war_zone"]
 RATE_SUFFIXES = ("_rate",)
+UNASSIGNED = "unknown"  # the advisor dimension's row for facts without one (macros/cleaning.sql)
 
 
 def is_rate(metric: str) -> bool:
@@ -161,12 +162,13 @@ class Boards:
             rates = self.q(STORE_RATES, [MONTH], where=[*where, _where_time("month", month)])
             advisors = self.q(
                 ADVISOR_RANKING,
-                ["advisor__advisor_name"],
+                ["advisor", "advisor__advisor_name"],
                 where=[*where, _where_time("month", month)],
                 order=["-order_new_count", "-test_drive_count"],
-                limit=10,
+                limit=11,  # ten advisors, whether or not the unassigned row is among them
             )
-            advisors = [a for a in advisors if a.get("advisor__advisor_name")]
+            # the unassigned row (facts without an advisor) is not an advisor to rank
+            advisors = [a for a in advisors if a.get("advisor") not in (None, UNASSIGNED)][:10]
             return {
                 "store": store,
                 "store_name": name[0]["store__store_name"] if name else store,

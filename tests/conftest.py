@@ -202,12 +202,27 @@ class Server:
             return e.code, dict(e.headers), e.read()
 
 
+def wait_until_serving(url: str, proc: subprocess.Popen, log: Path, what: str, timeout: float = 120) -> None:
+    """Wait until a server process answers `url`; if it exits or the time runs out, fail with its log."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"{what} did not start:\n{log.read_text()[-3000:]}") from None
+            time.sleep(0.3)
+
+
 def start_products_server(built: Project, work: Path, busy_timeout: float = 2.0):
     """Start the server on a copy of the built warehouse; returns (Server, process)."""
     import json
     import socket
-    import time
-    import urllib.request
 
     database = work / "warehouse.duckdb"
     shutil.copy(built.database, database)
@@ -238,16 +253,7 @@ def start_products_server(built: Project, work: Path, busy_timeout: float = 2.0)
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=5)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError(f"the products server did not start:\n{log.read_text()[-3000:]}") from None
-            time.sleep(0.3)
+    wait_until_serving(f"{url}/healthz", proc, log, "the products server")
     return Server(url, database, access, hq, store, store_token, other, log), proc
 
 

@@ -8,12 +8,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, wait_until_serving
 from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM = os.environ.get("NEV_CHROMIUM", "/usr/bin/chromium")
@@ -61,18 +59,7 @@ def webserver(tmp_path_factory: pytest.TempPathFactory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/server_info", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError(
-                    f"dagster-webserver did not start:\n{(home / 'webserver.log').read_text()[-3000:]}"
-                ) from None
-            time.sleep(0.5)
+    wait_until_serving(f"{url}/server_info", proc, home / "webserver.log", "dagster-webserver")
     yield url
     proc.terminate()
     proc.wait(timeout=30)

@@ -3,19 +3,7 @@
 -- joining every lead to every drive at query time. A view: nothing to refresh in a micro-batch.
 {{ config(materialized='view') }}
 
-with converted as (
-    select distinct l.lead_id
-    from {{ ref('dwd_fct_lead') }} as l
-    inner join {{ ref('dwd_fct_test_drive') }} as t
-        on
-            l.lead_id = t.lead_id
-            and l.created_date <= t.drive_date
-            and t.drive_date < {{ dbt.dateadd('day', 14, 'l.created_date') }}
-)
-
-select
-    l.lead_id,
-    l.created_date,
-    case when c.lead_id is not null then 1 else 0 end as test_drove_within_14d
-from {{ ref('dwd_fct_lead') }} as l
-left join converted as c on l.lead_id = c.lead_id
+{{ converted_within(
+    base=ref('dwd_fct_lead'), base_key='lead_id', base_date='created_date',
+    event=ref('dwd_fct_test_drive'), event_date='drive_date', days=14, flag='test_drove_within_14d'
+) }}

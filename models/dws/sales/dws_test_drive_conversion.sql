@@ -3,20 +3,7 @@
 -- A view: nothing to refresh in a micro-batch.
 {{ config(materialized='view') }}
 
-with converted as (
-    select distinct t.test_drive_id
-    from {{ ref('dwd_fct_test_drive') }} as t
-    inner join {{ ref('dwd_fct_vehicle_order') }} as o
-        on
-            t.lead_id = o.lead_id
-            and t.drive_date <= o.created_date
-            and o.created_date < {{ dbt.dateadd('day', 30, 't.drive_date') }}
-)
-
-select
-    t.test_drive_id,
-    t.lead_id,
-    t.drive_date,
-    case when c.test_drive_id is not null then 1 else 0 end as ordered_within_30d
-from {{ ref('dwd_fct_test_drive') }} as t
-left join converted as c on t.test_drive_id = c.test_drive_id
+{{ converted_within(
+    base=ref('dwd_fct_test_drive'), base_key='test_drive_id', base_date='drive_date', base_columns=['lead_id'],
+    event=ref('dwd_fct_vehicle_order'), event_date='created_date', days=30, flag='ordered_within_30d'
+) }}
