@@ -119,7 +119,7 @@ lint-changed: $(STAMP) $(LINT_CONFIG) ## sqlfluff on the SQL files a change touc
 	@files="$(CHANGED_SQL)"; if [ -z "$$files" ]; then echo "sqlfluff: no changed SQL"; \
 	else echo "sqlfluff: $$files"; $(BIN)/sqlfluff lint $$files --config $(LINT_CONFIG); fi
 
-check: $(STAMP) lint-changed ## the fast loop (about 2 min): ruff, changed SQL, contract, dbt parse, mf, governance, dbt-score, Dagster, pure tests
+check: $(STAMP) lint-changed ## the fast loop (under a minute): ruff, changed SQL, contract, dbt parse, mf, governance, dbt-score, Dagster, pure tests
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/python -m contract --check
 	$(DBT) parse --quiet
