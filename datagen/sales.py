@@ -45,9 +45,96 @@ def _vec(d: dict, keys: np.ndarray) -> np.ndarray:
     return np.vectorize(d.get, otypes=[float])(keys)
 
 
+@dataclass
+class Funnel:
+    """Each lead's draws, one array per attribute indexed by lead: where it came from and what became
+    of it (card, invitation, visit, test drive, order, status changes). The frames are built from it."""
+
+    advisor_idx: np.ndarray
+    appointment_day: np.ndarray
+    card_at: np.ndarray
+    card_on_visit: np.ndarray
+    carded: np.ndarray
+    created: np.ndarray
+    defeat_at: np.ndarray
+    defeated: np.ndarray
+    dormant: np.ndarray
+    dormant_at: np.ndarray
+    end: np.datetime64
+    first_fu: np.ndarray
+    invited: np.ndarray
+    invited_at: np.ndarray
+    lead_ids: np.ndarray
+    n: int
+    n_persons: int
+    online_inv: np.ndarray
+    order_at: np.ndarray
+    ordered: np.ndarray
+    outreach_inv: np.ndarray
+    person: np.ndarray
+    react_at: np.ndarray
+    reactivated: np.ndarray
+    return_at: np.ndarray
+    returns: np.ndarray
+    series: np.ndarray
+    source: np.ndarray
+    store_idx: np.ndarray
+    td_at: np.ndarray
+    test_drive: np.ndarray
+    visit_at: np.ndarray
+    visits: np.ndarray
+
+
+@dataclass
+class Orders:
+    """The orders drawn for the leads that ordered, with their stage times, and the raw order versions."""
+
+    frame: pd.DataFrame
+    deliver_at: np.ndarray
+    delivered: np.ndarray
+    deposit_at: np.ndarray
+    firmed: np.ndarray
+    lead_model: np.ndarray
+    lock_at: np.ndarray
+    locked: np.ndarray
+    o: np.ndarray
+    o_created: np.ndarray
+    order_ids: np.ndarray
+
+
 def simulate(
     cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, advisors: pd.DataFrame, models: pd.DataFrame
 ) -> SalesWorld:
+    """The sales source systems' tables. The draws happen in a fixed order (the functions below, in
+    turn, on one generator), so that a seed gives the same world."""
+    w = _draw_leads(cfg, rng, stores, advisors)
+    leads = _lead_versions(w, stores, advisors)
+    follow_ups = _follow_ups(w, rng, advisors)
+    invitations = _invitations(w, stores, advisors)
+    test_drives, lead_model = _test_drives(w, rng, stores, advisors, models)
+    orders = _orders(w, rng, stores, advisors, models, lead_model)
+    deliveries, milestones = _deliveries_and_milestones(w, orders, rng, stores)
+    store_visits, orders_clean = _store_visits(cfg, w, orders, rng, stores)
+    return SalesWorld(
+        frames={
+            "raw_crm__leads": leads,
+            "raw_crm__follow_ups": follow_ups,
+            "raw_crm__invitations": invitations,
+            "raw_crm__test_drives": test_drives,
+            "raw_oms__vehicle_orders": orders.frame,
+            "raw_oms__deliveries": deliveries,
+            "raw_oms__production_milestones": milestones,
+            "raw_showroom__store_visits": store_visits,
+        },
+        lead_person=w.person,
+        lead_created=w.created,
+        n_lead_persons=w.n_persons,
+        orders=orders_clean,
+    )
+
+
+def _draw_leads(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, advisors: pd.DataFrame) -> Funnel:
+    """Every lead and what becomes of it, drawn in one pass."""
     end = tl.end_ts(cfg)
     n = cfg.n_leads
     n_persons = int(n * (1 - LEAD_DUPLICATE_SHARE))
@@ -112,6 +199,88 @@ def simulate(
     react_at = tl.after(rng, dormant_at, 15, 120)
 
     lead_ids = np.char.add("L", np.char.zfill((np.arange(n) + 1).astype(str), 8))
+    return Funnel(
+        advisor_idx=advisor_idx,
+        appointment_day=appointment_day,
+        card_at=card_at,
+        card_on_visit=card_on_visit,
+        carded=carded,
+        created=created,
+        defeat_at=defeat_at,
+        defeated=defeated,
+        dormant=dormant,
+        dormant_at=dormant_at,
+        end=end,
+        first_fu=first_fu,
+        invited=invited,
+        invited_at=invited_at,
+        lead_ids=lead_ids,
+        n=n,
+        n_persons=n_persons,
+        online_inv=online_inv,
+        order_at=order_at,
+        ordered=ordered,
+        outreach_inv=outreach_inv,
+        person=person,
+        react_at=react_at,
+        reactivated=reactivated,
+        return_at=return_at,
+        returns=returns,
+        series=series,
+        source=source,
+        store_idx=store_idx,
+        td_at=td_at,
+        test_drive=test_drive,
+        visit_at=visit_at,
+        visits=visits,
+    )
+
+
+def _lead_versions(w: Funnel, stores: pd.DataFrame, advisors: pd.DataFrame) -> pd.DataFrame:
+    """raw_crm__leads: one row per lead version (CDC), a new one at each status change."""
+    (
+        advisor_idx,
+        card_at,
+        carded,
+        created,
+        defeat_at,
+        defeated,
+        dormant,
+        dormant_at,
+        end,
+        first_fu,
+        lead_ids,
+        n,
+        order_at,
+        ordered,
+        person,
+        react_at,
+        reactivated,
+        series,
+        source,
+        store_idx,
+    ) = (
+        w.advisor_idx,
+        w.card_at,
+        w.carded,
+        w.created,
+        w.defeat_at,
+        w.defeated,
+        w.dormant,
+        w.dormant_at,
+        w.end,
+        w.first_fu,
+        w.lead_ids,
+        w.n,
+        w.order_at,
+        w.ordered,
+        w.person,
+        w.react_at,
+        w.reactivated,
+        w.series,
+        w.source,
+        w.store_idx,
+    )
     ev = [
         (np.arange(n), created, "NEW"),
         (np.arange(n), first_fu, "FOLLOWING"),
@@ -148,6 +317,24 @@ def simulate(
     )
     leads["_cdc_op"] = np.where(leads.updated_at == leads.created_at, "I", "U")
 
+    return leads
+
+
+def _follow_ups(w: Funnel, rng: np.random.Generator, advisors: pd.DataFrame) -> pd.DataFrame:
+    """raw_crm__follow_ups: from the first follow-up until the lead is defeated or goes dormant."""
+    advisor_idx, carded, defeat_at, defeated, dormant, dormant_at, end, first_fu, lead_ids, n, reactivated = (
+        w.advisor_idx,
+        w.carded,
+        w.defeat_at,
+        w.defeated,
+        w.dormant,
+        w.dormant_at,
+        w.end,
+        w.first_fu,
+        w.lead_ids,
+        w.n,
+        w.reactivated,
+    )
     # ------------------------------------------------------------------ follow-ups
     n_fu = rng.poisson(1.5 + 1.5 * carded) + 1
     fu_lead = np.repeat(np.arange(n), n_fu)
@@ -173,6 +360,21 @@ def simulate(
         }
     )
 
+    return follow_ups
+
+
+def _invitations(w: Funnel, stores: pd.DataFrame, advisors: pd.DataFrame) -> pd.DataFrame:
+    """raw_crm__invitations: online/phone and outreach invitations to visit."""
+    advisor_idx, appointment_day, end, invited, invited_at, lead_ids, outreach_inv, store_idx = (
+        w.advisor_idx,
+        w.appointment_day,
+        w.end,
+        w.invited,
+        w.invited_at,
+        w.lead_ids,
+        w.outreach_inv,
+        w.store_idx,
+    )
     # ------------------------------------------------------------------ invitations
     inv = np.flatnonzero(invited & (invited_at < end))
     invitations = pd.DataFrame(
@@ -187,6 +389,22 @@ def simulate(
         }
     )
 
+    return invitations
+
+
+def _test_drives(
+    w: Funnel, rng: np.random.Generator, stores: pd.DataFrame, advisors: pd.DataFrame, models: pd.DataFrame
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """raw_crm__test_drives, and each lead's model of interest."""
+    advisor_idx, end, lead_ids, series, store_idx, td_at, test_drive = (
+        w.advisor_idx,
+        w.end,
+        w.lead_ids,
+        w.series,
+        w.store_idx,
+        w.td_at,
+        w.test_drive,
+    )
     # ------------------------------------------------------------------ test drives
     td = np.flatnonzero(test_drive & (td_at < end))
     model_by_series = models.groupby("series_code").model_code.apply(list).to_dict()
@@ -203,6 +421,27 @@ def simulate(
         }
     )
 
+    return test_drives, lead_model
+
+
+def _orders(
+    w: Funnel,
+    rng: np.random.Generator,
+    stores: pd.DataFrame,
+    advisors: pd.DataFrame,
+    models: pd.DataFrame,
+    lead_model: np.ndarray,
+) -> Orders:
+    """raw_oms__vehicle_orders: one row per order version, intent to delivery or cancellation."""
+    advisor_idx, end, lead_ids, order_at, ordered, person, store_idx = (
+        w.advisor_idx,
+        w.end,
+        w.lead_ids,
+        w.order_at,
+        w.ordered,
+        w.person,
+        w.store_idx,
+    )
     # ------------------------------------------------------------------ orders and their stages
     o = np.flatnonzero(ordered)
     no = len(o)
@@ -265,6 +504,36 @@ def simulate(
     first_version = ~pd.Series(oi).duplicated().to_numpy()
     vehicle_orders["_cdc_op"] = np.where(first_version, "I", "U")
 
+    return Orders(
+        frame=vehicle_orders,
+        deliver_at=deliver_at,
+        delivered=delivered,
+        deposit_at=deposit_at,
+        firmed=firmed,
+        lead_model=lead_model,
+        lock_at=lock_at,
+        locked=locked,
+        o=o,
+        o_created=o_created,
+        order_ids=order_ids,
+    )
+
+
+def _deliveries_and_milestones(
+    w: Funnel, orders: Orders, rng: np.random.Generator, stores: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """raw_oms__deliveries and raw_oms__production_milestones of the orders."""
+    end, store_idx = w.end, w.store_idx
+    deliver_at, delivered, deposit_at, firmed, lock_at, locked, o, order_ids = (
+        orders.deliver_at,
+        orders.delivered,
+        orders.deposit_at,
+        orders.firmed,
+        orders.lock_at,
+        orders.locked,
+        orders.o,
+        orders.order_ids,
+    )
     # ------------------------------------------------------------------ deliveries and production
     d = np.flatnonzero(delivered & (deliver_at < end))
     vins = np.char.add("LAS9E", np.char.zfill((np.arange(len(d)) + 1).astype(str), 12))
@@ -304,6 +573,56 @@ def simulate(
         }
     )
 
+    return deliveries, milestones
+
+
+def _store_visits(
+    cfg: Config, w: Funnel, orders: Orders, rng: np.random.Generator, stores: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """raw_showroom__store_visits (the leads' visits and other visitors), and the clean orders."""
+    (
+        card_on_visit,
+        created,
+        end,
+        lead_ids,
+        n,
+        online_inv,
+        order_at,
+        ordered,
+        outreach_inv,
+        person,
+        return_at,
+        returns,
+        series,
+        store_idx,
+        visit_at,
+        visits,
+    ) = (
+        w.card_on_visit,
+        w.created,
+        w.end,
+        w.lead_ids,
+        w.n,
+        w.online_inv,
+        w.order_at,
+        w.ordered,
+        w.outreach_inv,
+        w.person,
+        w.return_at,
+        w.returns,
+        w.series,
+        w.store_idx,
+        w.visit_at,
+        w.visits,
+    )
+    deliver_at, delivered, lead_model, o, o_created, order_ids = (
+        orders.deliver_at,
+        orders.delivered,
+        orders.lead_model,
+        orders.o,
+        orders.o_created,
+        orders.order_ids,
+    )
     # ------------------------------------------------------------------ store visits
     first_lead = pd.Series(created).groupby(person).transform("min").to_numpy() == created
     v = np.flatnonzero(visits & (visit_at < end))
@@ -370,22 +689,7 @@ def simulate(
             "delivered_at": deliver_at,
         }
     )
-    return SalesWorld(
-        frames={
-            "raw_crm__leads": leads,
-            "raw_crm__follow_ups": follow_ups,
-            "raw_crm__invitations": invitations,
-            "raw_crm__test_drives": test_drives,
-            "raw_oms__vehicle_orders": vehicle_orders,
-            "raw_oms__deliveries": deliveries,
-            "raw_oms__production_milestones": milestones,
-            "raw_showroom__store_visits": store_visits,
-        },
-        lead_person=person,
-        lead_created=created,
-        n_lead_persons=n_persons,
-        orders=orders_clean,
-    )
+    return store_visits, orders_clean
 
 
 def sales_targets(cfg: Config, rng: np.random.Generator, stores: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
