@@ -119,13 +119,102 @@ def dbt_environment(run: Run, also: list[int]) -> dict[str, str]:
     return env
 
 
+def measure_micro_batch(
+    run: Run, common: list[str], env: dict, also: list[int], scratch, day: dt.date, full, figures: list, results
+) -> None:
+    """The newest whole day as one micro-batch: its time against the full build's, its slowest nodes,
+    and the rows it took in against the rows that landed."""
+    tables = landing.realtime_tables()
+    day_start, next_day = f"{day} 00:00:00", f"{day + dt.timedelta(days=1)} 00:00:00"
+    new_rows, all_rows = landing.landed_rows(scratch.root, day, tables)
+    window = {
+        "NEV_RAW_LOADED_BEFORE": next_day,
+        "NEV_BATCH_LANDED_FROM": day_start,
+        "NEV_BATCH_LANDED_BEFORE": next_day,
+    }
+    micro = builds.micro_batch(common, run.work, env | window, also)
+    spark_tables = run.work / "spark" / "warehouse" if run.spark else None
+    took_in = builds.rows_in_window(
+        run.database, builds.incremental_models(run.work / "target"), day_start, next_day, spark_tables
+    )
+    share = micro.seconds / full.seconds
+    figures.append(
+        (
+            "micro-batch (one new day)",
+            f"{micro.seconds:.1f} s",
+            f"{share:.1%} of the full build; peak {measure.gib(micro.peak_bytes)}",
+        )
+    )
+    figures.append(("  slowest nodes", "", builds.slowest(run.work / "target")))
+    figures.append(
+        (
+            "  rows landed that day",
+            f"{new_rows:,}",
+            f"{new_rows / max(all_rows, 1):.2%} of {all_rows:,} rows of the real-time tables",
+        )
+    )
+    # ODS takes in the landed rows (less rejects and exact copies); the layers above re-derive
+    # the keys those rows touch, which can be more rows than landed
+    ods = sum(n for m, n in took_in.items() if m.startswith("ods.ods_") and not m.startswith("ods.ods_quality"))
+    figures.append(
+        (
+            "  rows the ODS models took in",
+            f"{ods:,}",
+            f"{ods / max(new_rows, 1):.2f}x the rows landed that day",
+        )
+    )
+    figures.append(
+        (
+            "  rows the incremental models wrote",
+            f"{sum(took_in.values()):,}",
+            ", ".join(f"{m} {n:,}" for m, n in sorted(took_in.items()) if n),
+        )
+    )
+    results.micro_batch, results.micro_share = micro.seconds, share
+    results.took_in, results.landed = ods, new_rows
+
+
+def measure_reading(run: Run, scratch, env: dict, figures: list, results) -> bool:
+    """What readers meet on the built warehouse: metric queries, the quality suites, then the boards
+    and the API through a real server; False when a suite failed."""
+    latency = reading.query_latency(run.database, run.runs)
+    for label, secs in latency.items():
+        figures.append((f"query: {label}", f"{secs * 1000:.0f} ms", f"median of {run.runs}"))
+    results.slowest_query = max(latency.values())
+    dq, summary = reading.quality_suites(run.database, scratch.root, env)
+    figures.append(
+        (
+            "dq (every GX suite, newest partition)",
+            f"{dq.seconds:.1f} s",
+            summary + ("" if dq.returncode == 0 else " (FAILED)"),
+        )
+    )
+    # after the suites: the boards show fresh figures only once the day's ADS gate has passed
+    try:
+        serving = reading.serving_latency(run.database, run.work, run.runs, env)
+    except RuntimeError as error:
+        figures.append(("boards and API", "not measured", str(error)[:300]))
+        serving = {}
+    for label, (fresh, cached) in serving.items():
+        figures.append(
+            (
+                label,
+                f"{fresh * 1000:.0f} ms",
+                f"median of {run.runs} after a new batch; {cached * 1000:.0f} ms cached",
+            )
+        )
+    if serving:
+        results.slowest_board = max(fresh for label, (fresh, _) in serving.items() if label.startswith("board"))
+    return dq.returncode == 0
+
+
 def measure_run(run: Run, figures: list, results: report.Results) -> bool:
     """Every step after generation, appending to figures and results; False when a step failed."""
     floor, raw_rows = landing.read_floor(run.landing)
     figures.append(("read-everything floor", f"{floor:.1f} s", f"{raw_rows:,} raw rows, every column once"))
 
     day = landing.newest_day(run.landing)
-    day_start, next_day = f"{day} 00:00:00", f"{day + dt.timedelta(days=1)} 00:00:00"
+    day_start = f"{day} 00:00:00"
     tables = landing.realtime_tables()
     scratch = landing.scratch_landing(run.landing, run.work, day, tables)
     also: list[int] = []
@@ -161,87 +250,15 @@ def measure_run(run: Run, figures: list, results: report.Results) -> bool:
             figures.extend(fresh.figures())
             results.freshness = fresh.seconds
 
-        new_rows, all_rows = landing.landed_rows(scratch.root, day, tables)
-        window = {
-            "NEV_RAW_LOADED_BEFORE": next_day,
-            "NEV_BATCH_LANDED_FROM": day_start,
-            "NEV_BATCH_LANDED_BEFORE": next_day,
-        }
-        micro = builds.micro_batch(common, run.work, env | window, also)
-        spark_tables = run.work / "spark" / "warehouse" if run.spark else None
-        took_in = builds.rows_in_window(
-            run.database, builds.incremental_models(run.work / "target"), day_start, next_day, spark_tables
-        )
-        share = micro.seconds / full.seconds
-        figures.append(
-            (
-                "micro-batch (one new day)",
-                f"{micro.seconds:.1f} s",
-                f"{share:.1%} of the full build; peak {measure.gib(micro.peak_bytes)}",
-            )
-        )
-        figures.append(("  slowest nodes", "", builds.slowest(run.work / "target")))
-        figures.append(
-            (
-                "  rows landed that day",
-                f"{new_rows:,}",
-                f"{new_rows / max(all_rows, 1):.2%} of {all_rows:,} rows of the real-time tables",
-            )
-        )
-        # ODS takes in the landed rows (less rejects and exact copies); the layers above re-derive
-        # the keys those rows touch, which can be more rows than landed
-        ods = sum(n for m, n in took_in.items() if m.startswith("ods.ods_") and not m.startswith("ods.ods_quality"))
-        figures.append(
-            (
-                "  rows the ODS models took in",
-                f"{ods:,}",
-                f"{ods / max(new_rows, 1):.2f}x the rows landed that day",
-            )
-        )
-        figures.append(
-            (
-                "  rows the incremental models wrote",
-                f"{sum(took_in.values()):,}",
-                ", ".join(f"{m} {n:,}" for m, n in sorted(took_in.items()) if n),
-            )
-        )
-        results.micro_batch, results.micro_share = micro.seconds, share
-        results.took_in, results.landed = ods, new_rows
+        measure_micro_batch(run, common, env, also, scratch, day, full, figures, results)
 
         if run.spark:
             figures.append(("queries, dq", "(DuckDB only)", "MetricFlow and the GX suites do not run on Spark"))
             attempts.completed()
             return True
-        latency = reading.query_latency(run.database, run.runs)
-        for label, secs in latency.items():
-            figures.append((f"query: {label}", f"{secs * 1000:.0f} ms", f"median of {run.runs}"))
-        results.slowest_query = max(latency.values())
-        dq, summary = reading.quality_suites(run.database, scratch.root, env)
-        figures.append(
-            (
-                "dq (every GX suite, newest partition)",
-                f"{dq.seconds:.1f} s",
-                summary + ("" if dq.returncode == 0 else " (FAILED)"),
-            )
-        )
-        # after the suites: the boards show fresh figures only once the day's ADS gate has passed
-        try:
-            serving = reading.serving_latency(run.database, run.work, run.runs, env)
-        except RuntimeError as error:
-            figures.append(("boards and API", "not measured", str(error)[:300]))
-            serving = {}
-        for label, (fresh, cached) in serving.items():
-            figures.append(
-                (
-                    label,
-                    f"{fresh * 1000:.0f} ms",
-                    f"median of {run.runs} after a new batch; {cached * 1000:.0f} ms cached",
-                )
-            )
-        if serving:
-            results.slowest_board = max(fresh for label, (fresh, _) in serving.items() if label.startswith("board"))
+        ok = measure_reading(run, scratch, env, figures, results)
         attempts.completed()
-        return dq.returncode == 0
+        return ok
     except StepFailed as failed:  # the report keeps what was measured and says where it stopped
         if failed.step != "full build":
             failed.error += " (the full build finished: --resume goes on from the step after it)"
