@@ -15,6 +15,8 @@ layer order from dbt_project.yml's vars. The environment variables, all optional
   NEV_ACCESS_FILE         the boards' and the API's tokens (state/access.json; products/access.py)
   NEV_SERVE_HOST, NEV_SERVE_PORT   where `make serve` listens (127.0.0.1:8050)
   NEV_DUCKDB_READ_ONLY    True: open the DuckDB file read-only (the metrics server sets it for itself)
+  NEV_NOW                 the business wall-clock time the freshness checks judge by (ISO, for replays
+                          and tests; the real clock in Asia/Shanghai when unset)
 """
 
 from __future__ import annotations
@@ -46,6 +48,14 @@ PARTITIONS_START = "2024-11-01"
 def business_utc_offset() -> dt.timedelta:
     """The business time zone's offset from UTC (Asia/Shanghai keeps no daylight saving time)."""
     return ZoneInfo(BUSINESS_TIME_ZONE).utcoffset(dt.datetime(2026, 1, 1))
+
+
+def business_now() -> dt.datetime:
+    """The wall-clock time in the business time zone (naive, as the warehouse keeps times)."""
+    pinned = os.environ.get("NEV_NOW")
+    if pinned:
+        return dt.datetime.fromisoformat(pinned).replace(tzinfo=None)
+    return dt.datetime.now(ZoneInfo(BUSINESS_TIME_ZONE)).replace(tzinfo=None)
 
 
 def _render(text: str) -> str:

@@ -76,7 +76,7 @@ def slice_to_ads(scratch: Scratch, database: Path, day: dt.date, env: dict[str, 
     import dagster as dg
 
     from orchestration import automation
-    from orchestration.assets import MICRO_BATCH_JOB
+    from orchestration.assets import LANDED_BEFORE_TAG, MICRO_BATCH_JOB
     from orchestration.definitions import build_definitions
 
     job = build_definitions().resolve_job_def(MICRO_BATCH_JOB)
@@ -97,6 +97,8 @@ def slice_to_ads(scratch: Scratch, database: Path, day: dt.date, env: dict[str, 
             )
         steps: dict[str, float] = {}
         for request in requests:
+            # The replayed slice lands at its own time: the ADS freshness checks judge by that clock.
+            os.environ["NEV_NOW"] = request.tags[LANDED_BEFORE_TAG].replace(" ", "T")
             run = job.execute_in_process(
                 partition_key=request.partition_key, tags=request.tags, instance=instance, raise_on_error=False
             )

@@ -1,5 +1,5 @@
 """Jobs, schedules and sensors: the daily pipeline, the 15-minute micro-batch of the real-time
-facts, new raw files in the landing zone, run-failure alerts and ADS freshness."""
+facts, new raw files in the landing zone, and run-failure alerts (ADS freshness: freshness.py)."""
 
 import datetime as dt
 import functools
@@ -23,7 +23,6 @@ from .assets import MICRO_BATCH_JOB, SEMANTIC_GROUP, window_tags
 # events, orders and members): the micro-batch builds them and everything above them up to ADS.
 REALTIME_TAG = "tag:realtime"
 REALTIME_SELECT = f"{REALTIME_TAG}+"
-ADS_FRESHNESS = dt.timedelta(hours=26)  # the daily run plus two hours of slack
 WEBHOOK_ENV = "NEV_ALERT_WEBHOOK_URL"
 BUSINESS_TIMEZONE = settings.BUSINESS_TIME_ZONE
 
@@ -207,16 +206,45 @@ def step_causes(context: dg.RunFailureSensorContext, limit: int = 3) -> list[str
     return causes
 
 
+def failed_checks(instance: dg.DagsterInstance, run_id: str, limit: int = 5) -> list[str]:
+    """Each failed asset check of the run with what it found (its description, else its failures)."""
+    found = []
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = record.dagster_event.event_specific_data
+        if evaluation.passed:
+            continue
+        metadata = evaluation.metadata or {}
+        said = evaluation.description or str(getattr(metadata.get("failures"), "value", "")).strip()
+        found.append(f"{evaluation.asset_key.to_user_string()} {evaluation.check_name}: {said[:300]}")
+    return found[:limit]
+
+
+def check_names(checks: list[str]) -> list[str]:
+    return sorted(c.split(":", 1)[0] for c in checks)
+
+
 @dg.run_failure_sensor(
     default_status=dg.DefaultSensorStatus.RUNNING,
     description=f"A failed run is written to state/alerts.log and, when {WEBHOOK_ENV} is set, posted to that URL: "
     "the job, its partition, each failed step with its error, and a link to the run.",
 )
 def alert_on_run_failure(context: dg.RunFailureSensorContext):
+    checks = failed_checks(context.instance, context.dagster_run.run_id)
+    previous = last_alert(context.dagster_run.job_name, settings.alert_log())
+    if (
+        checks
+        and previous
+        and previous.get("kind") == "failure"
+        and check_names(previous.get("failed_checks", [])) == check_names(checks)
+    ):
+        # The same checks still failing (the 15-minute freshness job on a stalled feed): one alert
+        # until the job recovers, not one every quarter hour.
+        return dg.SkipReason(f"the same checks still fail; alerted at {previous['at']} (run {previous['run_id']})")
     alert = alert_about(
         "failure",
         context.dagster_run,
         error="; ".join(step_causes(context)) or context.failure_event.message,
+        failed_checks=checks,
         recover="fix the cause, then re-execute the run from the UI with 'Re-execute all' "
         "(re-executing from failure skips the steps that loaded the bad input)",
     )

@@ -10,7 +10,7 @@ from dagster_dbt import DbtCliResource
 
 import settings
 
-from . import automation
+from . import automation, freshness
 from .assets import layer_assets, semantic_layer_assets
 from .checks import layer_checks
 from .project import dbt_project
@@ -19,18 +19,24 @@ from .project import dbt_project
 def build_definitions(project_dir: Path = settings.ROOT) -> dg.Definitions:
     project = dbt_project(project_dir)
     dbt_layers = layer_assets(project)
-    ads = [k for a in dbt_layers for k in a.keys if k.path[0] == "ads"]
-    freshness = dg.build_last_update_freshness_checks(assets=ads, lower_bound_delta=automation.ADS_FRESHNESS)
+    data_freshness = freshness.freshness_checks(project.manifest_path)
     return dg.Definitions(
         assets=[*dbt_layers, *semantic_layer_assets(project_dir)],
-        asset_checks=[*layer_checks(project_dir), *freshness],
-        jobs=[automation.warehouse_daily, automation.realtime_micro_batch(dbt_layers)],
-        schedules=[automation.daily_at_six, automation.realtime_every_15_minutes],
+        asset_checks=[*layer_checks(project_dir), data_freshness],
+        jobs=[
+            automation.warehouse_daily,
+            automation.realtime_micro_batch(dbt_layers),
+            freshness.freshness_job(data_freshness),
+        ],
+        schedules=[
+            automation.daily_at_six,
+            automation.realtime_every_15_minutes,
+            freshness.ads_freshness_every_15_minutes,
+        ],
         sensors=[
             automation.raw_arrival,
             automation.alert_on_run_failure,
             automation.alert_on_recovery,
-            dg.build_sensor_for_freshness_checks(freshness_checks=freshness, name="ads_freshness"),
         ],
         # The dbt of this virtualenv, whether or not it is on PATH.
         # One process per run: DuckDB admits one writer, so steps run one at a time anyway, and a

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -27,8 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 GROUPS = ["raw", "ods", "dwd", "dws", "ads", "semantic_layer"]
-SCHEDULES = ["daily_at_six", "realtime_every_15_minutes"]
-SENSORS = ["raw_arrival", "alert_on_run_failure", "alert_on_recovery", "ads_freshness"]
+SCHEDULES = ["daily_at_six", "realtime_every_15_minutes", "ads_freshness_every_15_minutes"]
+SENSORS = ["raw_arrival", "alert_on_run_failure", "alert_on_recovery"]
 
 
 def free_port() -> int:
@@ -38,9 +40,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def webserver(tmp_path_factory: pytest.TempPathFactory):
+def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    return home
+
+
+@pytest.fixture(scope="module")
+def webserver(dagster_home: Path):
+    home = dagster_home
     port = free_port()
     log = (home / "webserver.log").open("w")
     proc = subprocess.Popen(
@@ -99,3 +107,50 @@ def test_the_automation_page_lists_the_schedules_and_sensors(page: Page, webserv
         page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
     page.screenshot(path=str(output_dir / "dagster_automation.png"))
     assert "06:00" in page.inner_text("body")
+
+
+def test_a_stale_ads_table_is_red_in_the_ui_and_the_alert_links_its_failed_run(
+    page: Page, webserver: str, dagster_home: Path, built_warehouse, output_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The sources stopped landing two days ago: the freshness job, run in the webserver's own
+    instance, fails; the UI shows the check red with what was due, and the alert's link opens the run."""
+    import dagster as dg
+
+    from orchestration import automation, freshness
+    from orchestration.definitions import build_definitions
+
+    monkeypatch.setenv("NEV_DUCKDB_PATH", str(built_warehouse.database))
+    monkeypatch.setenv("NEV_NOW", "2026-11-03T09:00")  # the demo's data ends on 2026-10-31
+    monkeypatch.setenv("NEV_ALERT_LOG", str(output_dir / "alert_stale_ads.log"))
+    monkeypatch.delenv(automation.WEBHOOK_ENV, raising=False)
+    (output_dir / "alert_stale_ads.log").unlink(missing_ok=True)
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    with dg.DagsterInstance.get() as instance:
+        result = (
+            build_definitions()
+            .resolve_job_def(freshness.JOB_NAME)
+            .execute_in_process(instance=instance, raise_on_error=False)
+        )
+        assert not result.success
+        automation.alert_on_run_failure(
+            dg.build_run_status_sensor_context(
+                sensor_name="alert_on_run_failure",
+                dagster_instance=instance,
+                dagster_run=result.dagster_run,
+                dagster_event=result.get_run_failure_event(),
+            ).for_run_failure()
+        )
+    alert = json.loads((output_dir / "alert_stale_ads.log").read_text(encoding="utf-8"))
+
+    open_view(page, f"{webserver}/assets/ads/ads_aarrr_overview_daily?view=checks")
+    page.get_by_text("data_freshness", exact=True).first.click(timeout=30_000)
+    page.get_by_text("Failed").first.wait_for(timeout=30_000)
+    page.get_by_text("How new the data is", exact=False).first.wait_for(timeout=30_000)
+    page.screenshot(path=str(output_dir / "dagster_freshness_check_red.png"), full_page=True)
+
+    # The alert's link, on this test's port instead of make dagster's.
+    open_view(page, webserver + urllib.parse.urlparse(alert["run_url"]).path)
+    page.get_by_text("Failure").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(output_dir / "dagster_failed_run_alert.png"), full_page=True)
+    assert "ads_data_freshness" in page.inner_text("body")
+    assert any("newest activity_date 2026-10-31" in c for c in alert["failed_checks"]), alert

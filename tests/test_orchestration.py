@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, copy_project
 
 import settings
-from orchestration import automation
+from orchestration import automation, freshness
 from orchestration.assets import (
     LANDED_BEFORE_TAG,
     LANDED_FROM_TAG,
@@ -146,6 +146,7 @@ def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
     # The file is named like the warehouse: the semantic manifest names its catalog "warehouse".
     monkeypatch.setenv("NEV_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("NEV_EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setenv("NEV_NOW", MORNING_AFTER)  # the ADS freshness checks judge the demo's data by its own morning
     start = time.perf_counter()
     result = run_daily(defs, dg.DagsterInstance.ephemeral())
     print(f"full materialisation: {time.perf_counter() - start:.1f}s")
@@ -468,21 +469,86 @@ def test_the_lock_gives_up_with_the_name_of_the_holder(tmp_path: Path):
     writer.wait()
 
 
-def test_the_ads_freshness_checks_fail_until_the_tables_are_materialised(defs: dg.Definitions):
-    graph = defs.resolve_asset_graph()
-    keys = [k for k in graph.asset_check_keys if k.name.startswith("freshness")]
-    assert {k.asset_key.path[0] for k in keys} == {"ads"} and len(keys) == 4
-    job = dg.define_asset_job("ads_freshness_only", selection=dg.AssetSelection.checks(*keys))
-    merged = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
+# ADS freshness by data time
 
-    def evaluate(instance) -> dict[str, bool]:
-        result = merged.resolve_job_def("ads_freshness_only").execute_in_process(
-            instance=instance, raise_on_error=False
-        )
-        return {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
+MORNING_AFTER = "2026-11-01T09:00"  # the demo's last day, 2026-10-31, has been built
+TWO_DAYS_LATER = "2026-11-03T09:00"  # and nothing has landed since
 
+
+def ads_fingerprint(database: Path) -> dict[str, tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = [
+            t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'ads'").fetchall()
+        ]
+        return {t: con.execute(f"select count(*), sum(hash(columns(*))) from ads.{t}").fetchall()[0] for t in tables}
+
+
+def evaluate_freshness(defs: dg.Definitions, instance: dg.DagsterInstance):
+    result = defs.resolve_job_def(freshness.JOB_NAME).execute_in_process(instance=instance, raise_on_error=False)
+    return result, {e.asset_key.path[-1]: e for e in result.get_asset_check_evaluations()}
+
+
+def test_a_stalled_feed_turns_the_ads_freshness_checks_red_and_the_alert_names_the_tables(
+    defs: dg.Definitions, built_warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("NEV_DUCKDB_PATH", str(built_warehouse.database))
+    monkeypatch.setenv("NEV_ALERT_LOG", str(tmp_path / "alerts.log"))
+    monkeypatch.delenv(automation.WEBHOOK_ENV, raising=False)
+    before = ads_fingerprint(built_warehouse.database)
     with dg.DagsterInstance.ephemeral() as instance:
-        assert set(evaluate(instance).values()) == {False}  # never materialised: overdue
-        for k in keys:
-            instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=k.asset_key))
-        assert set(evaluate(instance).values()) == {True}
+        monkeypatch.setenv("NEV_NOW", MORNING_AFTER)
+        result, checks = evaluate_freshness(defs, instance)
+        assert result.success and len(checks) == 4 and all(c.passed for c in checks.values())
+
+        monkeypatch.setenv("NEV_NOW", TWO_DAYS_LATER)
+        result, checks = evaluate_freshness(defs, instance)
+        stale = {name for name, c in checks.items() if not c.passed}
+        # Daily data is due 8 h after its day ends; the service tickets (56 h) and the monthly market
+        # import (728 h) are not due yet.
+        assert stale == {"ads_aarrr_overview_daily", "ads_sales_full_cycle_monthly"}
+        aarrr = checks["ads_aarrr_overview_daily"]
+        assert aarrr.metadata["newest"].value == "2026-10-31" and aarrr.metadata["due"].value == "2026-11-02"
+        assert "2 day(s) behind" in aarrr.description
+        assert not result.success, "a stale ADS table must fail its run, so that the failure alert fires"
+        automation.alert_on_run_failure(
+            dg.build_run_status_sensor_context(
+                sensor_name="alert_on_run_failure",
+                dagster_instance=instance,
+                dagster_run=result.dagster_run,
+                dagster_event=result.get_run_failure_event(),
+            ).for_run_failure()
+        )
+        # A quarter of an hour later the same tables are still stale: no second alert.
+        result, _ = evaluate_freshness(defs, instance)
+        again = automation.alert_on_run_failure(
+            dg.build_run_status_sensor_context(
+                sensor_name="alert_on_run_failure",
+                dagster_instance=instance,
+                dagster_run=result.dagster_run,
+                dagster_event=result.get_run_failure_event(),
+            ).for_run_failure()
+        )
+        assert isinstance(again, dg.SkipReason) and "still fail" in again.skip_message
+    alert = json.loads((tmp_path / "alerts.log").read_text())
+    assert alert["job"] == freshness.JOB_NAME, alert
+    named = [c for c in alert["failed_checks"] if c.startswith("ads/ads_aarrr_overview_daily data_freshness:")]
+    assert named and "newest activity_date 2026-10-31" in named[0], alert["failed_checks"]
+    assert ads_fingerprint(built_warehouse.database) == before, "checking freshness changed the ADS tables"
+
+
+def test_rebuilding_a_table_with_old_data_does_not_make_it_fresh():
+    aarrr = freshness.DataTime("ads.t", "activity_date", "day", 8)
+    now = dt.datetime(2026, 11, 30, 10)
+    assert aarrr.verdict(dt.date(2026, 11, 29), now)[0]
+    assert not aarrr.verdict(dt.date(2026, 10, 31), now)[0]  # whenever the table was last rebuilt
+    assert not aarrr.verdict(None, now)[0]
+    assert aarrr.verdict(dt.date(2026, 11, 28), dt.datetime(2026, 11, 30, 7, 59))[0]  # the 29th not due before 08:00
+    monthly = freshness.DataTime("ads.m", "month_start", "month", 8)
+    assert monthly.verdict(dt.date(2026, 11, 1), now)[0]
+    assert monthly.verdict(dt.date(2026, 10, 1), dt.datetime(2026, 11, 1, 7))[0]  # October's last day not yet due
+    assert not monthly.verdict(dt.date(2026, 10, 1), dt.datetime(2026, 11, 2, 9))[0]
+
+
+def test_the_freshness_checks_run_every_15_minutes_without_being_switched_on():
+    schedule = freshness.ads_freshness_every_15_minutes
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING and schedule.job_name == freshness.JOB_NAME
