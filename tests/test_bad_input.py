@@ -199,3 +199,27 @@ def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_co
     assert sum("event_id: missing" in reason for _, reason in rejected) == df.loc[[5, 6], "_loaded_at"].nunique()
     assert kept | {key for key, _ in rejected if key} == set(df.event_id) - {""}
     assert len(kept) > 0.9 * df.event_id.nunique()
+
+
+def test_a_quoted_multi_line_field_far_down_a_file_loads_intact(project_copy: Project, built_warehouse: Project):
+    """RFC 4180 quoting (a comma, doubled quotes and a line break in one field) on the last of 26k
+    rows, past the rows a sniffing CSV reader samples to decide that the file has no quote character."""
+    note = '客户说 "下周再约", 已加微信\n(第二次跟进)'
+    follow_ups = "seeds/crm/raw_crm__follow_ups.csv"
+
+    def annotate(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[len(df) - 1, "follow_up_result"] = note
+        return df
+
+    df = edit_seed(project_copy, annotate, follow_ups)
+    assert len(df) > 20_480  # DuckDB's sniffer samples 20,480 rows
+    start_from(built_warehouse, project_copy)
+    project_copy.dbt("seed", "--select", "raw_crm__follow_ups")
+    project_copy.dbt("run", "--select", "ods_crm__follow_ups_parsed", "ods_crm__follow_ups", "--full-refresh")
+    key = df.loc[len(df) - 1, "follow_up_id"]
+    assert project_copy.query(f"select follow_up_result from ods.ods_crm__follow_ups where follow_up_id = '{key}'") == [
+        (note,)
+    ]
+    assert project_copy.query("select count(distinct follow_up_id) from ods.ods_crm__follow_ups") == [
+        (df.follow_up_id.nunique(),)
+    ]

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import contract
+from contract.files import BadFile, check_csv
+from contract.files import main as files_main
 from contract.generate import stale
+from contract.tables import BY_NAME
 from datagen import dirt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,3 +52,58 @@ def test_bounds_refer_to_columns_of_the_same_table():
             for bound in t.bounds(c):
                 if isinstance(bound, contract.Ref):
                     assert bound.column in t.column_names, (t.name, c.name, bound)
+
+
+# Raw files a source sends: each bad one is refused with one line naming the file, the problem and
+# the fix, before anything loads (contract/files.py, the first step of make demo and make build).
+
+HEADER = "follow_up_id,lead_id,advisor_id,follow_up_channel,follow_up_result,followed_up_at,_loaded_at\n"
+ROW = "F1,L1,AD1,phone,,2024-11-01 18:15:30,2024-11-01T11:23:01Z\n"
+# RFC 4180: a quoted field may hold commas, doubled quotes and line breaks (a multi-line note).
+QUOTED = 'F2,L1,AD1,phone,"said ""call me"", then\nleft, twice",2024-11-01 19:00:00,2024-11-01T11:30:00Z\n'
+
+BAD_FILES = {
+    "in GBK": ((HEADER + ROW.replace(",,", ",已到店,")).encode("gbk"), "not UTF-8 (byte 0xd2 on line 2"),
+    "empty": (b"", "the file is empty (0 bytes)"),
+    "header only": (HEADER.encode(), "has a header but no rows"),
+    "a missing column": ((HEADER.replace("advisor_id,", "") + ROW).encode(), "missing column(s) advisor_id"),
+    "an extra column": (
+        (HEADER.replace("\n", ",remark\n") + ROW.replace("\n", ",x\n")).encode(),
+        "column(s) remark the contract does not declare",
+    ),
+    "a truncated last line": (
+        (HEADER + ROW + "F3,L1,AD1").encode(),
+        "line 3 has 3 fields, the header 7: the file looks cut short",
+    ),
+    "a stray quote": (
+        (HEADER + ROW + QUOTED + 'F4,L1,AD1,phone,a"b,2024-11-01 19:00:00,2024-11-01T11:40:00Z\n').encode(),
+        "line 5 has a stray quote",
+    ),
+    "an unclosed quote": (
+        (HEADER + ROW + 'F5,L1,AD1,phone,"open,2024-11-01 19:00:00,2024-11-01T11:40:00Z\n').encode(),
+        "opened on line 3 is never closed",
+    ),
+    "a byte-order mark": (("\ufeff" + HEADER + ROW).encode(), "byte-order mark"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_bad_raw_file_is_refused_in_one_line_naming_the_file(case: str, tmp_path: Path, capsys):
+    data, expected = BAD_FILES[case]
+    path = tmp_path / "crm" / "raw_crm__follow_ups.csv"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    with pytest.raises(BadFile) as refused:
+        check_csv(path, BY_NAME["raw_crm__follow_ups"])
+    message = str(refused.value)
+    assert message.startswith(f"{path}: ") and expected in message, message
+    assert "\n" not in message
+    assert files_main([str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == message
+
+
+def test_a_valid_rfc_4180_file_with_a_multi_line_note_keeps_to_the_contract(tmp_path: Path):
+    path = tmp_path / "raw_crm__follow_ups.csv"
+    path.write_text(HEADER + ROW + QUOTED, encoding="utf-8")
+    assert check_csv(path, BY_NAME["raw_crm__follow_ups"]) == 2
+    assert files_main([str(tmp_path)]) == 0
