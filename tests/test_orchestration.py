@@ -8,6 +8,7 @@ import datetime as dt
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -467,6 +468,38 @@ def test_the_lock_gives_up_with_the_name_of_the_holder(tmp_path: Path):
         with warehouse_lock(db, timeout=0.5):
             pass
     writer.wait()
+
+
+def test_bin_mf_waits_for_a_build_that_holds_the_lock_and_then_answers(built_warehouse, tmp_path: Path):
+    """A writer started the way `make build` starts dbt (python -m orchestration.lock -- ...) holds the
+    file; bin/mf, as an analyst types it, waits for it (naming it) instead of DuckDB's lock error."""
+    db = tmp_path / "warehouse.duckdb"  # the semantic manifest names its catalog "warehouse"
+    shutil.copy(built_warehouse.database, db)
+    env = dict(os.environ, NEV_DUCKDB_PATH=str(db), PYTHONPATH=str(ROOT))
+    env.pop("DBT_TARGET", None)
+    writes = (
+        f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('writing', flush=True); time.sleep(4); c.close()"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.lock", "--", sys.executable, "-c", writes],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout.readline().strip() == "writing"
+    mf = subprocess.run(
+        [str(ROOT / "bin" / "mf"), "query", "--metrics", "lead_count", "--group-by", "metric_time__year"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert writer.wait() == 0
+    assert mf.returncode == 0, mf.stdout + mf.stderr
+    assert "waiting for the warehouse lock" in mf.stderr and "time.sleep(4)" in mf.stderr, mf.stderr
+    assert "2026-01-01" in mf.stdout and "Could not set lock" not in mf.stdout + mf.stderr
 
 
 # ADS freshness by data time
