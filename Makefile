@@ -43,7 +43,7 @@ DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
 
 .PHONY: help venv demo build test check ci lint lint-changed hooks pg-up pg-down spark-up spark-down test-spark \
-        dq catalog export docs generate clean manifest dagster browser bench serve dashboard
+        dq catalog export docs generate clean manifest dagster browser bench serve dashboard data-docs data-docs-assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -60,7 +60,7 @@ $(SPARK_STAMP): requirements-spark.lock requirements.lock
 
 venv: $(STAMP) ## create .venv with the pinned dependencies (every target does this when needed)
 
-demo: $(STAMP) ## layer by layer with quality gates: seeds, dbt build, GX checks; prints last month's funnel
+demo: $(STAMP) data-docs-assets ## layer by layer with quality gates: seeds, dbt build, GX checks; prints last month's funnel
 	$(LOCKED) $(BIN)/python -m contract.files seeds
 	$(LOCKED) $(DBT) seed --target $(TARGET)
 	$(QUALITY) run --layer raw
@@ -154,7 +154,7 @@ browser: ## install Debian's chromium and CJK fonts for the browser tests, if mi
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 	@test -x $(CHROMIUM) && echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"
 
-test: $(STAMP) browser ## every test: a scratch build, then pytest (lint, dbt, GX, MetricFlow, Dagster, boards, API, PostgreSQL)
+test: $(STAMP) browser data-docs-assets ## every test: a scratch build, then pytest (lint, dbt, GX, MetricFlow, Dagster, boards, API, PostgreSQL)
 	rm -f $(TEST_DB) $(TEST_DB).wal
 	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --target duckdb --full-refresh --quiet
 	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
@@ -182,8 +182,19 @@ serve: manifest ## the boards and the metrics HTTP API on http://127.0.0.1:8050 
 
 dashboard: serve ## the same server: its first lines print each board's URL with a demo token
 
-dq: $(STAMP) $(SERVER) ## Great Expectations on TARGET's warehouse (duckdb, postgres): summary, Data Docs, exit 1 on any failure
+dq: $(STAMP) $(SERVER) data-docs-assets ## Great Expectations on TARGET's warehouse (duckdb, postgres): summary, Data Docs, exit 1 on any failure
 	$(QUALITY) run --target $(TARGET)
+
+# Great Expectations' Data Docs load Bootstrap, jQuery, Font Awesome and Vega from CDNs; their npm
+# packages (pinned in quality/data_docs.py) are kept here once, and every GX run points its pages at them.
+DOCS_ASSETS := state/data-docs-assets/.fetched-$(shell cksum < quality/data_docs.py | cut -d' ' -f1)
+$(DOCS_ASSETS): | $(STAMP)
+	@$(BIN)/python -m quality.data_docs fetch && touch $@
+
+data-docs-assets: $(DOCS_ASSETS) ## keep the Data Docs' pinned npm assets in state/data-docs-assets (npm; once)
+
+data-docs: $(STAMP) data-docs-assets ## serve GX's Data Docs on http://127.0.0.1:8060 (NEV_DATA_DOCS_PORT); the checks in Dagster link here
+	$(BIN)/python -m quality.data_docs serve
 
 catalog: $(STAMP) $(SERVER) ## the indicator dictionary from the semantic layer: target/indicators/index.html and .csv
 	$(DBT) parse --quiet $(TARGET_ARGS)

@@ -27,6 +27,20 @@ def check_spec(suite: Suite) -> dg.AssetCheckSpec:
     )
 
 
+def docs_links(outcome) -> dict:
+    """The result's Data Docs page: its address under `make data-docs`, and its file."""
+    from quality import data_docs
+    from quality.batch_readers import DATA_DOCS
+
+    page = outcome.docs_page
+    if page is None or not page.is_relative_to(DATA_DOCS["duckdb"]):
+        return {}
+    return {
+        "data_docs": dg.MetadataValue.url(data_docs.served_url(page, DATA_DOCS["duckdb"])),
+        "data_docs_file": dg.MetadataValue.path(str(page)),
+    }
+
+
 def layer_checks(project_dir: Path) -> list[dg.AssetChecksDefinition]:
     ordered = sorted(suites(), key=lambda s: s.layer)
     return [
@@ -74,6 +88,7 @@ def layer_check(project_dir: Path, layer: str, members: list[Suite]) -> dg.Asset
                     "failed": len(o.failed),
                     "errors": len(o.exceptions),
                     "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in failures) or "none"),
+                    **docs_links(o),
                 },
             )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import settings
 
-from . import batch_readers
+from . import batch_readers, data_docs
 from .suites import Suite, newest_event_day_sql, suites
 
 
@@ -23,6 +23,7 @@ class Outcome:
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (expectation, column, detail)
     exceptions: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    docs_page: Path | None = None  # this result's Data Docs page (quality/data_docs.py)
 
     @property
     def success(self) -> bool:
@@ -56,6 +57,8 @@ def run(
     chosen = {s.name for s in selected} if selected else None
     outcomes = []
     validated = []  # the identifiers of this run's results and of their suites: the Data Docs pages to write
+    result_of = {}  # outcome -> the identifier of its validation result
+    started = time.time()
     try:
         day = day or source.scalar(newest_event_day_sql(source.dialect))
         if day is None:
@@ -68,6 +71,7 @@ def run(
             outcome = Outcome(suite, rows)
             for key in result.run_results:
                 validated += [key, key.expectation_suite_identifier]
+                result_of[id(outcome)] = key
             for validation in result.run_results.values():
                 for r in validation.results:
                     outcome.evaluated += 1
@@ -82,6 +86,11 @@ def run(
         # Once per run, not per suite: each build also rewrites the index, which reads stored results.
         if validated:
             source.context.build_data_docs(resource_identifiers=validated)
+            for site in data_docs.sites(source.context):
+                data_docs.localise(site, since=started)
+            for outcome in outcomes:
+                if id(outcome) in result_of:
+                    outcome.docs_page = data_docs.page_of(source.context, result_of[id(outcome)])
     finally:
         source.close()
     if source.dialect == "duckdb":

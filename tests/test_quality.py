@@ -6,6 +6,7 @@ the column and the day."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -208,3 +209,86 @@ def test_a_batch_reaches_pandas_with_only_the_columns_its_expectations_read(buil
     [frame] = catcher.frames
     assert list(frame.columns) == ["arrival_problem", "volume_problem", "source_channel__code", "lead_status__code"]
     assert rows == len(frame) > 0
+
+
+def test_data_docs_work_offline_served_on_loopback_and_linked_from_the_checks(
+    warehouse_copy: Project, gx_project: Path, tmp_path: Path, output_dir: Path
+):
+    """GX's pages load Bootstrap, jQuery, Font Awesome and bootstrap-table from CDNs: offline the index
+    table was empty and no pass/fail mark showed. After a run they load the pinned local copies."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from conftest import wait_until_serving
+    from playwright.sync_api import sync_playwright
+    from test_dagster_ui import CHROMIUM, CHROMIUM_ARGS
+
+    from quality import data_docs
+
+    assert data_docs.fetched(), "the Data Docs assets are missing: make data-docs-assets"
+    with duckdb.connect(str(warehouse_copy.database)) as con:  # one suite fails, one passes
+        con.execute("delete from raw.raw_crm__test_drives")
+    _, outcomes = run_suites(warehouse_copy.database, gx_project, ["raw__raw_crm__test_drives", "raw__raw_crm__leads"])
+    site = gx_project / "gx" / "uncommitted" / "data_docs" / "local_site"
+    pages = {o.suite.name: o.docs_page for o in outcomes}
+    assert all(p is not None and p.is_relative_to(site) and p.exists() for p in pages.values()), pages
+    for page in [site / "index.html", *pages.values()]:
+        html = page.read_text(encoding="utf-8")
+        remote = re.findall(r'<(?:script|img)[^>]*\ssrc="https://[^"]*|<link[^>]*\shref="https://[^"]*', html)
+        assert remote == [], (page, remote)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, NEV_DATA_DOCS_PORT=str(port), PYTHONPATH=str(ROOT))
+    log = tmp_path / "data_docs.log"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from quality import data_docs; from pathlib import Path; data_docs.serve(Path({str(site)!r}))",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/index.html", server, log, "data docs")
+        url = f"http://127.0.0.1:{port}/" + pages["raw__raw_crm__test_drives"].relative_to(site).as_posix()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            broken = []
+            page.on("requestfailed", lambda r: broken.append(r.url))
+            page.on("response", lambda r: r.status >= 400 and broken.append(f"{r.status} {r.url}"))
+            page.route("https://**", lambda route: route.abort())  # offline: nothing from the internet
+            page.goto(f"http://127.0.0.1:{port}/index.html", wait_until="load")
+            page.locator("table tbody tr td .fa-check-circle, table tbody tr td .fa-times").first.wait_for(
+                timeout=15_000
+            )
+            assert page.locator("table tbody tr").count() >= 2
+            page.screenshot(path=str(output_dir / "data_docs_index.png"))
+            page.goto(url, wait_until="load")
+            page.get_by_text("Failed", exact=False).first.wait_for(timeout=15_000)
+            assert page.locator(".fa-times, .fa-times-circle").count() > 0, "no failed mark on a failed result"
+            page.screenshot(path=str(output_dir / "data_docs_failed_suite.png"))
+            browser.close()
+        assert [b for b in broken if "newsletter" not in b and "127.0.0.1" in b] == [], broken
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_check_links_its_data_docs_page_under_make_data_docs(tmp_path: Path):
+    from orchestration.checks import docs_links
+    from quality.batch_readers import DATA_DOCS
+
+    page = DATA_DOCS["duckdb"] / "validations" / "raw__raw_crm__leads" / "__none__" / "x" / "p.html"
+    outcome = gx_run.Outcome(next(s for s in suites() if s.name == "raw__raw_crm__leads"), 1, docs_page=page)
+    links = docs_links(outcome)
+    assert links["data_docs"].url == "http://127.0.0.1:8060/validations/raw__raw_crm__leads/__none__/x/p.html"
+    assert links["data_docs_file"].path == str(page)
+    assert docs_links(gx_run.Outcome(outcome.suite, 1)) == {}
