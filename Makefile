@@ -32,7 +32,9 @@ QUALITY := $(BIN)/python -m quality
 # Writers of the warehouse file take its lock (orchestration/lock.py), so that readers wait, not fail.
 LOCKED := $(BIN)/python -m orchestration.lock --
 # Each layer's step runs the tests whose inputs are built by then (not those that need a later layer).
-LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable
+# The demo builds each layer from its seeds in full: a warehouse left by an older version of the
+# models (an incremental table without a newer column) is rebuilt, not failed on.
+LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable --full-refresh
 # The last successful build's dbt artifacts: what slim CI defers to (settings.py: NEV_PROD_ARTIFACTS).
 PROD_ARTIFACTS ?= $(or $(NEV_PROD_ARTIFACTS),state/prod-artifacts)
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built.

@@ -8,11 +8,13 @@ python -m indicators export    run every saved query, write state/exports/<name>
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
 
 import settings
+from orchestration.lock import warehouse_lock
 
 from . import catalog, governance
 from .manifest import ROOT, load
@@ -33,17 +35,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"indicators: {len(indicators)} metrics, {len(problems)} governance violations")
         return 1 if problems else 0
     start = time.perf_counter()
-    from .engine import metricflow_engine
+    from .engine import metricflow_session
 
-    engine, _ = metricflow_engine()
-    if a.command == "export":
-        from . import export
+    # On DuckDB, wait for a writer (dbt, Dagster) to finish instead of failing on the file's lock.
+    lock = (
+        warehouse_lock(holder=f"indicators {a.command}", log=lambda m: print(m, file=sys.stderr, flush=True))
+        if settings.dbt_target() == "duckdb"
+        else contextlib.nullcontext()
+    )
+    with lock, metricflow_session() as engine:
+        if a.command == "export":
+            from . import export
 
-        for name, rows in export.run(engine).items():
-            print(f"  {name:<40} {rows:>8,} rows  {settings.exports_dir() / name}.parquet")
-        print(f"indicators: exports written in {time.perf_counter() - start:.1f}s")
-        return 0
-    out = catalog.build(engine, indicators, Path(a.out))
+            for name, rows in export.run(engine).items():
+                print(f"  {name:<40} {rows:>8,} rows  {settings.exports_dir() / name}.parquet")
+            print(f"indicators: exports written in {time.perf_counter() - start:.1f}s")
+            return 0
+        out = catalog.build(engine, indicators, Path(a.out))
     print(
         f"indicators: {len(indicators)} metrics written to {out / 'index.html'} and {out / 'indicators.csv'} "
         f"in {time.perf_counter() - start:.1f}s"

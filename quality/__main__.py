@@ -8,6 +8,7 @@ python -m quality run [--day D] [--layer raw ...]   run the checkpoints, print a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import sys
@@ -15,6 +16,7 @@ import time
 import warnings
 
 import settings
+from orchestration.lock import WarehouseBusy, warehouse_lock
 
 from . import batch_readers, context, run
 
@@ -44,9 +46,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"quality: {len(names)} suites, validation definitions and checkpoints written to gx/")
         return 0
     start = time.perf_counter()
+    # On DuckDB the runner waits for a writer (dbt, Dagster) to finish instead of failing on its lock.
+    lock = (
+        warehouse_lock(a.database, holder="quality run", log=lambda m: print(m, file=sys.stderr, flush=True))
+        if a.target == "duckdb"
+        else contextlib.nullcontext()
+    )
     try:
-        day, outcomes = run.run(a.database, a.day, set(a.layer) if a.layer else None, target=a.target)
-    except (FileNotFoundError, ConnectionError) as e:
+        with lock:
+            day, outcomes = run.run(a.database, a.day, set(a.layer) if a.layer else None, target=a.target)
+    except (FileNotFoundError, ConnectionError, WarehouseBusy) as e:
         print(f"quality: {e}", file=sys.stderr)
         return 2
     print(run.summary(day, outcomes))
