@@ -29,6 +29,7 @@ LONGEST_FIRST = [
     "test_incremental.py",
     "test_cross_engine.py",
     "test_bench.py",
+    "test_runbook.py",
     "test_data_tests_fail_on_bad_data.py",
     "test_bad_input.py",
 ]
@@ -39,6 +40,7 @@ WAREHOUSE_FIXTURES = {"built_warehouse", "project_copy", "warehouse_copy", "dama
 WAREHOUSE_MODULES = {
     "test_orchestration.py",
     "test_bench.py",
+    "test_runbook.py",
     "test_dagster_ui.py",
     "test_cross_engine.py",
     "test_cross_engine_spark.py",
