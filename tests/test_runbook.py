@@ -79,3 +79,32 @@ def test_after_the_fix_re_execute_all_recovers_and_re_execute_from_failure_does_
         automation.alert_on_recovery(sensor_context(instance, everything.run_id, "alert_on_recovery"))
     kinds = [json.loads(line)["kind"] for line in (tmp_path / "alerts.log").read_text().splitlines()]
     assert kinds == ["failure", "recovered"]
+
+
+def test_a_run_over_a_range_of_days_shows_each_of_them_materialised(
+    built_warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The documented first build (Materialize all over the range of landing days, one run) leaves
+    every day it covered shown as materialised, not only the last. Here two ODS models over October."""
+    import shutil
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse.database, db)
+    monkeypatch.setenv("NEV_DUCKDB_PATH", str(db))
+    defs = build_definitions()
+    leads = [dg.AssetKey(["ods", "ods_crm__leads_parsed"]), dg.AssetKey(["ods", "ods_crm__leads"])]
+    job = dg.define_asset_job("ods_only", selection=dg.AssetSelection.assets(*leads))
+    merged = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = merged.resolve_job_def("ods_only").execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            tags={
+                "dagster/asset_partition_range_start": "2026-10-01",
+                "dagster/asset_partition_range_end": DEMO_LAST_DAY,
+            },
+        )
+        assert result.success, [e.message for e in result.all_events if e.is_step_failure]
+        october = {f"2026-10-{d:02d}" for d in range(1, 32)}
+        for key in leads:
+            assert instance.get_materialized_partitions(key) == october, key
