@@ -1,21 +1,95 @@
-"""The on-call runbook's recovery from a bad raw batch, through Dagster's own re-execution (its own
-module, so that pytest-xdist can run it beside the long orchestration module)."""
+"""A bad raw batch in Dagster: its blocking gate stops the graph, and the on-call runbook's recovery
+works through Dagster's own re-execution; and a run over a range of days marks each of them. Its
+own module, so that pytest-xdist runs it beside the long orchestration module."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import pytest
 from conftest import copy_project
-from test_orchestration import DEMO_LAST_DAY, damage_raw_leads
+from test_orchestration import DEMO_LAST_DAY, run_daily
 
 from orchestration import automation
 from orchestration.definitions import build_definitions
+
+
+def damage_raw_leads(project_dir: Path) -> int:
+    """An unknown source code on every lead landed on the batch day: only the raw GX suite sees it
+    (ODS maps unknown codes to 'unknown', dbt has no test on raw codes)."""
+    events = project_dir / "seeds" / "app" / "raw_app__events.csv"
+    with events.open() as f:
+        day = max(
+            r["event_at"][:10] for r in csv.DictReader(f) if r["event_at"][:4].isdigit()
+        )  # the column holds dirt such as 'NaN'
+    path = project_dir / "seeds" / "crm" / "raw_crm__leads.csv"
+    with path.open() as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    damaged = 0
+    for r in rows:
+        landed = dt.datetime.fromisoformat(r["_loaded_at"].replace("Z", "+00:00")) + dt.timedelta(hours=8)
+        if landed.date().isoformat() == day:
+            r["source_channel"] = "TIKTOK_SHOP"
+            damaged += 1
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return damaged
+
+
+@dataclass
+class Damaged:
+    project_dir: Path
+    leads: Path
+    good: bytes
+    bad: bytes
+
+
+@pytest.fixture(scope="module")
+def damaged(tmp_path_factory: pytest.TempPathFactory) -> Damaged:
+    """A copy of the project, parsed once, whose leads seed a test sets to the damaged or the good file."""
+    project_dir = copy_project(tmp_path_factory.mktemp("damaged") / "project")
+    leads = project_dir / "seeds" / "crm" / "raw_crm__leads.csv"
+    good = leads.read_bytes()
+    assert damage_raw_leads(project_dir) > 0
+    subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--project-dir", str(project_dir)],
+        cwd=project_dir,
+        env=dict(os.environ, DBT_PROFILES_DIR=str(project_dir)),
+        check=True,
+    )
+    return Damaged(project_dir, leads, good, leads.read_bytes())
+
+
+def test_a_corrupt_raw_batch_fails_its_blocking_check_and_nothing_downstream_runs(
+    damaged: Damaged, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project_dir = damaged.project_dir
+    damaged.leads.write_bytes(damaged.bad)
+    monkeypatch.setenv("NEV_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    defs = build_definitions(project_dir)
+    result = run_daily(defs, dg.DagsterInstance.ephemeral())
+    assert not result.success
+    evaluations = {(e.asset_key.to_user_string(), e.check_name): e for e in result.get_asset_check_evaluations()}
+    leads_check = evaluations[("raw/raw_crm__leads", "gx_raw__raw_crm__leads")]
+    assert not leads_check.passed and leads_check.severity == dg.AssetCheckSeverity.ERROR
+    assert "TIKTOK_SHOP" in leads_check.metadata["failures"].value
+    others = [k for k, e in evaluations.items() if k[1].startswith("gx_raw") and not e.passed]
+    assert others == [("raw/raw_crm__leads", "gx_raw__raw_crm__leads")]
+    materialised = {e.asset_key.path[0] for e in result.get_asset_materialization_events()}
+    assert materialised == {"raw"}, "a layer above raw was built on a batch that failed its gate"
+    assert not [e for e in result.all_events if e.is_step_failure and e.step_key != "gx_raw_suites"]
+
 
 RAW_JOB = "raw_and_its_gates"
 
@@ -29,20 +103,13 @@ def raw_job_of(project_dir: str) -> dg.JobDefinition:
 
 
 def test_after_the_fix_re_execute_all_recovers_and_re_execute_from_failure_does_not(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    damaged: Damaged, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """The runbook's recovery, through Dagster's own re-execution: from failure, the seeds step that
     loaded the bad file is skipped and the gate fails again; Re-execute all reloads the fixed file and
     passes; the alert log says failure, then recovered."""
-    project_dir = copy_project(tmp_path / "project")
-    good = (project_dir / "seeds" / "crm" / "raw_crm__leads.csv").read_bytes()
-    assert damage_raw_leads(project_dir) > 0
-    subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--project-dir", str(project_dir)],
-        cwd=project_dir,
-        env=dict(os.environ, DBT_PROFILES_DIR=str(project_dir)),
-        check=True,
-    )
+    project_dir = damaged.project_dir
+    damaged.leads.write_bytes(damaged.bad)
     monkeypatch.setenv("NEV_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("NEV_ALERT_LOG", str(tmp_path / "alerts.log"))
     monkeypatch.delenv(automation.WEBHOOK_ENV, raising=False)
@@ -67,7 +134,7 @@ def test_after_the_fix_re_execute_all_recovers_and_re_execute_from_failure_does_
         with dg.execute_job(job, instance, tags={"dagster/partition": DEMO_LAST_DAY}) as failed:
             assert not failed.success
         automation.alert_on_run_failure(sensor_context(instance, failed.run_id, "alert_on_run_failure"))
-        (project_dir / "seeds" / "crm" / "raw_crm__leads.csv").write_bytes(good)  # the source sent it again
+        damaged.leads.write_bytes(damaged.good)  # the source sent it again
 
         from_failure = dg.ReexecutionOptions.from_failure(failed.run_id, instance)
         with dg.execute_job(job, instance, reexecution_options=from_failure) as again:
