@@ -39,8 +39,10 @@ LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable --ful
 PROD_ARTIFACTS ?= $(or $(NEV_PROD_ARTIFACTS),state/prod-artifacts)
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built.
 TEST_DB := state/test.duckdb
-# pytest runs one test file per worker process, as many workers as cores by default.
-TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+# pytest runs one test file per worker process, one worker more than cores by default: the tests
+# wait on dbt processes, servers and the browser about a quarter of the time (make test on 2 cores:
+# 12 min 11 s with 2 workers, 11 min 35 s with 3).
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
 
