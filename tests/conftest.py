@@ -265,3 +265,15 @@ def products_server(built_warehouse: Project, tmp_path_factory: pytest.TempPathF
     yield server
     proc.terminate()
     proc.wait(timeout=30)
+
+
+def failed_run_context(instance, result):
+    """The failure-alert sensor's context for the failed run of an in-process execution result."""
+    import dagster as dg
+
+    return dg.build_run_status_sensor_context(
+        sensor_name="alert_on_run_failure",
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        dagster_event=result.get_run_failure_event(),
+    ).for_run_failure()

@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import ROOT
+from conftest import ROOT, failed_run_context
 
 import settings
 from orchestration import automation, freshness
@@ -291,13 +291,7 @@ class Hook(http.server.BaseHTTPRequestHandler):
 
 
 def failure_context(instance: dg.DagsterInstance):
-    result = failing_job.execute_in_process(instance=instance, raise_on_error=False)
-    return dg.build_run_status_sensor_context(
-        sensor_name="alert_on_run_failure",
-        dagster_instance=instance,
-        dagster_run=result.dagster_run,
-        dagster_event=result.get_run_failure_event(),
-    ).for_run_failure()
+    return failed_run_context(instance, failing_job.execute_in_process(instance=instance, raise_on_error=False))
 
 
 def test_a_failed_run_is_logged_and_posted_to_the_webhook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -491,24 +485,10 @@ def test_a_stalled_feed_turns_the_ads_freshness_checks_red_and_the_alert_names_t
         assert aarrr.metadata["newest"].value == "2026-10-31" and aarrr.metadata["due"].value == "2026-11-02"
         assert "2 day(s) behind" in aarrr.description
         assert not result.success, "a stale ADS table must fail its run, so that the failure alert fires"
-        automation.alert_on_run_failure(
-            dg.build_run_status_sensor_context(
-                sensor_name="alert_on_run_failure",
-                dagster_instance=instance,
-                dagster_run=result.dagster_run,
-                dagster_event=result.get_run_failure_event(),
-            ).for_run_failure()
-        )
+        automation.alert_on_run_failure(failed_run_context(instance, result))
         # A quarter of an hour later the same tables are still stale: no second alert.
         result, _ = evaluate_freshness(defs, instance)
-        again = automation.alert_on_run_failure(
-            dg.build_run_status_sensor_context(
-                sensor_name="alert_on_run_failure",
-                dagster_instance=instance,
-                dagster_run=result.dagster_run,
-                dagster_event=result.get_run_failure_event(),
-            ).for_run_failure()
-        )
+        again = automation.alert_on_run_failure(failed_run_context(instance, result))
         assert isinstance(again, dg.SkipReason) and "still fail" in again.skip_message
     alert = json.loads((tmp_path / "alerts.log").read_text())
     assert alert["job"] == freshness.JOB_NAME, alert
