@@ -71,18 +71,20 @@ def metric_dau(day: dt.date) -> int:
     return sum(int(row[column] or 0) for row in table.rows)
 
 
-def deploy_manifest(env: dict[str, str]) -> None:
-    """Parse the project the way a deployment does once (`make manifest`), with the bench's warehouse
-    file and landing zone: dagster-dbt starts each run from that parse, so the run parses nothing.
-    Parsed with other settings (as `make bench` parsed it), the run's first op would parse the
-    whole project again (dbt keys its saved parse by the profile and the project's env vars)."""
-    subprocess.run([str(BIN / "dbt"), "parse", "--quiet"], cwd=ROOT, env=env, check=True)
+def deploy_manifest(env: dict[str, str], folder: Path) -> dict[str, str]:
+    """Parse the project once the way a deployment does (`make manifest`), with the bench's warehouse
+    file and landing zone, into folder; returns the environment that has dagster-dbt start each run
+    from that parse (DBT_TARGET_PATH), so the run parses nothing. The parse `make bench` saved has
+    other settings, which dbt treats as a changed profile: the run's first op would parse the whole
+    project again. A folder of its own, so that nothing else reading target/ sees it change."""
+    subprocess.run([str(BIN / "dbt"), "parse", "--quiet", "--target-path", str(folder)], cwd=ROOT, env=env, check=True)
+    return {"DBT_TARGET_PATH": str(folder)}
 
 
 def slice_to_ads(scratch: Scratch, database: Path, day: dt.date, env: dict[str, str]) -> Freshness:
     """Land the held-back slice and take it through Dagster's real-time path to ADS and a metric."""
-    deploy_manifest(env)
-    os.environ.update(env)  # dagster-dbt hands dbt this process's environment; MetricFlow reads it too
+    # dagster-dbt hands dbt this process's environment; MetricFlow reads it too
+    os.environ.update(env | deploy_manifest(env, database.parent / "deployed-target"))
     import dagster as dg
 
     from orchestration import automation
