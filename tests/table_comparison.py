@@ -35,10 +35,16 @@ def same_row(a: tuple, b: tuple) -> bool:
 
 
 def differences(
-    duck: Path, engine: str, engine_tables: Iterable[tuple[str, str]], fetch: Fetch, views: bool = True
+    duck: Path,
+    engine: str,
+    engine_tables: Iterable[tuple[str, str]],
+    fetch: Fetch,
+    views: bool = True,
+    only: Iterable[str] | None = None,
 ) -> tuple[dict[str, str], int]:
     """{schema.table: what differs} between the DuckDB file and the other engine, and the rows compared.
-    views=False leaves DuckDB's views out (an engine whose tables are read as files has no views)."""
+    views=False leaves DuckDB's views out (an engine whose tables are read as files has no views);
+    only: the schema.table names to compare, the others left out (a test that changed one table)."""
     found, compared = {}, 0
     with duckdb.connect(str(duck), read_only=True) as d:
         kinds = "" if views else "and table_type = 'BASE TABLE'"
@@ -47,6 +53,8 @@ def differences(
             f"where table_schema in {LAYERS} {kinds} order by 1, 2"
         ).fetchall()
         theirs = sorted(engine_tables)
+        if only is not None:
+            tables, theirs = ([t for t in ts if f"{t[0]}.{t[1]}" in set(only)] for ts in (tables, theirs))
         if tables != theirs:
             found["tables"] = (
                 f"only DuckDB: {sorted(set(tables) - set(theirs))}, only {engine}: {sorted(set(theirs) - set(tables))}"
