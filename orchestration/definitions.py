@@ -6,14 +6,13 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 import settings
 
 from . import automation, freshness
 from .assets import layer_assets, semantic_layer_assets
 from .checks import layer_checks
-from .project import dbt_project
+from .project import DbtCli, dbt_project
 
 
 def build_definitions(project_dir: Path = settings.ROOT) -> dg.Definitions:
@@ -42,9 +41,7 @@ def build_definitions(project_dir: Path = settings.ROOT) -> dg.Definitions:
         # One process per run: DuckDB admits one writer, so steps run one at a time anyway, and a
         # process per step would only add start-up time (3.5 min against 1.5 for the demo).
         executor=dg.in_process_executor,
-        resources={
-            "dbt": DbtCliResource(project_dir=project, dbt_executable=str(Path(sys.executable).with_name("dbt")))
-        },
+        resources={"dbt": DbtCli(project_dir=project, dbt_executable=str(Path(sys.executable).with_name("dbt")))},
     )
 
 
