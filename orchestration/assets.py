@@ -130,7 +130,10 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 def dbt_build_args(config: DbtRunConfig) -> list[str]:
     # A test runs in the op that builds the last of its parents, not before its inputs exist. Unit
     # tests check the models' logic on fixtures: they run in CI (`make test`), not with each batch.
+    # No JSON artifacts: Dagster reads dbt's events as they stream, and writing the manifest and run
+    # results took about 1 s an op (the run's folder keeps dbt.log, with every node's timing).
     return [
+        "--no-write-json",
         "build",
         "--indirect-selection",
         "buildable",
