@@ -17,8 +17,9 @@ import pytest
 from conftest import ROOT, Project, start_from
 from table_comparison import LAYERS
 
-# Landing days, and a 15-minute slice in the middle of one (a real-time run cuts a day anywhere).
-DAYS = ["2026-10-27", "2026-10-28", "2026-10-29 13:15:00", "2026-10-29 13:30:00", "2026-10-30", "2026-10-31"]
+# Landing days, and a 15-minute slice in the middle of one (a real-time run cuts a day anywhere):
+# one whole day, the slice, the rest of that day and the next together, then everything left.
+DAYS = ["2026-10-27", "2026-10-28", "2026-10-29 13:15:00", "2026-10-29 13:30:00", "2026-10-31"]
 INCREMENTAL_AND_UPSTREAM = "+config.materialized:incremental"
 
 
