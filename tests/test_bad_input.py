@@ -139,14 +139,17 @@ def test_a_same_time_conflict_resolves_the_same_way_whatever_the_row_order(
     original = (project_copy.path / orders).read_text()
     order_id = pd.read_csv(project_copy.path / orders, dtype=str, keep_default_na=False).iloc[100].order_id
     winners = set()
-    for seed in (1, 2, 3):
+    # The rows shuffled, with the two versions in one order and then in the other.
+    for twin_first in (False, True):
 
-        def conflict(df: pd.DataFrame, seed: int = seed) -> pd.DataFrame:
+        def conflict(df: pd.DataFrame, twin_first: bool = twin_first) -> pd.DataFrame:
             twin = df.iloc[[100]].copy()
             twin["order_status"] = "CANCELLED" if df.iloc[100].order_status != "CANCELLED" else "LOCKED"
             rows = pd.concat([df, twin], ignore_index=True)
             order = list(range(len(rows)))
-            random.Random(seed).shuffle(order)
+            random.Random(1).shuffle(order)
+            first, second = sorted((order.index(100), order.index(len(rows) - 1)))
+            order[first], order[second] = (len(rows) - 1, 100) if twin_first else (100, len(rows) - 1)
             return rows.iloc[order]
 
         edit_seed(project_copy, conflict, orders)
