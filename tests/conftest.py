@@ -267,13 +267,24 @@ def products_server(built_warehouse: Project, tmp_path_factory: pytest.TempPathF
     proc.wait(timeout=30)
 
 
-def failed_run_context(instance, result):
-    """The failure-alert sensor's context for the failed run of an in-process execution result."""
+def run_status_context(instance, run_id: str, sensor_name: str = "alert_on_run_failure"):
+    """A run-status sensor's context for a finished run (in-process or through execute_job): for the
+    failure alert, the run's failure; for another sensor (the recovery alert), its success."""
     import dagster as dg
 
-    return dg.build_run_status_sensor_context(
-        sensor_name="alert_on_run_failure",
+    failure = sensor_name == "alert_on_run_failure"
+    status = dg.DagsterEventType.RUN_FAILURE if failure else dg.DagsterEventType.RUN_SUCCESS
+    records = instance.get_records_for_run(run_id).records
+    event = next(r.event_log_entry.dagster_event for r in records if r.event_log_entry.dagster_event_type == status)
+    context = dg.build_run_status_sensor_context(
+        sensor_name=sensor_name,
         dagster_instance=instance,
-        dagster_run=result.dagster_run,
-        dagster_event=result.get_run_failure_event(),
-    ).for_run_failure()
+        dagster_run=instance.get_run_by_id(run_id),
+        dagster_event=event,
+    )
+    return context.for_run_failure() if failure else context
+
+
+def failed_run_context(instance, result):
+    """The failure-alert sensor's context for the failed run of an in-process execution result."""
+    return run_status_context(instance, result.run_id)

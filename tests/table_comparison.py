@@ -54,7 +54,8 @@ def differences(
         ).fetchall()
         theirs = sorted(engine_tables)
         if only is not None:
-            tables, theirs = ([t for t in ts if f"{t[0]}.{t[1]}" in set(only)] for ts in (tables, theirs))
+            names = set(only)
+            tables, theirs = ([t for t in ts if f"{t[0]}.{t[1]}" in names] for ts in (tables, theirs))
         if tables != theirs:
             found["tables"] = (
                 f"only DuckDB: {sorted(set(tables) - set(theirs))}, only {engine}: {sorted(set(theirs) - set(tables))}"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from conftest import copy_project
+from conftest import copy_project, run_status_context
 from test_orchestration import DEMO_LAST_DAY, run_daily
 
 from orchestration import automation
@@ -120,20 +120,10 @@ def test_after_the_fix_re_execute_all_recovers_and_re_execute_from_failure_does_
         reconstructor_working_directory=str(Path(__file__).parent),
     )
 
-    def sensor_context(instance, run_id: str, name: str):
-        run = instance.get_run_by_id(run_id)
-        records = instance.get_records_for_run(run_id).records
-        status = dg.DagsterEventType.RUN_FAILURE if name == "alert_on_run_failure" else dg.DagsterEventType.RUN_SUCCESS
-        event = next(r.event_log_entry.dagster_event for r in records if r.event_log_entry.dagster_event_type == status)
-        context = dg.build_run_status_sensor_context(
-            sensor_name=name, dagster_instance=instance, dagster_run=run, dagster_event=event
-        )
-        return context.for_run_failure() if name == "alert_on_run_failure" else context
-
     with dg.instance_for_test() as instance:
         with dg.execute_job(job, instance, tags={"dagster/partition": DEMO_LAST_DAY}) as failed:
             assert not failed.success
-        automation.alert_on_run_failure(sensor_context(instance, failed.run_id, "alert_on_run_failure"))
+        automation.alert_on_run_failure(run_status_context(instance, failed.run_id))
         damaged.leads.write_bytes(damaged.good)  # the source sent it again
 
         from_failure = dg.ReexecutionOptions.from_failure(failed.run_id, instance)
@@ -143,7 +133,7 @@ def test_after_the_fix_re_execute_all_recovers_and_re_execute_from_failure_does_
 
         with dg.execute_job(job, instance, reexecution_options=dg.ReexecutionOptions(failed.run_id)) as everything:
             assert everything.success, [e.message for e in everything.all_events if e.is_step_failure]
-        automation.alert_on_recovery(sensor_context(instance, everything.run_id, "alert_on_recovery"))
+        automation.alert_on_recovery(run_status_context(instance, everything.run_id, "alert_on_recovery"))
     kinds = [json.loads(line)["kind"] for line in (tmp_path / "alerts.log").read_text().splitlines()]
     assert kinds == ["failure", "recovered"]
 
