@@ -4,8 +4,11 @@ duckdb) is the engine queried, NEV_DUCKDB_PATH picks DuckDB's file."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import settings
@@ -60,8 +63,54 @@ def metricflow_engine(semantic_manifest: Path | None = None):
         )
     )
     client = AdapterBackedSqlClient(artifacts.adapter)
-    engine = MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(manifest), sql_client=client)
+    engine = _planned_engine_class(MetricFlowEngine)(
+        semantic_manifest_lookup=SemanticManifestLookup(manifest), sql_client=client
+    )
     return engine, client
+
+
+PLAN_CACHE_SIZE = 256
+
+
+def _planned_engine_class(base):
+    """MetricFlowEngine that plans each query shape once.
+
+    Planning (parsing the request, building the dataflow plan, rendering SQL) depends only on the
+    semantic manifest the engine was built on and on the request, never on the data: 0.24 s of the
+    dealer saved query's 1.0 s at SF 1. A board asks the same shapes after every batch, so the
+    engine keeps the execution plan of each request by its parameters (the request id aside) and
+    runs its SQL again. Requests that pass metric or group-by objects rather than names are planned
+    every time (their objects need not compare by value)."""
+
+    class PlannedEngine(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._plans: OrderedDict[str, object] = OrderedDict()
+            self._plans_lock = threading.Lock()
+
+        def _create_execution_plan(self, mf_query_request):
+            key = plan_key(mf_query_request)
+            if key is None:
+                return super()._create_execution_plan(mf_query_request)
+            with self._plans_lock:
+                if key in self._plans:
+                    self._plans.move_to_end(key)
+                    return self._plans[key]
+            plan = super()._create_execution_plan(mf_query_request)
+            with self._plans_lock:
+                self._plans[key] = plan
+                while len(self._plans) > PLAN_CACHE_SIZE:
+                    self._plans.popitem(last=False)
+            return plan
+
+    return PlannedEngine
+
+
+def plan_key(request) -> str | None:
+    """A request's parameters as text, without its id; None when it passes objects, not names."""
+    if request.metrics or request.group_by or request.order_by:
+        return None
+    return repr(dataclasses.replace(request, request_id=None))
 
 
 @contextlib.contextmanager

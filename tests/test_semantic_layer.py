@@ -34,6 +34,7 @@ def _engine():
     mf, client = metricflow_engine()
     # The adapter holds the DuckDB file open: reference queries go through the same client.
     mf.reference_sql = lambda sql: client.query(sql).rows
+    mf.execute_sql = client.execute
     return mf
 
 
@@ -164,6 +165,39 @@ def test_sales_full_cycle_metrics_equal_the_ads_table(engine):
                 assert got[metric] == pytest.approx(float(want), rel=1e-9, abs=1e-12), (key, metric, got[metric], want)
         compared += 1
     assert compared >= len(expected) * 0.95, (compared, len(expected))
+
+
+def test_a_query_shape_is_planned_once_and_reads_the_data_every_time(engine, monkeypatch):
+    """The engine keeps each request's plan (indicators/engine.py); the data is read on every call."""
+    from metricflow.engine.metricflow_engine import MetricFlowEngine
+
+    planned = []
+    plan = MetricFlowEngine._create_execution_plan
+    monkeypatch.setattr(
+        MetricFlowEngine, "_create_execution_plan", lambda self, request: planned.append(request) or plan(self, request)
+    )
+    engine._plans.clear()
+    where = ["{{ Dimension('store__store_type') }} = 'direct'"]
+
+    def leads_by_month(where=None):  # distinct customers among the leads (dwd_fct_lead) by month
+        return dict(query(engine, ["lead_customer_distinct_count"], ["metric_time__month"], where).rows)
+
+    before = leads_by_month()
+    assert leads_by_month() == before and len(planned) == 1  # the same shape, planned once
+    leads_by_month(where)
+    assert len(planned) == 2  # another filter is another plan
+
+    [(lead,)] = engine.reference_sql("select min(lead_id) from dwd.dwd_fct_lead")
+    copy = "select * replace ('zz-plan-cache-' || lead_id as lead_id, 'zz-plan-cache' as one_id) from dwd.dwd_fct_lead"
+    engine.execute_sql(f"insert into dwd.dwd_fct_lead {copy} where lead_id = '{lead}'")
+    try:
+        after = leads_by_month()
+    finally:
+        engine.execute_sql("delete from dwd.dwd_fct_lead where lead_id like 'zz-plan-cache-%'")
+    assert len(planned) == 2  # the cached plan ran again
+    changed = {m: n for m, n in after.items() if before.get(m) != n}
+    assert len(changed) == 1 and list(changed.values())[0] == before[list(changed)[0]] + 1, changed
+    assert leads_by_month() == before
 
 
 def test_the_readme_query_prints_what_it_shows(built_warehouse: Project, tmp_path):
