@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import os
 import threading
@@ -72,6 +73,7 @@ def metricflow_engine(semantic_manifest: Path | None = None):
 PLAN_CACHE_SIZE = 256
 
 
+@functools.cache
 def _planned_engine_class(base):
     """MetricFlowEngine that plans each query shape once.
 

@@ -48,14 +48,26 @@ where {{ column_name }} < 0 or {{ column_name }} > 1
 {#- Every key has its parent row, once the late-arrival window has passed: a fact may land up to
     var late_arrival_days before the dimension row it points to (a follow-up before its lead, an
     APP event before its member), so only rows that landed earlier than that, counted back from
-    the newest landing, must already find their parent. -#}
+    the newest landing, must already find their parent. In a micro-batch (tests scoped to the batch)
+    it checks the rows whose allowance runs out in the batch's window: those that landed
+    late_arrival_days before it. Successive windows check each row once, when its parent is due;
+    the rows the batch itself brings are not due yet. -#}
 {% test relationships_after_late_arrival(model, column_name, to, field) %}
+{%- set late = var('late_arrival_days') %}
 select child.{{ column_name }}, child._loaded_at
 from (select * from {{ model }}) as child
 where
     child.{{ column_name }} is not null
+    {%- if tests_scoped_to_batch() %}
+    {%- set window = batch_window() %}
+    {%- for side, op in [('from', '>='), ('before', '<')] if window[side] %}
+    {%- set due = modules.datetime.datetime.fromisoformat(window[side]) - modules.datetime.timedelta(days=late) %}
+    and child._loaded_at {{ op }} cast('{{ due.strftime('%Y-%m-%d %H:%M:%S') }}' as {{ dbt.type_timestamp() }})
+    {%- endfor %}
+    {%- else %}
     and child._loaded_at < (
-        select {{ dbt.dateadd('day', -1 * var('late_arrival_days'), 'max(_loaded_at)') }} from {{ model }}
+        select {{ dbt.dateadd('day', -1 * late, 'max(_loaded_at)') }} from {{ model }}
     )
+    {%- endif %}
     and child.{{ column_name }} not in (select parent.{{ field }} from {{ to }} as parent where parent.{{ field }} is not null)
 {% endtest %}
