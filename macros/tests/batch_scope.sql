@@ -5,8 +5,8 @@
     still caught. Rows a batch re-derives without new input are unchanged, and were checked when
     they were written. The late-arrival relationship tests size themselves: they check the rows
     whose allowance runs out in the window (macros/tests/generic_tests.sql). Every other run (the
-    daily one included) checks every row. A test's own `where` applies in both. This overrides dbt's get_where_subquery, which every generic test
-    calls on the relation it tests. -#}
+    daily one included) checks every row. A test's own `where` applies in both. This overrides
+    dbt's get_where_subquery, which every generic test calls on the relation it tests. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- set where = config.get('where', '') -%}
