@@ -26,8 +26,9 @@ def dbt_project(project_dir: Path = settings.ROOT) -> DbtProject:
 class DbtCli(DbtCliResource):
     """dagster-dbt's dbt CLI resource without the dbt adapter it builds in the run's own process before
     each dbt command (it loads every macro of the project): about 2 s for a run's first op and 0.5 to
-    0.8 s for each later one. That adapter serves only `fetch_row_counts` and `fetch_column_metadata`, which these
-    assets do not call; the dbt command runs as before, in its own process."""
+    0.8 s for each later one. That adapter serves only `fetch_row_counts` and
+    `fetch_column_metadata`, which these assets do not call; the dbt command runs as before, in its
+    own process."""
 
     def _initialize_dbt_core_adapter(self, args):  # noqa: ANN001, ANN202, ARG002 (dagster-dbt's signature)
         return None

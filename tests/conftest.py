@@ -283,8 +283,3 @@ def run_status_context(instance, run_id: str, sensor_name: str = "alert_on_run_f
         dagster_event=event,
     )
     return context.for_run_failure() if failure else context
-
-
-def failed_run_context(instance, result):
-    """The failure-alert sensor's context for the failed run of an in-process execution result."""
-    return run_status_context(instance, result.run_id)

@@ -13,7 +13,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, failed_run_context, wait_until_serving
+from conftest import ROOT, run_status_context, wait_until_serving
 from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM = os.environ.get("NEV_CHROMIUM", "/usr/bin/chromium")
@@ -132,7 +132,7 @@ def test_a_stale_ads_table_is_red_in_the_ui_and_the_alert_links_its_failed_run(
             .execute_in_process(instance=instance, raise_on_error=False)
         )
         assert not result.success
-        automation.alert_on_run_failure(failed_run_context(instance, result))
+        automation.alert_on_run_failure(run_status_context(instance, result.run_id))
     alert = json.loads((output_dir / "alert_stale_ads.log").read_text(encoding="utf-8"))
 
     open_view(page, f"{webserver}/assets/ads/ads_aarrr_overview_daily?view=checks")

@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import ROOT, failed_run_context
+from conftest import ROOT, run_status_context
 
 import settings
 from orchestration import automation, freshness
@@ -291,7 +291,7 @@ class Hook(http.server.BaseHTTPRequestHandler):
 
 
 def failure_context(instance: dg.DagsterInstance):
-    return failed_run_context(instance, failing_job.execute_in_process(instance=instance, raise_on_error=False))
+    return run_status_context(instance, failing_job.execute_in_process(instance=instance, raise_on_error=False).run_id)
 
 
 def test_a_failed_run_is_logged_and_posted_to_the_webhook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -485,10 +485,10 @@ def test_a_stalled_feed_turns_the_ads_freshness_checks_red_and_the_alert_names_t
         assert aarrr.metadata["newest"].value == "2026-10-31" and aarrr.metadata["due"].value == "2026-11-02"
         assert "2 day(s) behind" in aarrr.description
         assert not result.success, "a stale ADS table must fail its run, so that the failure alert fires"
-        automation.alert_on_run_failure(failed_run_context(instance, result))
+        automation.alert_on_run_failure(run_status_context(instance, result.run_id))
         # A quarter of an hour later the same tables are still stale: no second alert.
         result, _ = evaluate_freshness(defs, instance)
-        again = automation.alert_on_run_failure(failed_run_context(instance, result))
+        again = automation.alert_on_run_failure(run_status_context(instance, result.run_id))
         assert isinstance(again, dg.SkipReason) and "still fail" in again.skip_message
     alert = json.loads((tmp_path / "alerts.log").read_text())
     assert alert["job"] == freshness.JOB_NAME, alert

@@ -3,10 +3,11 @@
     the rows whose landing time (_loaded_at) falls in the window, and for a uniqueness test every
     row of each key the batch touched, so that a key repeated between the batch and the history is
     still caught. Rows a batch re-derives without new input are unchanged, and were checked when
-    they were written. The late-arrival relationship tests size themselves: they check the rows
-    whose allowance runs out in the window (macros/tests/generic_tests.sql). Every other run (the
-    daily one included) checks every row. A test's own `where` applies in both. This overrides
-    dbt's get_where_subquery, which every generic test calls on the relation it tests. -#}
+    they were written. A test whose config sets meta sized_to_the_batch applies the batch by its own
+    rule (the late-arrival relationships: the rows whose allowance runs out in the window, in
+    macros/tests/generic_tests.sql). Every other run (the daily one included) checks every row. A
+    test's own `where` applies in both. This overrides dbt's get_where_subquery, which every generic
+    test calls on the relation it tests. -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
     {%- set where = config.get('where', '') -%}
@@ -39,12 +40,11 @@
     {%- if landed == 'none' -%}
         {{ return(none) }}  {#- a small summary with no landing time: its tests check every row -#}
     {%- endif -%}
-    {%- set test_name = (model.test_metadata or {}).get('name') -%}
-    {%- if test_name in ['relationships_after_late_arrival'] -%}
-        {{ return(none) }}  {#- sized to the batch by its own rule (macros/tests/generic_tests.sql) -#}
+    {%- if model.config.meta.get('sized_to_the_batch') -%}
+        {{ return(none) }}  {#- the test applies the batch by its own rule (its config's meta) -#}
     {%- endif -%}
     {%- set column = (model.test_metadata or {}).get('kwargs', {}).get('column_name') -%}
-    {%- if test_name == 'unique' and column -%}
+    {%- if (model.test_metadata or {}).get('name') == 'unique' and column -%}
         {{ return(column ~ ' in (select ' ~ column ~ ' from ' ~ adapter.quote(tested.schema) ~ '.'
             ~ adapter.quote(tested.alias) ~ ' where ' ~ landed_in_window(landed) ~ ')') }}
     {%- endif -%}

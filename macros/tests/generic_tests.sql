@@ -53,6 +53,7 @@ where {{ column_name }} < 0 or {{ column_name }} > 1
     late_arrival_days before it. Successive windows check each row once, when its parent is due;
     the rows the batch itself brings are not due yet. -#}
 {% test relationships_after_late_arrival(model, column_name, to, field) %}
+{{- config(meta={'sized_to_the_batch': true}) }}
 {%- set late = var('late_arrival_days') %}
 select child.{{ column_name }}, child._loaded_at
 from (select * from {{ model }}) as child
