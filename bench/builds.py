@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+import settings
 from orchestration.automation import REALTIME_SELECT
 
 from . import measure
@@ -22,6 +23,7 @@ from . import measure
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NOT_IN_SCALE_RUNS = ["resource_type:seed", "resource_type:unit_test"]  # unit tests read the demo seeds
+ODS_LAYER = f"path:models/{settings.LAYERS[1]}"
 # What a full build's result depends on: an attempt is continued only while these are unchanged.
 BUILD_INPUTS = [
     "models",
@@ -99,11 +101,11 @@ def read_attempt(folder: Path) -> Attempt:
             node, result = event["data"]["node_info"], event["data"]["run_result"]
             nodes[node["node_name"]] = (result["status"], float(result["execution_time"]))
     seconds = (stamps[-1] - stamps[0]).total_seconds() if stamps else 0.0
-    peak, threads = folder / "peak", folder / "threads"
+    threads = folder / "threads"
     return Attempt(
         nodes,
         seconds,
-        int(peak.read_text() or 0) if peak.exists() else 0,
+        max((int(p.read_text() or 0) for p in folder.glob("peak*")), default=0),  # one file per dbt invocation
         int(threads.read_text()) if threads.exists() else None,
     )
 
@@ -138,14 +140,16 @@ def dbt(
     also: list[int] | None = None,
     step: str = "dbt build",
     attempt: Path | None = None,
+    part: str = "",
 ) -> measure.Measured:
-    """attempt: a folder for a JSON log and the running peak, which a killed run leaves behind."""
+    """attempt: a folder for a JSON log and the running peak (one file per part of the attempt), which
+    a killed run leaves behind."""
     logs = ["--log-path", str(attempt), "--log-format-file", "json"] if attempt else ["--log-path", str(work / "logs")]
     cmd = [str(BIN / "dbt"), *args, "--target-path", str(work / "target"), *logs]
     shown = [x if len(x) < 2000 else x[:60] + " ..." for x in args]  # a resumed build's long --exclude
     print("  $ dbt " + " ".join(shown), flush=True)
     (work / "target" / "run_results.json").unlink(missing_ok=True)  # a failed step must not report the last one's
-    result = measure.run(cmd, env=env, cwd=ROOT, echo=False, also=also, peak_file=attempt / "peak" if attempt else None)
+    result = measure.run(cmd, env=env, cwd=ROOT, echo=False, also=also, peak_file=attempt / f"peak{part}" if attempt else None)
     tail = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line]
     print("    " + ("\n    ".join(tail[-5:]) or "(no summary)"), flush=True)
     if result.returncode != 0:
@@ -245,23 +249,31 @@ def full_build(attempts: Attempts, common: list[str], work: Path, env: dict, als
         )
     attempts.current.mkdir(exist_ok=True)
     (attempts.current / "threads").write_text(f"{common[common.index('--threads') + 1]}\n")
-    try:
-        run = dbt(
-            ["build", *common, "--full-refresh", "--exclude", *NOT_IN_SCALE_RUNS, *sorted(attempts.done)],
-            work,
-            env,
-            also,
-            step="full build",
-            attempt=attempts.current,
-        )
-    except StepFailed as failed:
-        failed.error += f" ({len(attempts.done | read_attempt(attempts.current).done)} nodes done: --resume continues)"
-        raise
+    runs = []
+    # As Dagster's daily job does, the ODS layer first: at its end dbt empties the parsed batches
+    # (macros/parse_raw.sql), whose space the layers above then reuse. Then everything not yet done.
+    for part, select in [("-ods", ["--select", ODS_LAYER, "--indirect-selection", "buildable"]), ("", [])]:
+        done = attempts.done | read_attempt(attempts.current).done
+        try:
+            runs.append(
+                dbt(
+                    ["build", *common, "--full-refresh", *select, "--exclude", *NOT_IN_SCALE_RUNS, *sorted(done)],
+                    work,
+                    env,
+                    also,
+                    step="full build",
+                    attempt=attempts.current,
+                    part=part,
+                )
+            )
+        except StepFailed as failed:
+            failed.error += f" ({len(attempts.done | read_attempt(attempts.current).done)} nodes done: --resume continues)"
+            raise
     (attempts.folder / "finished").touch()
     every = [*attempts.earlier, read_attempt(attempts.current)]
     # this run's own time and peak as measured from its start, not from its log
-    parts = [*(e.seconds for e in attempts.earlier), run.seconds]
-    peak = max(run.peak_bytes, *(e.peak_bytes for e in every))
+    parts = [*(e.seconds for e in attempts.earlier), sum(r.seconds for r in runs)]
+    peak = max(*(r.peak_bytes for r in runs), *(e.peak_bytes for e in every))
     return FullBuild(sum(parts), peak, every, parts, False)
 
 

@@ -255,3 +255,42 @@
 {% macro landing_batch(raw_table, loaded_at) -%}
     {{ dbt.concat([raw_table, "'|'", "coalesce(cast(cast(" ~ loaded_at ~ " as date) as " ~ dbt.type_string() ~ "), 'reference')"]) }}
 {%- endmacro %}
+
+
+{#- After a run that parsed the whole history (a full build, or a run without a batch window), each
+    parsed batch is a second, typed copy of every raw row. Once everything that reads it (its ODS
+    model, the quality models, the reconciliation and contract tests) has run in the same dbt
+    invocation, it is emptied (on-run-end), so that the layers built next reuse its space: at SF 10
+    about 25 GB of the warehouse file. Dagster builds a layer per invocation, so a full build frees
+    them before DWD. A windowed run's parsed batches are small and kept: they show what the last
+    batch took in. -#}
+{% macro release_parsed_history(results) -%}
+    {%- if not execute or (batch_window() is not none and not flags.FULL_REFRESH) -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set ran = [] -%}
+    {%- for r in results if r.status in ('success', 'pass', 'warn') -%}
+        {%- do ran.append(r.node.unique_id) -%}
+    {%- endfor -%}
+    {%- set released = [] -%}
+    {%- for name in raw_contract() | sort -%}
+        {%- set parsed_id = 'model.' ~ project_name ~ '.' ~ parsed_model(name) -%}
+        {%- set readers = [] -%}
+        {%- for n in graph.nodes.values() if parsed_id in n.depends_on.nodes and n.resource_type != 'unit_test' -%}
+            {%- do readers.append(n.unique_id) -%}
+        {%- endfor -%}
+        {%- if readers and readers | reject('in', ran) | list | length == 0 -%}
+            {%- set node = graph.nodes[parsed_id] -%}
+            {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+            {%- if relation is not none -%}
+                {%- do truncate_relation(relation) -%}
+                {%- do released.append(node.name) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if released -%}
+        {%- do adapter.commit() -%}
+        {{ log('Emptied ' ~ released | length ~ ' parsed batches of the whole history, all their readers done', info=True) }}
+        {{ return(release_storage()) }}
+    {%- endif -%}
+{%- endmacro %}
