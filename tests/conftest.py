@@ -15,6 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 # What a run takes in (macros/incremental.sql), set per test, never inherited.
+# The raw-to-ODS reconciliation (its passes) and the parsed batches it reads (macros/tests/raw_reconciliation.sql).
+RECONCILIATION = "assert_every_raw_row_reaches_ods_or_rejects*"
+PARSED_BATCHES = "ods_*_parsed"
 BATCH_VARIABLES = ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE")
 COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "state", "target", "logs", "data", "__pycache__", ".pytest_cache", "dbt_packages"
@@ -116,6 +119,16 @@ class Project:
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.database), read_only=True) as con:
             return con.execute(sql).fetchall()
+
+
+def parsed_rows(db: Path) -> dict[str, int]:
+    """Rows in each raw table's parsed batch (ods.*_parsed)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'ods' and table_name like '%\\_parsed' escape '\\'"
+        ).fetchall()
+        return {n: con.execute(f"select count(*) from ods.{n}").fetchone()[0] for (n,) in names}
 
 
 def copy_project(dest: Path) -> Path:

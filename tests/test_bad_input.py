@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 import pandas as pd
-from conftest import Project, start_from
+from conftest import RECONCILIATION, Project, start_from
 
 TABLE = "raw_crm__test_drives"
 CSV = f"seeds/crm/{TABLE}.csv"
@@ -71,7 +71,7 @@ def test_bad_required_values_reject_the_row_and_bad_optional_ones_only_the_value
     assert set(kept) | set(rejected_keys) == set(df.test_drive_id), "a row was lost"
     assert kept[df.loc[20, "test_drive_id"]] is None, "the quarantined value reached ODS"
     # The data test that guards this holds on the corrupted input too.
-    project_copy.dbt("test", "--select", "assert_every_raw_row_reaches_ods_or_rejects")
+    project_copy.dbt("test", "--select", RECONCILIATION)
 
 
 def test_old_and_optional_bad_values_never_publish(project_copy: Project, built_warehouse: Project):
@@ -176,7 +176,7 @@ def test_a_same_time_conflict_resolves_the_same_way_whatever_the_row_order(
         assert lost and lost[0][0].startswith("conflict:"), lost
         (project_copy.path / orders).write_text(original)  # the next shuffle starts from the same rows
     assert len(winners) == 1, winners
-    project_copy.dbt("test", "--select", "assert_every_raw_row_reaches_ods_or_rejects")
+    project_copy.dbt("test", "--select", RECONCILIATION)
 
 
 def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_copy: Project, built_warehouse: Project):

@@ -11,13 +11,13 @@ import re
 
 import duckdb
 import pytest
-from conftest import Project
+from conftest import PARSED_BATCHES, RECONCILIATION, Project
 
 CASES = {
     "dropped ODS row": (
         "delete from ods.ods_showroom__store_visits where visit_id = (select min(visit_id) from ods.ods_showroom__store_visits)",
-        "assert_every_raw_row_reaches_ods_or_rejects",
-        "assert_every_raw_row_reaches_ods_or_rejects",
+        RECONCILIATION,
+        "assert_every_raw_row_reaches_ods_or_rejects_pass_",
     ),
     "fanned-out fact": (
         "insert into dwd.dwd_fct_store_visit select * from dwd.dwd_fct_store_visit limit 1",
@@ -82,13 +82,13 @@ CASES = {
     "a CDC version whose content changed on the way": (
         "update ods.ods_oms__vehicle_orders set order_status = 'cancelled' "
         "where order_id = (select min(order_id) from ods.ods_oms__vehicle_orders where order_status <> 'cancelled')",
-        "assert_every_raw_row_reaches_ods_or_rejects",
-        "assert_every_raw_row_reaches_ods_or_rejects",
+        RECONCILIATION,
+        "assert_every_raw_row_reaches_ods_or_rejects_pass_",
     ),
     "a rejected row that was not recorded": (
         "delete from ods.ods_quality__rejected_rows where raw_table = 'raw_app__events'",
-        "assert_every_raw_row_reaches_ods_or_rejects",
-        "assert_every_raw_row_reaches_ods_or_rejects",
+        RECONCILIATION,
+        "assert_every_raw_row_reaches_ods_or_rejects_pass_",
     ),
     "a landing batch that counts more bad rows than rows": (
         "update ods.ods_quality__landing_minutes set rows_rejected = rows_landed + 1 "
@@ -114,12 +114,20 @@ def failing_tests(output: str) -> set[str]:
     return set(re.findall(r"(?:FAIL|ERROR) \d+ ([\w.]+)", output))
 
 
+def command_for(selector: str) -> list[str]:
+    """The dbt command that runs the selected tests. The reconciliation reads the parsed batches, which
+    the full build emptied once it had read them: the run parses the raw tables again first."""
+    if selector == RECONCILIATION:
+        return ["build", "--select", PARSED_BATCHES, RECONCILIATION]
+    return ["test", "--select", selector]
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_data_tests_catch_the_defect(case: str, warehouse_copy: Project):
     sql, selector, expected = CASES[case]
     with duckdb.connect(str(warehouse_copy.database)) as con:
         con.execute(sql)
-    result = warehouse_copy.dbt("test", "--select", selector, "--exclude", "test_type:unit", check=False)
+    result = warehouse_copy.dbt(*command_for(selector), "--exclude", "test_type:unit", check=False)
     assert result.returncode != 0, result.output[-2000:]
     failed = failing_tests(result.output)
     assert any(name.startswith(expected) for name in failed), (failed, expected)
@@ -178,15 +186,15 @@ BATCH_CASES = {
     "dropped ODS row": (
         "delete from ods.ods_showroom__store_visits "
         "where visit_id = (select min(visit_id) from ods.ods_showroom__store_visits where {rows})",
-        "assert_every_raw_row_reaches_ods_or_rejects",
-        "assert_every_raw_row_reaches_ods_or_rejects",
+        RECONCILIATION,
+        "assert_every_raw_row_reaches_ods_or_rejects_pass_",
     ),
 }
 
 
 def batch_test(project: Project, selector: str):
     env = {"NEV_BATCH_LANDED_FROM": BATCH_FROM, "NEV_BATCH_LANDED_BEFORE": BATCH_BEFORE, "NEV_TEST_SCOPE": "batch"}
-    return project.dbt("test", "--select", selector, "--exclude", "test_type:unit", check=False, env=env)
+    return project.dbt(*command_for(selector), "--exclude", "test_type:unit", check=False, env=env)
 
 
 @pytest.mark.parametrize("case", list(BATCH_CASES))
@@ -224,6 +232,26 @@ def test_batch_scoped_tests_leave_history_to_the_daily_run(case: str, warehouse_
     with duckdb.connect(str(warehouse_copy.database)) as con:
         assert con.execute(sql).fetchall()[0][0] >= 1  # DuckDB answers an update with its row count
     assert batch_test(warehouse_copy, selector).returncode == 0
-    daily = warehouse_copy.dbt("test", "--select", selector, check=False)
+    daily = warehouse_copy.dbt(*command_for(selector), check=False)
     assert daily.returncode != 0
     assert any(name.startswith(expected) for name in failing_tests(daily.output)), daily.output[-2000:]
+
+
+def test_the_reconciliation_in_passes_checks_every_key_once(warehouse_copy: Project):
+    """Past `reconciliation_pass_keys` the check of accepted keys runs in passes over hash buckets of
+    the keys. With four passes forced on the demo, a clean warehouse passes every one (both sides of
+    a pass take the same bucket), and an APP event dropped from ODS in each bucket fails each pass."""
+    four = ["--vars", "{reconciliation_pass_keys: 500}"]
+    clean = warehouse_copy.dbt("build", "--select", PARSED_BATCHES, RECONCILIATION, *four, check=False)
+    assert clean.returncode == 0, clean.output[-2000:]
+    assert clean.output.count("PASS assert_every_raw_row_reaches_ods_or_rejects_pass_") == 4, clean.output[-2000:]
+    with duckdb.connect(str(warehouse_copy.database)) as con:
+        dropped = con.execute(
+            "delete from ods.ods_app__events where event_id in ("
+            "select min(event_id) from ods.ods_app__events group by hash(event_id) % 4) returning event_id"
+        ).fetchall()
+    assert len(dropped) == 4
+    result = warehouse_copy.dbt("build", "--select", PARSED_BATCHES, RECONCILIATION, *four, check=False)
+    assert failing_tests(result.output) == {
+        f"assert_every_raw_row_reaches_ods_or_rejects_pass_{n}" for n in range(1, 5)
+    }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, Project, start_from
+from conftest import ROOT, Project, parsed_rows, start_from
 from table_comparison import LAYERS
 
 # Landing days, and a 15-minute slice in the middle of one (a real-time run cuts a day anywhere):
@@ -238,16 +238,6 @@ def test_a_late_row_for_a_closed_day_changes_that_day_only(
     fresh.dbt("seed", "--quiet")
     fresh.dbt("run", "--full-refresh", "--quiet")
     assert changed(after, rows_by_table(fresh.database)) == {}
-
-
-def parsed_rows(db: Path) -> dict[str, int]:
-    """Rows in each raw table's parsed batch (ods.*_parsed)."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        names = con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'ods' and table_name like '%\\_parsed' escape '\\'"
-        ).fetchall()
-        return {n: con.execute(f"select count(*) from ods.{n}").fetchone()[0] for (n,) in names}
 
 
 def test_a_full_build_empties_its_parsed_batches_and_a_batch_keeps_them(

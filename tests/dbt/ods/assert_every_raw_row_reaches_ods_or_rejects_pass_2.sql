@@ -1,0 +1,3 @@
+-- Every raw row reaches ODS or the rejected rows: pass 2 of the check of accepted keys
+-- (macros/tests/raw_reconciliation.sql).
+{{ raw_rows_unaccounted(2) }}
