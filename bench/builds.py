@@ -79,6 +79,7 @@ class Attempt:
     """One run of the full build, as its dbt JSON log and peak file left it."""
 
     nodes: dict[str, tuple[str, float]]  # node name -> (status, seconds), for every node that finished
+    ids: dict[str, str]  # node name -> dbt unique id
     seconds: float  # first to last log line: all that a killed run leaves
     peak_bytes: int
     threads: int | None  # dbt threads it ran with
@@ -89,7 +90,7 @@ class Attempt:
 
 
 def read_attempt(folder: Path) -> Attempt:
-    nodes, stamps = {}, []
+    nodes, ids, stamps = {}, {}, []
     log = folder / "dbt.log"
     for line in log.read_text().splitlines() if log.exists() else []:
         try:
@@ -100,10 +101,12 @@ def read_attempt(folder: Path) -> Attempt:
         if event["info"]["name"] == "NodeFinished":
             node, result = event["data"]["node_info"], event["data"]["run_result"]
             nodes[node["node_name"]] = (result["status"], float(result["execution_time"]))
+            ids[node["node_name"]] = node["unique_id"]
     seconds = (stamps[-1] - stamps[0]).total_seconds() if stamps else 0.0
     threads = folder / "threads"
     return Attempt(
         nodes,
+        ids,
         seconds,
         max((int(p.read_text() or 0) for p in folder.glob("peak*")), default=0),  # one file per dbt invocation
         int(threads.read_text()) if threads.exists() else None,
@@ -149,13 +152,25 @@ def dbt(
     shown = [x if len(x) < 2000 else x[:60] + " ..." for x in args]  # a resumed build's long --exclude
     print("  $ dbt " + " ".join(shown), flush=True)
     (work / "target" / "run_results.json").unlink(missing_ok=True)  # a failed step must not report the last one's
-    result = measure.run(cmd, env=env, cwd=ROOT, echo=False, also=also, peak_file=attempt / f"peak{part}" if attempt else None)
+    result = measure.run(
+        cmd, env=env, cwd=ROOT, echo=False, also=also, peak_file=attempt / f"peak{part}" if attempt else None
+    )
     tail = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line]
     print("    " + ("\n    ".join(tail[-5:]) or "(no summary)"), flush=True)
     if result.returncode != 0:
         print(result.output[-4000:], file=sys.stderr, flush=True)
         raise StepFailed(step, result, first_error(work / "target", result.output))
     return result
+
+
+def release_parsed_history(attempts: Attempts, common: list[str], work: Path, env: dict, also: list[int]):
+    """A continued build's ODS layer ran over several attempts, so the on-run-end hook of the last saw
+    only some of the parsed batches' readers: it is told which ran before (macros/parse_raw.sql)."""
+    every = [*attempts.earlier, read_attempt(attempts.current)]
+    done = sorted({e.ids[name] for e in every for name in e.done if name in e.ids})
+    args = json.dumps({"results": [], "done_before": done})
+    target = common[common.index("--target") :]
+    return dbt(["run-operation", "release_parsed_history", "--args", args, *target], work, env, also, "full build")
 
 
 @dataclass
@@ -266,8 +281,12 @@ def full_build(attempts: Attempts, common: list[str], work: Path, env: dict, als
                     part=part,
                 )
             )
+            if part == "-ods" and attempts.earlier:
+                runs.append(release_parsed_history(attempts, common, work, env, also))
         except StepFailed as failed:
-            failed.error += f" ({len(attempts.done | read_attempt(attempts.current).done)} nodes done: --resume continues)"
+            failed.error += (
+                f" ({len(attempts.done | read_attempt(attempts.current).done)} nodes done: --resume continues)"
+            )
             raise
     (attempts.folder / "finished").touch()
     every = [*attempts.earlier, read_attempt(attempts.current)]

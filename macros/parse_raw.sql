@@ -263,12 +263,14 @@
     invocation, it is emptied (on-run-end), so that the layers built next reuse its space: at SF 10
     about 25 GB of the warehouse file. Dagster builds a layer per invocation, so a full build frees
     them before DWD. A windowed run's parsed batches are small and kept: they show what the last
-    batch took in. -#}
-{% macro release_parsed_history(results) -%}
+    batch took in. done_before: unique ids of readers an earlier invocation ran (a build continued
+    after an interruption: `dbt run-operation release_parsed_history --args '{results: [],
+    done_before: [...]}'`, as the bench does). -#}
+{% macro release_parsed_history(results, done_before=[]) -%}
     {%- if not execute or (batch_window() is not none and not flags.FULL_REFRESH) -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set ran = [] -%}
+    {%- set ran = done_before | list -%}
     {%- for r in results if r.status in ('success', 'pass', 'warn') -%}
         {%- do ran.append(r.node.unique_id) -%}
     {%- endfor -%}

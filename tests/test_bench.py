@@ -15,7 +15,7 @@ import time
 
 import duckdb
 import pytest
-from conftest import ROOT
+from conftest import ROOT, parsed_rows
 
 from bench.builds import read_attempt
 from datagen import tile
@@ -113,9 +113,10 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     report, work = tmp_path / "BENCHMARKS.md", tmp_path / "work"
     builds = work / "full-build"
     first = builds / "attempt-1"
-    run_until(bench_command(landing, work, report), lambda: len(read_attempt(first).nodes) >= 10)
+    # past the 22 parsed batches: some of their readers finish in this attempt, the rest in the next
+    run_until(bench_command(landing, work, report), lambda: len(read_attempt(first).nodes) >= 30)
     done_first = read_attempt(first).done
-    assert len(done_first) >= 10 and not (builds / "finished").exists(), (
+    assert len(done_first) >= 30 and not (builds / "finished").exists(), (
         "the first run was not stopped inside its full build"
     )
 
@@ -123,6 +124,8 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     assert (builds / "finished").exists() and not report.exists(), "the second run was not stopped after its full build"
     second = read_attempt(builds / "attempt-2").nodes
     assert second and not done_first & set(second), "a node that had finished was built again"
+    # The parsed batches were emptied although their readers ran over two attempts.
+    assert set(parsed_rows(work / "warehouse.duckdb").values()) == {0}
 
     resumed = bench(landing, work, report, "--resume", "--threads", "1")
     assert resumed.returncode == 0, resumed.stdout[-4000:] + resumed.stderr[-2000:]
