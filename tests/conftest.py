@@ -15,9 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 # What a run takes in (macros/incremental.sql), set per test, never inherited.
-# The raw-to-ODS reconciliation (its passes) and the parsed batches it reads (macros/tests/raw_reconciliation.sql).
+# The raw-to-ODS reconciliation, all its passes (macros/tests/raw_reconciliation.sql).
 RECONCILIATION = "assert_every_raw_row_reaches_ods_or_rejects*"
-PARSED_BATCHES = "ods_*_parsed"
 BATCH_VARIABLES = ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE")
 COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "state", "target", "logs", "data", "__pycache__", ".pytest_cache", "dbt_packages"

@@ -11,12 +11,19 @@ import re
 
 import duckdb
 import pytest
-from conftest import PARSED_BATCHES, RECONCILIATION, Project
+from conftest import RECONCILIATION, Project
+
+
+def reconciliation_of(ods_model: str) -> str:
+    """The raw-to-ODS reconciliation over one raw table. It reads the parsed batches, which the full
+    build emptied once it had read them: the table is parsed again first."""
+    return f"{ods_model}_parsed {RECONCILIATION}"
+
 
 CASES = {
     "dropped ODS row": (
         "delete from ods.ods_showroom__store_visits where visit_id = (select min(visit_id) from ods.ods_showroom__store_visits)",
-        RECONCILIATION,
+        reconciliation_of("ods_showroom__store_visits"),
         "assert_every_raw_row_reaches_ods_or_rejects_pass_",
     ),
     "fanned-out fact": (
@@ -82,12 +89,12 @@ CASES = {
     "a CDC version whose content changed on the way": (
         "update ods.ods_oms__vehicle_orders set order_status = 'cancelled' "
         "where order_id = (select min(order_id) from ods.ods_oms__vehicle_orders where order_status <> 'cancelled')",
-        RECONCILIATION,
+        reconciliation_of("ods_oms__vehicle_orders"),
         "assert_every_raw_row_reaches_ods_or_rejects_pass_",
     ),
     "a rejected row that was not recorded": (
         "delete from ods.ods_quality__rejected_rows where raw_table = 'raw_app__events'",
-        RECONCILIATION,
+        reconciliation_of("ods_app__events"),
         "assert_every_raw_row_reaches_ods_or_rejects_pass_",
     ),
     "a landing batch that counts more bad rows than rows": (
@@ -115,11 +122,8 @@ def failing_tests(output: str) -> set[str]:
 
 
 def command_for(selector: str) -> list[str]:
-    """The dbt command that runs the selected tests. The reconciliation reads the parsed batches, which
-    the full build emptied once it had read them: the run parses the raw tables again first."""
-    if selector == RECONCILIATION:
-        return ["build", "--select", PARSED_BATCHES, RECONCILIATION]
-    return ["test", "--select", selector]
+    """The dbt command that runs the selected tests: a build where they select a parsed batch."""
+    return ["build" if "_parsed " in selector else "test", "--select", selector]
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -186,7 +190,7 @@ BATCH_CASES = {
     "dropped ODS row": (
         "delete from ods.ods_showroom__store_visits "
         "where visit_id = (select min(visit_id) from ods.ods_showroom__store_visits where {rows})",
-        RECONCILIATION,
+        reconciliation_of("ods_showroom__store_visits"),
         "assert_every_raw_row_reaches_ods_or_rejects_pass_",
     ),
 }
@@ -242,7 +246,8 @@ def test_the_reconciliation_in_passes_checks_every_key_once(warehouse_copy: Proj
     the keys. With four passes forced on the demo, a clean warehouse passes every one (both sides of
     a pass take the same bucket), and an APP event dropped from ODS in each bucket fails each pass."""
     four = ["--vars", "{reconciliation_pass_keys: 500}"]
-    clean = warehouse_copy.dbt("build", "--select", PARSED_BATCHES, RECONCILIATION, *four, check=False)
+    events = ["build", "--select", "ods_app__events_parsed", RECONCILIATION, *four]
+    clean = warehouse_copy.dbt(*events, check=False)
     assert clean.returncode == 0, clean.output[-2000:]
     assert clean.output.count("PASS assert_every_raw_row_reaches_ods_or_rejects_pass_") == 4, clean.output[-2000:]
     with duckdb.connect(str(warehouse_copy.database)) as con:
@@ -251,7 +256,7 @@ def test_the_reconciliation_in_passes_checks_every_key_once(warehouse_copy: Proj
             "select min(event_id) from ods.ods_app__events group by hash(event_id) % 4) returning event_id"
         ).fetchall()
     assert len(dropped) == 4
-    result = warehouse_copy.dbt("build", "--select", PARSED_BATCHES, RECONCILIATION, *four, check=False)
+    result = warehouse_copy.dbt(*events, check=False)
     assert failing_tests(result.output) == {
         f"assert_every_raw_row_reaches_ods_or_rejects_pass_{n}" for n in range(1, 5)
     }
