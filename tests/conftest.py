@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -80,36 +81,11 @@ class Project:
 
     def dbt(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> DbtResult:
         """Run dbt on this project and file; env: more variables (a batch window, say)."""
-        # DBT_TARGET: a developer's own setting must not send the tests' builds to another engine.
-        # The batch variables of the developer's shell must not leak into a test's build either.
-        base = {k: v for k, v in os.environ.items() if k not in BATCH_VARIABLES}
-        env = dict(
-            base,
-            NEV_DUCKDB_PATH=str(self.database),
-            DBT_PROFILES_DIR=str(self.path),
-            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-            DBT_TARGET="duckdb",
-            NEV_DUCKDB_TEMP_DIR=str(self.database.parent / "duckdb_tmp"),
-            **self.env,
-            **(env or {}),
-        )
         work = self.database.parent
-        proc = subprocess.run(
-            [
-                DBT,
-                *args,
-                "--project-dir",
-                str(self.path),
-                "--target-path",
-                str(work / "target"),
-                "--log-path",
-                str(work / "logs"),
-            ],
-            cwd=self.path,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        work.mkdir(parents=True, exist_ok=True)
+        if self.path == ROOT:  # not a copy: see start_from_shared_parse
+            start_from_shared_parse(work / "target")
+        proc = run_dbt(self.path, work, self.database.name, args, {**self.env, **(env or {})})
         result = DbtResult(proc.returncode, proc.stdout + proc.stderr)
         if check and proc.returncode != 0:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.output[-4000:]}")
@@ -118,6 +94,61 @@ class Project:
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.database), read_only=True) as con:
             return con.execute(sql).fetchall()
+
+
+def run_dbt(project: Path, work: Path, database: str, args, more_env: dict[str, str]) -> subprocess.CompletedProcess:
+    """dbt on `project`, run in `work` on the DuckDB file `database` there.
+
+    dbt parses a project again in full (about 5 s of CPU more than a partial parse) whenever the
+    profile's connection changes, and the DuckDB file's path is part of it. So the file and its spill
+    folder are named relative to `work`, the folder dbt runs in: every test's profile is then the same,
+    whatever folder its file is in, and a test's first dbt call on the repository's project
+    reuses the session's shared parse."""
+    # DBT_TARGET: a developer's own setting must not send the tests' builds to another engine.
+    # The batch variables of the developer's shell must not leak into a test's build either.
+    base = {k: v for k, v in os.environ.items() if k not in BATCH_VARIABLES}
+    env = dict(
+        base,
+        NEV_DUCKDB_PATH=database,
+        DBT_PROFILES_DIR=str(project),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        DBT_TARGET="duckdb",
+        NEV_DUCKDB_TEMP_DIR="duckdb_tmp",
+        **more_env,
+    )
+    folders = ["--project-dir", str(project), "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    return subprocess.run([DBT, *args, *folders], cwd=work, env=env, capture_output=True, text=True)
+
+
+# Where the session's shared parse is made, once for every xdist worker (set when the session starts).
+SHARED_PARSE: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_parse_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    base = tmp_path_factory.getbasetemp()
+    # xdist workers have folders of their own under one folder of the session's
+    SHARED_PARSE.append((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "dbt-parse")
+
+
+def start_from_shared_parse(target: Path) -> None:
+    """Give a new dbt target folder the repository's project parsed once for the session (dbt's
+    partial_parse.msgpack), so that its first run parses only the files that differ. For the
+    repository's own project only: a seed's node keeps the folder it was parsed in, and dbt hashes a
+    seed over 1 MB by its relative path, so a copy whose large seed a test changed would load the
+    repository's file instead."""
+    if not SHARED_PARSE or (target / "partial_parse.msgpack").exists():
+        return
+    shared = SHARED_PARSE[0]
+    shared.mkdir(parents=True, exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker parses, the others wait and reuse it
+        parsed = shared / "target" / "partial_parse.msgpack"
+        if not parsed.exists():
+            proc = run_dbt(ROOT, shared, "warehouse.duckdb", ["parse", "--quiet"], {})
+            assert proc.returncode == 0, f"dbt parse failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(parsed, target)
 
 
 def parsed_rows(db: Path) -> dict[str, int]:
@@ -165,9 +196,8 @@ def start_from(built: Project, project: Project) -> Project:
 
 @pytest.fixture(scope="module")
 def damage_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where a module's damaged copies go, each in turn at the same path: dbt parses the project again
-    whenever the profile's file path changes, so one path (and one dbt target folder) lets every case
-    after the first reuse the partial parse (about 8 s a case)."""
+    """Where a module's damaged copies go, each in turn at the same path: one file's worth of disk, and
+    one dbt target folder, whose parse each case continues from the case before."""
     return tmp_path_factory.mktemp("damaged")
 
 
