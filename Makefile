@@ -159,7 +159,9 @@ browser: ## install Debian's chromium and CJK fonts for the browser tests, if mi
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 	@test -x $(CHROMIUM) && echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"
 
-test: $(STAMP) browser data-docs-assets ## every test: a scratch build, then pytest (lint, dbt, GX, MetricFlow, Dagster, boards, API, PostgreSQL)
+# On a fresh machine pip (the venv) and apt-get (the browser) install side by side.
+test: ## every test: a scratch build, then pytest (lint, dbt, GX, MetricFlow, Dagster, boards, API, PostgreSQL)
+	@$(MAKE) --no-print-directory -j3 $(STAMP) browser data-docs-assets
 	rm -f $(TEST_DB) $(TEST_DB).wal
 	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --target duckdb --full-refresh --quiet
 	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
