@@ -35,34 +35,56 @@ affected as (
 {%- endif %}
 
 versions as (
-    select *
+    -- only the columns used: the full build reads every version of every lead
+    select
+        lead_id,
+        crm_customer_id,
+        store_id,
+        advisor_id,
+        series_code,
+        source_channel,
+        lead_status,
+        created_at,
+        card_created_at,
+        valid_from,
+        is_current,
+        _loaded_at
     from {{ ref('ods_crm__leads') }}
     {%- if is_incremental() %}
     where lead_id in (select a.lead_id from affected as a)
     {%- endif %}
 ),
 
+version_summary as (
+    -- aggregates, not window functions over the versions: at SF 10 those did not fit in 16 GB
+    select
+        lead_id,
+        min(valid_from) as first_valid_from,
+        max(_loaded_at) as versions_loaded_at
+    from versions
+    group by lead_id
+),
+
 current_version as (
-    select *
-    from (
-        select
-            *,
-            max(_loaded_at) over (partition by lead_id) as versions_loaded_at
-        from versions
-    ) as with_landing
-    where is_current
+    select
+        v.*,
+        s.versions_loaded_at
+    from versions as v
+    inner join version_summary as s on v.lead_id = s.lead_id
+    where v.is_current
 ),
 
 first_version as (
     -- Dimensions are those the lead was created with; later re-assignment does not move history.
+    -- (lead_id, valid_from) is unique in ODS, so this is one row per lead.
     select
-        lead_id,
-        store_id,
-        advisor_id,
-        series_code,
-        source_channel,
-        row_number() over (partition by lead_id order by valid_from) as version_number
-    from versions
+        v.lead_id,
+        v.store_id,
+        v.advisor_id,
+        v.series_code,
+        v.source_channel
+    from versions as v
+    inner join version_summary as s on v.lead_id = s.lead_id and v.valid_from = s.first_valid_from
 ),
 
 status_milestones as (
@@ -117,7 +139,7 @@ leads as (
         c.versions_loaded_at,
         lag(c.created_at) over (partition by i.one_id order by c.created_at, c.lead_id) as previous_lead_created_at
     from current_version as c
-    inner join first_version as f on c.lead_id = f.lead_id and f.version_number = 1
+    inner join first_version as f on c.lead_id = f.lead_id
     left join identity as i on c.crm_customer_id = i.source_customer_id
 ),
 
