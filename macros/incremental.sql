@@ -118,6 +118,43 @@
 {%- endmacro %}
 
 
+{#- The pieces a full build of a summary is done in, a month of column over relation each, when its
+    working set outgrows memory at scale (its pieces are `union all`-ed: DuckDB runs one at a time).
+    The first and last piece are open, so every row falls in exactly one. An incremental run, or a
+    relation with at most a month in it, is one piece without bounds. Filter with in_piece(). -#}
+{% macro month_pieces(relation, column) -%}
+    {%- if is_incremental() or not execute -%}
+        {{ return([{}]) }}
+    {%- endif -%}
+    {%- set first, last = run_query('select min(' ~ column ~ '), max(' ~ column ~ ') from ' ~ relation).rows[0] -%}
+    {%- if first is none -%}
+        {{ return([{}]) }}
+    {%- endif -%}
+    {%- set months = (last.year - first.year) * 12 + last.month - first.month + 1 -%}
+    {%- set starts = [] -%}
+    {%- for i in range(1, months) -%}
+        {%- do starts.append('%04d-%02d-01' % (first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1)) -%}
+    {%- endfor -%}
+    {%- set pieces = [] -%}
+    {%- for i in range(months) -%}
+        {%- do pieces.append({'from': starts[i - 1] if i > 0 else none, 'before': starts[i] if i < months - 1 else none}) -%}
+    {%- endfor -%}
+    {{ return(pieces) }}
+{%- endmacro %}
+
+{% macro in_piece(column, piece) -%}
+    {%- if piece.get('from') and piece.get('before') -%}
+        {{ column }} >= cast('{{ piece.from }}' as date) and {{ column }} < cast('{{ piece.before }}' as date)
+    {%- elif piece.get('from') -%}
+        {{ column }} >= cast('{{ piece.from }}' as date)
+    {%- elif piece.get('before') -%}
+        ({{ column }} < cast('{{ piece.before }}' as date) or {{ column }} is null)
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Landing records (the ods_quality models) are kept by landing batch (raw table and landing day),
     and a batch window can cut a day anywhere: a run re-derives each landing batch it touches from
     its own rows plus the rows the table already holds for that batch outside the window. -#}
