@@ -10,7 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -284,8 +284,22 @@ def full_build(attempts: Attempts, common: list[str], work: Path, env: dict, als
             if part == "-ods" and attempts.earlier:
                 runs.append(release_parsed_history(attempts, common, work, env, also))
         except StepFailed as failed:
+            # the build so far, as a finished one is reported: every attempt and this one's dbt runs,
+            # not only the invocation that failed
+            parts = [*(e.seconds for e in attempts.earlier), sum(r.seconds for r in runs) + failed.result.seconds]
+            failed.result = replace(
+                failed.result,
+                seconds=sum(parts),
+                peak_bytes=max(
+                    [failed.result.peak_bytes, *(r.peak_bytes for r in runs), *(e.peak_bytes for e in attempts.earlier)]
+                ),
+            )
+            in_attempts = (
+                f"; in {len(parts)} attempts ({' + '.join(f'{p:.0f}' for p in parts)} s)" if len(parts) > 1 else ""
+            )
             failed.error += (
-                f" ({len(attempts.done | read_attempt(attempts.current).done)} nodes done: --resume continues)"
+                f" ({len(attempts.done | read_attempt(attempts.current).done)} nodes done{in_attempts}: "
+                "--resume continues)"
             )
             raise
     (attempts.folder / "finished").touch()
