@@ -118,40 +118,41 @@
 {%- endmacro %}
 
 
-{#- The pieces a full build of a summary is done in, a month of column over relation each, when its
-    working set outgrows memory at scale (its pieces are `union all`-ed: DuckDB runs one at a time).
-    The first and last piece are open, so every row falls in exactly one. An incremental run, or a
-    relation with at most a month in it, is one piece without bounds. Filter with in_piece(). -#}
+{#- The pieces a full build of a summary is done in: a month of column over relation each once
+    relation has more rows than the var month_pieces_above_rows (its working set then outgrows memory;
+    the pieces are `union all`-ed and DuckDB runs one at a time). The first and last piece are open, so
+    every row falls in exactly one; nulls fall in the first. An incremental run, a smaller relation or
+    one with at most a month in it is one piece without bounds. Filter with in_piece(). -#}
 {% macro month_pieces(relation, column) -%}
     {%- if is_incremental() or not execute -%}
         {{ return([{}]) }}
     {%- endif -%}
-    {%- set first, last = run_query('select min(' ~ column ~ '), max(' ~ column ~ ') from ' ~ relation).rows[0] -%}
-    {%- if first is none -%}
+    {%- set row = run_query('select count(*), min(' ~ column ~ '), max(' ~ column ~ ') from ' ~ relation).rows[0] -%}
+    {%- set rows, first, last = row[0], row[1], row[2] -%}
+    {%- if rows <= var('month_pieces_above_rows') or first is none -%}
         {{ return([{}]) }}
     {%- endif -%}
     {%- set months = (last.year - first.year) * 12 + last.month - first.month + 1 -%}
-    {%- set starts = [] -%}
-    {%- for i in range(1, months) -%}
-        {%- do starts.append('%04d-%02d-01' % (first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1)) -%}
-    {%- endfor -%}
     {%- set pieces = [] -%}
-    {%- for i in range(months) -%}
-        {%- do pieces.append({'from': starts[i - 1] if i > 0 else none, 'before': starts[i] if i < months - 1 else none}) -%}
+    {%- set previous = namespace(start=none) -%}
+    {%- for i in range(1, months + 1) -%}
+        {%- set start = '%04d-%02d-01' % (first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1) -%}
+        {%- do pieces.append({'from': previous.start, 'before': start if i < months else none}) -%}
+        {%- set previous.start = start -%}
     {%- endfor -%}
     {{ return(pieces) }}
 {%- endmacro %}
 
 {% macro in_piece(column, piece) -%}
-    {%- if piece.get('from') and piece.get('before') -%}
-        {{ column }} >= cast('{{ piece.from }}' as date) and {{ column }} < cast('{{ piece.before }}' as date)
-    {%- elif piece.get('from') -%}
-        {{ column }} >= cast('{{ piece.from }}' as date)
-    {%- elif piece.get('before') -%}
-        ({{ column }} < cast('{{ piece.before }}' as date) or {{ column }} is null)
-    {%- else -%}
-        true
+    {%- set conditions = [] -%}
+    {%- if piece.get('from') -%}
+        {%- do conditions.append(column ~ " >= cast('" ~ piece['from'] ~ "' as date)") -%}
     {%- endif -%}
+    {%- if piece.get('before') -%}
+        {%- set before = column ~ " < cast('" ~ piece['before'] ~ "' as date)" -%}
+        {%- do conditions.append(before if piece.get('from') else '(' ~ before ~ ' or ' ~ column ~ ' is null)') -%}
+    {%- endif -%}
+    {{ conditions | join(' and ') or 'true' }}
 {%- endmacro %}
 
 

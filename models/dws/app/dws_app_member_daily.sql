@@ -1,8 +1,9 @@
 -- APP activity per member and day: one row per member active on a day (the base of DAU, MAU and retention).
 -- Incremental by day: a batch re-derives every day its new events fall on, late ones included.
 -- Sessions are counted in two steps (member x day x session, then member x day), not with a distinct
--- count, and a full build goes a month at a time (macros/incremental.sql, month_pieces): at SF 10 one
--- piece over 667M events spilled more than 16 GB of disk at a 16 GB memory limit, twelve none.
+-- count, and a full build past month_pieces_above_rows events goes a month at a time (macros/incremental.sql,
+-- month_pieces): at SF 10 one piece over 667M events spilled more than 16 GB of disk at a 16 GB memory
+-- limit, twelve none.
 {{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
 
 {%- set pieces = month_pieces(ref('dwd_fct_app_event'), 'event_date') %}
