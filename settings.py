@@ -7,6 +7,7 @@ layer order from dbt_project.yml's vars. The environment variables, all optional
 
   DBT_TARGET              the dbt target, also the profile's default (duckdb, postgres, spark)
   NEV_DUCKDB_PATH         the DuckDB warehouse file (profiles.yml: state/warehouse.duckdb)
+  NEV_DUCKDB_MEMORY_LIMIT DuckDB's memory limit; it spills beyond it (profiles.yml: 5.5GB)
   NEV_RAW_SOURCE          what dbt reads as raw: seeds (the demo CSVs) or landing (dbt_project.yml)
   NEV_LANDING_DIR         where raw files land: <table>/load_date=YYYY-MM-DD/ (state/landing)
   NEV_EXPORT_DIR          the saved queries' exports (state/exports)
@@ -87,6 +88,11 @@ def _in_project(path: str) -> Path:
 def warehouse_path() -> Path:
     """The DuckDB warehouse file (the duckdb target's path)."""
     return _in_project(output("duckdb")["path"])
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory limit (profiles.yml; NEV_DUCKDB_MEMORY_LIMIT)."""
+    return output("duckdb")["settings"]["memory_limit"]
 
 
 def postgres_params() -> dict:

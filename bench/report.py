@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+import settings
+
 from . import measure
 
 BEGIN, END = "<!-- current figures: written by the bench -->", "<!-- end of current figures -->"
@@ -131,7 +133,7 @@ def header(sf: float, days: int, spark: bool, threads: int, code: str) -> str:
             f"executor memory {os.environ.get('NEV_SPARK_EXECUTOR_MEMORY', '5g')})"
         )
     else:
-        engine = f"on DuckDB {duckdb.__version__} (memory_limit {os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')})"
+        engine = f"on DuckDB {duckdb.__version__} (memory_limit {settings.duckdb_memory_limit()})"
     return (
         f"## SF {sf:g} ({days} days) {engine}, {dt.date.today()}: {cores} cores, {measure.gib(mem)} memory, "
         f"{platform.machine()}, dbt threads {threads}, code {code}"

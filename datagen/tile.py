@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 import contract
+import settings
 from contract.landing import read_landing
 
 BASE_SCALE = 0.1
@@ -57,7 +58,7 @@ def tile(base: Path, out: Path, copies: int, log=print) -> dict[str, int]:
     rows = {}
     con = duckdb.connect()
     # DuckDB would take 80% of the machine by default; partitioned writes need no insertion order.
-    con.execute(f"set memory_limit = '{os.environ.get('NEV_DUCKDB_MEMORY_LIMIT', '6GB')}'")
+    con.execute(f"set memory_limit = '{settings.duckdb_memory_limit()}'")
     con.execute("set preserve_insertion_order = false")
     # Spill where the warehouse spills, not into a .tmp folder in the working directory.
     con.execute(f"set temp_directory = '{os.environ.get('NEV_DUCKDB_TEMP_DIR', 'state/duckdb_tmp')}'")
