@@ -164,7 +164,7 @@ test: ## every test: a scratch build, then pytest (lint, dbt, GX, MetricFlow, Da
 	@$(MAKE) --no-print-directory -j3 $(STAMP) browser data-docs-assets
 	rm -f $(TEST_DB) $(TEST_DB).wal
 	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --target duckdb --full-refresh --quiet
-	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-spark: $(SPARK_STAMP) ## the Spark cross-engine test: builds the demo on the cluster (started and stopped) and compares with DuckDB
 	$(BIN)/pytest -m spark tests/test_cross_engine_spark.py

@@ -25,9 +25,10 @@ COPY_IGNORE = shutil.ignore_patterns(
 
 
 # The modules that build whole warehouses, longest first (as `pytest --durations=0` measured them).
-# pytest-xdist (--dist loadfile) hands each worker the modules in collection order, so starting with
-# these keeps one long module from running alone at the end while the other workers idle. Only the
-# order changes, never what runs.
+# pytest-xdist (--dist loadfile --no-loadscope-reorder; by default it orders modules by their number
+# of tests) hands each worker the modules in collection order, so starting with these keeps one long
+# module from running alone at the end while the other workers idle. Only the order changes, never
+# what runs.
 LONGEST_FIRST = [
     "test_incremental.py",
     "test_bench.py",
