@@ -37,7 +37,9 @@ LOCKED := $(BIN)/python -m orchestration.lock --
 LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable --full-refresh
 # The last successful build's dbt artifacts: what slim CI defers to (settings.py: NEV_PROD_ARTIFACTS).
 PROD_ARTIFACTS ?= $(or $(NEV_PROD_ARTIFACTS),state/prod-artifacts)
-# `make test` builds into its own file so that it never touches the warehouse `make demo` built.
+# `make test` builds into its own file so that it never touches the warehouse `make demo` built, with
+# its own dbt target folder: target/ holds the manifest of the warehouse file, which Dagster and mf load
+# (a semantic manifest names the file it was parsed for as its catalog).
 TEST_DB := state/test.duckdb
 # pytest runs one test file per worker process, one worker more than cores by default: the tests
 # wait on dbt processes, servers and the browser about a quarter of the time (make test on 2 cores:
@@ -163,7 +165,8 @@ browser: ## install Debian's chromium and CJK fonts for the browser tests, if mi
 test: ## every test: a scratch build, then pytest (lint, dbt, GX, MetricFlow, Dagster, boards, API, PostgreSQL)
 	@$(MAKE) --no-print-directory -j3 $(STAMP) browser data-docs-assets
 	rm -f $(TEST_DB) $(TEST_DB).wal
-	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --target duckdb --full-refresh --quiet
+	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --target duckdb --full-refresh --quiet --target-path target/test
+	$(BIN)/dbt parse --target duckdb --quiet
 	NEV_TEST_BUILT_WAREHOUSE=$(TEST_DB) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-spark: $(SPARK_STAMP) ## the Spark cross-engine test: builds the demo on the cluster (started and stopped) and compares with DuckDB
