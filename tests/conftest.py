@@ -88,9 +88,12 @@ class Project:
         work.mkdir(parents=True, exist_ok=True)
         if self.path == ROOT:  # not a copy: see start_from_shared_parse
             start_from_shared_parse(work / "target")
-        proc = run_dbt(self.path, work, self.database.name, args, {**self.env, **(env or {})})
-        result = DbtResult(proc.returncode, proc.stdout + proc.stderr)
-        if check and proc.returncode != 0:
+        if self.path == ROOT and not self.env and not env:
+            result = run_dbt_in_process(work, self.database.name, args)
+        else:
+            proc = run_dbt(self.path, work, self.database.name, args, {**self.env, **(env or {})})
+            result = DbtResult(proc.returncode, proc.stdout + proc.stderr)
+        if check and result.returncode != 0:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.output[-4000:]}")
         return result
 
@@ -107,10 +110,15 @@ def run_dbt(project: Path, work: Path, database: str, args, more_env: dict[str, 
     folder are named relative to `work`, the folder dbt runs in: every test's profile is then the same,
     whatever folder its file is in, and a test's first dbt call on the repository's project
     reuses the session's shared parse."""
+    env = dbt_environment(project, database, more_env)
+    return subprocess.run([DBT, *args, *dbt_folders(project, work)], cwd=work, env=env, capture_output=True, text=True)
+
+
+def dbt_environment(project: Path, database: str, more_env: dict[str, str]) -> dict[str, str]:
     # DBT_TARGET: a developer's own setting must not send the tests' builds to another engine.
     # The batch variables of the developer's shell must not leak into a test's build either.
     base = {k: v for k, v in os.environ.items() if k not in BATCH_VARIABLES}
-    env = dict(
+    return dict(
         base,
         NEV_DUCKDB_PATH=database,
         DBT_PROFILES_DIR=str(project),
@@ -119,8 +127,54 @@ def run_dbt(project: Path, work: Path, database: str, args, more_env: dict[str, 
         NEV_DUCKDB_TEMP_DIR="duckdb_tmp",
         **more_env,
     )
-    folders = ["--project-dir", str(project), "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    return subprocess.run([DBT, *args, *folders], cwd=work, env=env, capture_output=True, text=True)
+
+
+def dbt_folders(project: Path, work: Path) -> list[str]:
+    return ["--project-dir", str(project), "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+
+
+# The repository's project as dbt parsed it in this worker (see run_dbt_in_process).
+PARSED: list = []
+
+
+def run_dbt_in_process(work: Path, database: str, args) -> DbtResult:
+    """dbt on the repository's project inside this worker (dbt's programmatic runner), on the file
+    `database` in `work`: a call skips the interpreter's start and dbt's imports (about 2.5 s of CPU)
+    and the parse (the project is parsed once per worker). Only for calls without settings of their
+    own: a batch window read while parsing would need the parse dbt does again for it. The output is
+    the text of dbt's events, as its console shows them."""
+    from dbt.cli.main import dbtRunner
+
+    lines: list[str] = []
+
+    def keep(event) -> None:
+        if event.info.level != "debug":
+            lines.append(event.info.msg)
+
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.clear()
+    os.environ.update(dbt_environment(ROOT, database, {}))
+    os.chdir(work)
+    try:
+        if not PARSED:
+            parsed = dbtRunner().invoke(["parse", "--quiet", *dbt_folders(ROOT, work)])
+            assert parsed.success, f"dbt parse failed: {parsed.exception}"
+            PARSED.append(parsed.result)
+        result = dbtRunner(manifest=PARSED[0], callbacks=[keep]).invoke([*args, *dbt_folders(ROOT, work)])
+    finally:
+        # dbt-duckdb keeps its DuckDB connection for the next call with the same profile (the same
+        # relative file name): close it, so that the file is free for the test (and the next copy).
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+        DuckDBConnectionManager.close_all_connections()
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    if result.exception is not None:
+        lines.append(f"{type(result.exception).__name__}: {result.exception}")
+    return DbtResult(0 if result.success else 1, "\n".join(lines))
 
 
 # Where the session's shared parse is made, once for every xdist worker (set when the session starts).
