@@ -88,7 +88,7 @@ class Project:
         work.mkdir(parents=True, exist_ok=True)
         if self.path == ROOT:  # not a copy: see start_from_shared_parse
             start_from_shared_parse(work / "target")
-        if self.path == ROOT and not self.env and not env and args[0] != "parse":
+        if self.path == ROOT and not self.env and not env and "--vars" not in args and args[0] != "parse":
             result = run_dbt_in_process(work, self.database.name, args)
         else:
             proc = run_dbt(self.path, work, self.database.name, args, {**self.env, **(env or {})})
@@ -141,7 +141,7 @@ def run_dbt_in_process(work: Path, database: str, args) -> DbtResult:
     """dbt on the repository's project inside this worker (dbt's programmatic runner), on the file
     `database` in `work`: a call skips the interpreter's start and dbt's imports (about 2.5 s of CPU)
     and the parse (the project is parsed once per worker). Only for calls without settings of their
-    own (a batch window read while parsing would need the parse dbt does again for it), and not for
+    own (a batch window or --vars read while parsing need the parse dbt does again for them), not for
     `dbt parse` itself, whose written manifests are the point. The output is the text of dbt's
     events, as its console shows them."""
     from dbt.cli.main import dbtRunner
