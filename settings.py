@@ -95,6 +95,11 @@ def duckdb_memory_limit() -> str:
     return output("duckdb")["settings"]["memory_limit"]
 
 
+def duckdb_temp_dir() -> Path:
+    """Where DuckDB spills (profiles.yml; NEV_DUCKDB_TEMP_DIR)."""
+    return _in_project(output("duckdb")["config_options"]["temp_directory"])
+
+
 def postgres_params() -> dict:
     """The postgres target's connection."""
     o = output("postgres")

@@ -13,7 +13,6 @@ volumes are exact multiples of it.
 from __future__ import annotations
 
 import itertools
-import os
 import shutil
 import time
 from pathlib import Path
@@ -61,7 +60,7 @@ def tile(base: Path, out: Path, copies: int, log=print) -> dict[str, int]:
     con.execute(f"set memory_limit = '{settings.duckdb_memory_limit()}'")
     con.execute("set preserve_insertion_order = false")
     # Spill where the warehouse spills, not into a .tmp folder in the working directory.
-    con.execute(f"set temp_directory = '{os.environ.get('NEV_DUCKDB_TEMP_DIR', 'state/duckdb_tmp')}'")
+    con.execute(f"set temp_directory = '{settings.duckdb_temp_dir()}'")
     con.execute(
         "create table copies as select range as copy, "
         f"list_extract({PERMUTATIONS!r}, cast(range % {len(PERMUTATIONS)} as integer) + 1) as perm "
