@@ -30,14 +30,14 @@ COPY_IGNORE = shutil.ignore_patterns(
 # module from running alone at the end while the other workers idle. Only the order changes, never
 # what runs.
 LONGEST_FIRST = [
-    "test_incremental.py",
     "test_bench.py",
-    "test_data_tests_fail_on_bad_data.py",
-    "test_bad_input.py",
-    "test_cross_engine.py",
+    "test_incremental.py",
     "test_orchestration.py",
+    "test_cross_engine.py",
     "test_runbook.py",
+    "test_data_tests_fail_on_bad_data.py",
     "test_ci.py",
+    "test_bad_input.py",
 ]
 
 
@@ -81,21 +81,32 @@ class Project:
     path: Path
     database: Path
     env: dict[str, str] = field(default_factory=dict)  # more settings for dbt (another target's server)
+    parse_from: Path | None = None  # a target folder of this project whose parse a new one starts from
 
     def dbt(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> DbtResult:
         """Run dbt on this project and file; env: more variables (a batch window, say)."""
         work = self.database.parent
         work.mkdir(parents=True, exist_ok=True)
         if self.path == ROOT:  # not a copy: see start_from_shared_parse
-            start_from_shared_parse(work / "target")
-        if self.path == ROOT and not self.env and not env and "--vars" not in args and args[0] != "parse":
-            result = run_dbt_in_process(work, self.database.name, args)
-        else:
+            start_from_shared_parse(self.target)
+        elif self.parse_from and not (self.target / "partial_parse.msgpack").exists():
+            self.target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(self.parse_from / "partial_parse.msgpack", self.target)
+        if self.env or args[0] == "parse":  # another engine's server; the parse's written files
             proc = run_dbt(self.path, work, self.database.name, args, {**self.env, **(env or {})})
             result = DbtResult(proc.returncode, proc.stdout + proc.stderr)
+        else:
+            # the session's parse fits only a call that sets nothing read while parsing
+            shared = self.path == ROOT and not env and "--vars" not in args
+            result = run_dbt_in_process(self.path, work, self.database.name, args, env or {}, shared)
         if check and result.returncode != 0:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.output[-4000:]}")
         return result
+
+    @property
+    def target(self) -> Path:
+        """dbt's target folder of this project's runs."""
+        return self.database.parent / "target"
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.database), read_only=True) as con:
@@ -137,13 +148,15 @@ def dbt_folders(project: Path, work: Path) -> list[str]:
 PARSED: list = []
 
 
-def run_dbt_in_process(work: Path, database: str, args) -> DbtResult:
-    """dbt on the repository's project inside this worker (dbt's programmatic runner), on the file
-    `database` in `work`: a call skips the interpreter's start and dbt's imports (about 2.5 s of CPU)
-    and the parse (the project is parsed once per worker). Only for calls without settings of their
-    own (a batch window or --vars read while parsing need the parse dbt does again for them), not for
-    `dbt parse` itself, whose written manifests are the point. The output is the text of dbt's
-    events, as its console shows them."""
+def run_dbt_in_process(
+    project: Path, work: Path, database: str, args, more_env: dict[str, str], shared: bool
+) -> DbtResult:
+    """dbt on `project` inside this worker (dbt's programmatic runner), on the file `database` in
+    `work`: a call skips the interpreter's start and dbt's imports (about 2.5 s of CPU). With `shared`
+    (the repository's project, nothing set that is read while parsing) it also skips the parse: the
+    project is parsed once per worker. Otherwise dbt parses as its command line does, from the
+    target folder's partial_parse.msgpack. The output is the text of dbt's events, as its console
+    shows them."""
     from dbt.cli.main import dbtRunner
 
     lines: list[str] = []
@@ -154,14 +167,17 @@ def run_dbt_in_process(work: Path, database: str, args) -> DbtResult:
 
     saved_env, saved_cwd = dict(os.environ), Path.cwd()
     os.environ.clear()
-    os.environ.update(dbt_environment(ROOT, database, {}))
+    os.environ.update(dbt_environment(project, database, more_env))
     os.chdir(work)
     try:
-        if not PARSED:
-            parsed = dbtRunner().invoke(["parse", "--quiet", *dbt_folders(ROOT, work)])
-            assert parsed.success, f"dbt parse failed: {parsed.exception}"
-            PARSED.append(parsed.result)
-        result = dbtRunner(manifest=PARSED[0], callbacks=[keep]).invoke([*args, *dbt_folders(ROOT, work)])
+        manifest = None
+        if shared:
+            if not PARSED:
+                parsed = dbtRunner().invoke(["parse", "--quiet", *dbt_folders(ROOT, work)])
+                assert parsed.success, f"dbt parse failed: {parsed.exception}"
+                PARSED.append(parsed.result)
+            manifest = PARSED[0]
+        result = dbtRunner(manifest=manifest, callbacks=[keep]).invoke([*args, *dbt_folders(project, work)])
     finally:
         # dbt-duckdb keeps its DuckDB connection for the next call with the same profile (the same
         # relative file name): close it, so that the file is free for the test (and the next copy).
@@ -225,9 +241,18 @@ def copy_project(dest: Path) -> Path:
 
 
 @pytest.fixture
-def project_copy(tmp_path: Path) -> Project:
-    """A scratch copy of the project whose seeds a test may change."""
-    return Project(copy_project(tmp_path / "project"), tmp_path / "work" / "warehouse.duckdb")
+def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A scratch copy of the project whose files a test may change. The copy is made anew at one
+    place per worker, and dbt runs on it in one folder there: each test's parse continues from the
+    test before, so dbt parses again only the files that differ (a seed over 1 MB, which dbt knows by
+    its path only, is read from that same path when it is loaded). The DuckDB file starts empty."""
+    base = tmp_path_factory.getbasetemp()
+    shutil.rmtree(base / "project", ignore_errors=True)
+    work = base / "project-work"
+    shutil.rmtree(work / "duckdb_tmp", ignore_errors=True)
+    for stale in work.glob("warehouse.duckdb*"):
+        stale.unlink()
+    return Project(copy_project(base / "project"), work / "warehouse.duckdb")
 
 
 @pytest.fixture(scope="session")

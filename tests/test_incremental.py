@@ -238,7 +238,8 @@ def test_a_late_row_for_a_closed_day_changes_that_day_only(
 
     # And the result is what a full refresh over the same data gives: the built warehouse with the
     # changed seed and every model downstream of it refreshed in full (the rest reads none of it).
-    fresh = start_from(built_warehouse, Project(project_copy.path, tmp_path / "fresh" / "warehouse.duckdb"))
+    fresh = Project(project_copy.path, tmp_path / "fresh" / "warehouse.duckdb", parse_from=project_copy.target)
+    start_from(built_warehouse, fresh)
     fresh.dbt("seed", "--quiet", "--select", "raw_crm__follow_ups")
     fresh.dbt("run", "--full-refresh", "--quiet", "--select", "raw_crm__follow_ups+")
     assert changed(after, rows_by_table(fresh.database)) == {}
