@@ -49,7 +49,7 @@ DAGSTER_HOME := $(CURDIR)/state/dagster
 DAGSTER_PORT ?= 3000
 
 .PHONY: help venv demo build test check ci lint lint-changed hooks pg-up pg-down spark-up spark-down test-spark \
-        dq catalog export docs generate clean manifest dagster browser bench serve dashboard data-docs data-docs-assets
+        dq catalog export docs generate clean manifest dagster browser test-packages bench serve dashboard data-docs data-docs-assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -154,16 +154,21 @@ hooks: $(STAMP) ## install the pre-commit hooks (ruff, sqlfluff on staged SQL, t
 # Debian's Chromium for the browser tests (a browser download by Playwright is not possible offline),
 # and CJK fonts so that the Chinese labels render.
 CHROMIUM := /usr/bin/chromium
-SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+# What the tests take from Debian: the browser, and PostgreSQL 15's binaries for the cross-engine
+# tests (scripts/postgres.sh installs those itself when missing, but then in the middle of the tests).
+TEST_PACKAGES := $(BROWSER_PACKAGES) postgresql-15
 
 browser: ## install Debian's chromium and CJK fonts for the browser tests, if missing
-	@{ test -x $(CHROMIUM) && fc-list 2>/dev/null | grep -qi 'noto sans cjk'; } || { echo "installing chromium and fonts-noto-cjk (apt-get)"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@scripts/debian-packages.sh $(BROWSER_PACKAGES)
 	@test -x $(CHROMIUM) && echo "chromium: $$($(CHROMIUM) --version 2>/dev/null)"
 
-# On a fresh machine pip (the venv) and apt-get (the browser) install side by side.
+test-packages:
+	@scripts/debian-packages.sh $(TEST_PACKAGES)
+
+# On a fresh machine pip (the venv) and apt-get (the Debian packages) install side by side.
 test: ## every test: a scratch build, then pytest (lint, dbt, GX, MetricFlow, Dagster, boards, API, PostgreSQL)
-	@$(MAKE) --no-print-directory -j3 $(STAMP) browser data-docs-assets
+	@$(MAKE) --no-print-directory -j3 $(STAMP) test-packages data-docs-assets
 	rm -f $(TEST_DB) $(TEST_DB).wal
 	NEV_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --target duckdb --full-refresh --quiet --target-path target/test
 	$(BIN)/dbt parse --target duckdb --quiet

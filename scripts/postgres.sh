@@ -21,12 +21,8 @@ as_owner() {
 
 install_binaries() {
     [ -x "$PG_BIN/initdb" ] && return
-    echo "installing Debian's postgresql-15 (apt-get)"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq
     # The package's own cluster is not wanted: only the binaries are used.
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql-15 >/dev/null
+    "$ROOT/scripts/debian-packages.sh" postgresql-15
     [ -x "$PG_BIN/initdb" ] || { echo "error: $PG_BIN/initdb still missing after apt-get" >&2; exit 1; }
 }
 
