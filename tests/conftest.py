@@ -89,9 +89,8 @@ class Project:
         work.mkdir(parents=True, exist_ok=True)
         if self.path == ROOT:  # not a copy: see start_from_shared_parse
             start_from_shared_parse(self.target)
-        elif self.parse_from and not (self.target / "partial_parse.msgpack").exists():
-            self.target.mkdir(parents=True, exist_ok=True)
-            shutil.copy(self.parse_from / "partial_parse.msgpack", self.target)
+        elif self.parse_from:
+            continue_parse(self.target, self.parse_from)
         if self.env or args[0] == "parse":  # another engine's server; the parse's written files
             proc = run_dbt(self.path, work, self.database.name, args, {**self.env, **(env or {})})
             result = DbtResult(proc.returncode, proc.stdout + proc.stderr)
@@ -217,12 +216,19 @@ def start_from_shared_parse(target: Path) -> None:
     shared.mkdir(parents=True, exist_ok=True)
     with (shared / "lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one worker parses, the others wait and reuse it
-        parsed = shared / "target" / "partial_parse.msgpack"
-        if not parsed.exists():
+        if not (shared / "target" / "partial_parse.msgpack").exists():
             proc = run_dbt(ROOT, shared, "warehouse.duckdb", ["parse", "--quiet"], {})
             assert proc.returncode == 0, f"dbt parse failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
+    continue_parse(target, shared / "target")
+
+
+def continue_parse(target: Path, parsed: Path) -> None:
+    """Start a new dbt target folder from the parse in another of the same project (dbt's
+    partial_parse.msgpack): its first run parses only the files that differ."""
+    if (target / "partial_parse.msgpack").exists():
+        return
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copy(parsed, target)
+    shutil.copy(parsed / "partial_parse.msgpack", target)
 
 
 def parsed_rows(db: Path) -> dict[str, int]:
