@@ -15,7 +15,6 @@ layer order from dbt_project.yml's vars. The environment variables, all optional
   NEV_PROD_ARTIFACTS      the last successful daily run's dbt artifacts, for slim CI (state/prod-artifacts)
   NEV_ACCESS_FILE         the boards' and the API's tokens (state/access.json; products/access.py)
   NEV_SERVE_HOST, NEV_SERVE_PORT   where `make serve` listens (127.0.0.1:8050)
-  NEV_DUCKDB_READ_ONLY    True: open the DuckDB file read-only (the metrics server sets it for itself)
   NEV_NOW                 the business wall-clock time the freshness checks judge by (ISO, for replays
                           and tests; the real clock in Asia/Shanghai when unset)
 """

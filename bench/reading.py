@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import statistics
@@ -16,6 +15,7 @@ import duckdb
 
 import contract
 from contract.landing import read_landing
+from products.access import issue
 
 from . import measure
 
@@ -95,10 +95,9 @@ def serving_latency(database: Path, work: Path, runs: int, env: dict) -> dict[st
     """Each board page and API query through a real server process (python -m products serve), warm:
     (median seconds with the answers recomputed, as after every new batch; median seconds cached)."""
     access = work / "access.json"
-    token = "bench-hq"
     with duckdb.connect(str(database), read_only=True) as con:
         (store,) = con.execute("select min(store_id) from dwd.dwd_dim_store").fetchone()
-    access.write_text(json.dumps({"tokens": {token: {"name": "bench", "store": None}}}))
+    token = issue(access, "bench", None)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

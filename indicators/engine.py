@@ -19,7 +19,8 @@ from .manifest import ROOT
 
 def warehouse_database(target: str) -> str:
     """The database name the target's relations live in: a DuckDB file's stem, PostgreSQL's dbname."""
-    return settings.warehouse_path().stem if target == "duckdb" else settings.output(target).get("dbname", "")
+    output = settings.output(target)
+    return settings.warehouse_path().stem if output["type"] == "duckdb" else output.get("dbname", "")
 
 
 def semantic_manifest_for(path: Path, target: str) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
+from .filters import BadParameter, on
 from .semantic import Query, SemanticLayer
 
 DAY = "metric_time__day"
@@ -97,13 +99,16 @@ def months_before(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _where_time(grain: str, value: dt.date) -> str:
-    return f"{{{{ TimeDimension('metric_time', '{grain}') }}}} = '{value.isoformat()}'"
+def _on_time(grain: str, value: dt.date):
+    return on(f"metric_time__{grain}", "eq", value)
 
 
-def _where_time_between(grain: str, first: dt.date, last: dt.date) -> str:
-    dim = f"{{{{ TimeDimension('metric_time', '{grain}') }}}}"
-    return f"{dim} >= '{first.isoformat()}' and {dim} <= '{last.isoformat()}'"
+def _time_between(grain: str, first: dt.date, last: dt.date):
+    return on(f"metric_time__{grain}", "between", first, last)
+
+
+class NotFound(LookupError):
+    """A board parameter that is well formed but names nothing the warehouse holds (a 404)."""
 
 
 class Boards:
@@ -115,6 +120,47 @@ class Boards:
     def q(self, metrics, group_by=(), where=(), order=(), limit=None):
         answer = self.layer.query(Query(tuple(metrics), tuple(group_by), tuple(where), tuple(order), limit))
         return answer.records()
+
+    def stores(self) -> dict[str, str]:
+        """Every store the warehouse has facts for: id -> name."""
+        rows = self.q(["store_visit_count", "lead_count"], ["store", "store__store_name"])
+        return {str(r["store"]): str(r["store__store_name"]) for r in rows if r["store"] is not None}
+
+    def first_and_newest_day(self) -> tuple[dt.date, dt.date] | None:
+        rows = self.q(["store_visit_count"], [DAY], order=[DAY])
+        days = [dt.date.fromisoformat(str(r[DAY])[:10]) for r in rows]
+        return (days[0], days[-1]) if days else None
+
+    def checked_store(self, store: str | None) -> str:
+        """A store id a request named: 400 when malformed, 404 when the warehouse has no such store."""
+        from .access import STORE_ID
+
+        if not store:
+            raise BadParameter("store", "which store? add ?store=<store id>")
+        if not STORE_ID.fullmatch(store):
+            raise BadParameter("store", "a store id is letters, digits, - and _ (ST0001)")
+        if store not in self.stores():
+            raise NotFound("store: no such store in the warehouse")
+        return store
+
+    def checked_day(self, text: str | None, parameter: str = "date") -> dt.date | None:
+        """A day (YYYY-MM-DD) or a month (YYYY-MM, its first day) a request named, within the data:
+        400 when malformed, 404 when the warehouse holds no data for it. None when not given."""
+        if not text:
+            return None
+        pattern = r"\d{4}-\d{2}" if parameter == "month" else r"\d{4}-\d{2}-\d{2}"
+        try:
+            if not re.fullmatch(pattern, text):
+                raise ValueError
+            day = dt.date.fromisoformat(text + "-01" if parameter == "month" else text)
+        except ValueError:
+            raise BadParameter(parameter, "YYYY-MM" if parameter == "month" else "YYYY-MM-DD") from None
+        span = self.first_and_newest_day()
+        first, newest = span or (None, None)
+        if span is None or not (month_start(first) if parameter == "month" else first) <= day <= newest:
+            what = f"the data runs from {first} to {newest}" if span else "the warehouse holds no data"
+            raise NotFound(f"{parameter}: no data for {text}; {what}")
+        return day
 
     def newest_day(self) -> dt.date | None:
         rows = self.q(["store_visit_count"], [DAY], order=[f"-{DAY}"], limit=1)
@@ -151,19 +197,19 @@ class Boards:
         return {**data, **status}
 
     # --- 门店看板 -------------------------------------------------------------------------------
-    def store(self, store: str) -> dict:
+    def store(self, store: str, chosen_day: dt.date | None = None) -> dict:
         def build():
-            day = self.newest_day()
+            day = chosen_day or self.newest_day()
             month = month_start(day)
-            where = [f"{{{{ Entity('store') }}}} = '{store}'"]
+            where = [on("store", "eq", store)]
             name = self.q(["store_visit_count"], ["store__store_name"], where=where)
-            today = self.q(STORE_TODAY, [DAY], where=[*where, _where_time("day", day)])
-            this_month = self.q(STORE_MONTH, [MONTH], where=[*where, _where_time("month", month)])
-            rates = self.q(STORE_RATES, [MONTH], where=[*where, _where_time("month", month)])
+            today = self.q(STORE_TODAY, [DAY], where=[*where, _on_time("day", day)])
+            this_month = self.q(STORE_MONTH, [MONTH], where=[*where, _on_time("month", month)])
+            rates = self.q(STORE_RATES, [MONTH], where=[*where, _on_time("month", month)])
             advisors = self.q(
                 ADVISOR_RANKING,
                 ["advisor", "advisor__advisor_name"],
-                where=[*where, _where_time("month", month)],
+                where=[*where, _on_time("month", month)],
                 order=["-order_new_count", "-test_drive_count"],
                 limit=11,  # ten advisors, whether or not the unassigned row is among them
             )
@@ -187,7 +233,8 @@ class Boards:
                 "advisor_metrics": ADVISOR_RANKING,
             }
 
-        return self.render_data("store", {"store": store}, build)
+        params = {"store": store, "day": chosen_day.isoformat() if chosen_day else None}
+        return self.render_data("store", params, build)
 
     # --- 经营大屏 -------------------------------------------------------------------------------
     def c_level(self) -> dict:
@@ -195,26 +242,26 @@ class Boards:
             day = self.newest_day()
             month = month_start(day)
             previous = months_before(month, 1)
-            kpis = self.q(NATIONAL_KPIS, [MONTH], where=[_where_time_between("month", previous, month)])
+            kpis = self.q(NATIONAL_KPIS, [MONTH], where=[_time_between("month", previous, month)])
             by_month = {str(r[MONTH])[:7]: r for r in kpis}
             now, before = by_month.get(month.isoformat()[:7], {}), by_month.get(previous.isoformat()[:7], {})
             zones = self.q(
                 ZONE_COMPARISON,
                 ["store__war_zone", "store__region"],
-                where=[_where_time("month", month)],
+                where=[_on_time("month", month)],
                 order=["store__war_zone", "-delivery_count"],
             )
-            aarrr = self.q(AARRR, [MONTH], where=[_where_time("month", month)])
+            aarrr = self.q(AARRR, [MONTH], where=[_on_time("month", month)])
             delivery = self.q(
                 DELIVERY_TIME,
                 [MONTH],
-                where=[_where_time_between("month", months_before(month, 11), month)],
+                where=[_time_between("month", months_before(month, 11), month)],
                 order=[MONTH],
             )
             trend = self.q(
                 DAILY_TREND,
                 [DAY],
-                where=[_where_time_between("day", day - dt.timedelta(days=13), day)],
+                where=[_time_between("day", day - dt.timedelta(days=13), day)],
                 order=[DAY],
             )
             top = max((z.get("delivery_count") or 0 for z in zones), default=0) or 1
@@ -242,11 +289,11 @@ class Boards:
     # --- 经销商月报 -----------------------------------------------------------------------------
     def dealer_rows(self, month: dt.date, store: str | None = None) -> list[dict]:
         """One row per store: each indicator for the month, with its MoM and YoY."""
-        where = [f"{{{{ Entity('store') }}}} = '{store}'"] if store else []
+        where = [on("store", "eq", store)] if store else []
         months = [month, months_before(month, 1), months_before(month, 12)]
         answers = {}
         for m in months:
-            for r in self.q(DEALER, [*DEALER_KEYS], where=[*where, _where_time("month", m)]):
+            for r in self.q(DEALER, [*DEALER_KEYS], where=[*where, _on_time("month", m)]):
                 answers[(m, r["store"])] = r
         rows = []
         for (m, store_id), r in sorted(answers.items(), key=lambda kv: kv[0][1]):

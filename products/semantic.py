@@ -1,5 +1,10 @@
 """The semantic layer as the boards and the API read it: one MetricFlow engine kept warm, answers
-cached per warehouse version, and the warehouse opened read-only only for the moment of a query.
+cached per warehouse version, and the warehouse opened only for the moment of a query, through the
+profile's `serve` connection (read-only, no file access, configuration locked).
+
+A query is structure, never text: metric names, group-by fields and filters (products/filters.py),
+each checked against what the semantic manifest declares for the metrics asked before MetricFlow
+sees it; the where clauses are written by products/filters.py.
 
 A writer (dbt, GX, Dagster) holds the warehouse lock (orchestration/lock.py) while it works. A
 reader never makes a writer wait: it takes the lock for the query only, gives up after
@@ -21,13 +26,29 @@ import settings
 from orchestration.lock import WarehouseBusy, warehouse_lock
 from quality.run import read_gates
 
+from .filters import GRAINS, MAX_FILTERS, BadParameter, Field, Filter, name, render, time_fields
+
 # MetricFlow's own (read-only) answers to "which rows landed last": the newest landing time the
 # warehouse holds, from the landing-batch summary every ODS build writes.
 DATA_AS_OF_SQL = "select max(last_loaded_at) from ods.ods_quality__landing_minutes"
+# profiles.yml's output for serving: read-only, no file access, configuration locked
+SERVE_TARGET = "serve"
+
+
+def _without():
+    """What a caller cannot group or filter by: date parts and metrics as dimensions (MetricFlow's
+    default list also leaves out the coarser grains of metric_time, which the boards use)."""
+    from metricflow_semantics.model.linkable_element_property import GroupByItemProperty
+
+    return (GroupByItemProperty.DATE_PART, GroupByItemProperty.METRIC)
+
+
+MAX_LIMIT = 100_000
 
 
 class BadQuery(ValueError):
-    """MetricFlow refused the query; the message is MetricFlow's."""
+    """MetricFlow or the database refused a query that passed the checks here. The message is theirs:
+    for the server's log, never for the caller (it can hold SQL and values)."""
 
 
 class UnknownMetric(KeyError):
@@ -45,7 +66,7 @@ class UnknownMetric(KeyError):
 class Query:
     metrics: tuple[str, ...]
     group_by: tuple[str, ...] = ()
-    where: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = ()
     order: tuple[str, ...] = ()
     limit: int | None = None
 
@@ -84,16 +105,16 @@ class SemanticLayer:
         self._last: dict[Query, Answer] = {}
         self._cache_size = cache_size
         self._mutex = threading.Lock()  # one query at a time through the engine's single connection
-        # The engine reads the file read-only, so a writer that skipped the lock fails fast rather than
-        # this process blocking it; DBT_TARGET picks the DuckDB output whatever the shell says.
+        # The profile's `serve` connection: the file read-only (a writer that skipped the lock fails
+        # fast rather than this process blocking it), no file access, configuration locked.
         os.environ["NEV_DUCKDB_PATH"] = str(self.database)
-        os.environ["NEV_DUCKDB_READ_ONLY"] = "True"
-        os.environ["DBT_TARGET"] = "duckdb"
+        os.environ["DBT_TARGET"] = SERVE_TARGET
         from indicators.engine import metricflow_engine, release_warehouse
 
         self._engine, self._client = metricflow_engine()
         release_warehouse()
         self._metrics = {m.name: m for m in self._engine.list_metrics()}
+        self._fields: dict[tuple[str, ...], dict[str, Field]] = {}
 
     # --- what the layer defines -------------------------------------------------------------
     def metrics(self) -> list[dict]:
@@ -116,6 +137,55 @@ class SemanticLayer:
         entry = next(m for m in self.metrics() if m["name"] == name)
         entry["dimensions"] = sorted(d.dunder_name for d in self._engine.simple_dimensions_for_metrics([name]))
         return entry
+
+    def fields(self, metrics: tuple[str, ...]) -> dict[str, Field]:
+        """What the metrics can be cut and filtered by, by the name a caller writes: entities, their
+        dimensions, and each time dimension at its grain and every coarser one."""
+        key = tuple(sorted(metrics))
+        if key not in self._fields:
+            found: dict[str, Field] = {}
+            for e in self._engine.entities_for_metrics(list(key)):
+                found[e.name] = Field(e.name, "entity")
+            for d in self._engine.simple_dimensions_for_metrics(list(key), without_any_property=_without()):
+                if d.type.value != "time":
+                    found[d.dunder_name] = Field(d.dunder_name, "dimension")
+                    continue
+                base = d.granularity_free_dunder_name
+                grain = d.dunder_name[len(base) + 2 :] if d.dunder_name != base else ""
+                if grain in GRAINS:  # metric_time at each grain the metrics allow
+                    found[d.dunder_name] = Field(d.dunder_name, "time", base, grain)
+                else:  # another time dimension: its own grain, and every coarser one
+                    smallest = getattr(d.type_params.time_granularity, "value", "day") if d.type_params else "day"
+                    found[base] = Field(base, "time", base, str(smallest).lower())
+                    found.update((f.name, f) for f in time_fields(base, str(smallest).lower()))
+            with self._mutex:
+                self._fields[key] = found
+        return self._fields[key]
+
+    def check(self, q: Query) -> None:
+        """Every name in the query is one the manifest declares for its metrics; else BadParameter
+        (or UnknownMetric) naming the parameter."""
+        if not q.metrics:
+            raise BadParameter("metrics", "at least one metric: /api/query?metrics=lead_count")
+        for m in q.metrics:
+            name("metrics", m)
+        unknown = [m for m in q.metrics if m not in self._metrics]
+        if unknown:
+            raise UnknownMetric(unknown)
+        fields = self.fields(q.metrics)
+        for g in q.group_by:
+            if name("group_by", g) not in fields:
+                raise BadParameter("group_by", f"{g} is not a dimension of these metrics (see /api/metrics/<name>)")
+        if len(q.filters) > MAX_FILTERS:
+            raise BadParameter("filter", f"at most {MAX_FILTERS} filters")
+        for f in q.filters:
+            if f.field not in fields:
+                raise BadParameter("filter", f"{f.field} is not a dimension of these metrics (see /api/metrics/<name>)")
+        for o in q.order:
+            if name("order", o.removeprefix("-")) not in (*q.metrics, *q.group_by):
+                raise BadParameter("order", f"{o.removeprefix('-')} is neither a metric nor a group_by of this query")
+        if q.limit is not None and not 0 < q.limit <= MAX_LIMIT:
+            raise BadParameter("limit", f"a whole number from 1 to {MAX_LIMIT}")
 
     def label(self, name: str) -> str:
         m = self._metrics.get(name)
@@ -142,9 +212,7 @@ class SemanticLayer:
         return _plain(value) if value is not None else None
 
     def query(self, q: Query) -> Answer:
-        unknown = [m for m in q.metrics if m not in self._metrics]
-        if unknown:
-            raise UnknownMetric(unknown)
+        self.check(q)
         version = self.version()
         key = (version, q)
         with self._mutex:
@@ -171,10 +239,11 @@ class SemanticLayer:
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
         from metricflow_semantics.errors.error_classes import MetricFlowInternalError
 
+        fields = self.fields(q.metrics)
         request = MetricFlowQueryRequest.create(
             metric_names=list(q.metrics),
             group_by_names=list(q.group_by) or None,
-            where_constraints=list(q.where) or None,
+            where_constraints=[render(f, fields[f.field]) for f in q.filters] or None,
             order_by_names=list(q.order) or None,
             limit=q.limit,
         )
@@ -199,9 +268,7 @@ class SemanticLayer:
                         return work()
                     except Exception as e:
                         if "lock" in str(e).lower() and "conflicting" in str(e).lower():
-                            raise WarehouseBusy(
-                                f"{self.database} is being written by a process without the lock"
-                            ) from e
+                            raise WarehouseBusy("the warehouse is being written by a process without the lock") from e
                         raise
                     finally:
                         release_warehouse()

@@ -9,19 +9,25 @@ Boards (HTML, a token in ?token= or 'Authorization: Bearer'):
 API (JSON, or CSV with ?format=csv):
   /api/metrics               every metric: name, label, description, type, owner
   /api/metrics/{name}        one metric and the dimensions it can be cut by (404 names an unknown one)
-  /api/query?metrics=a,b&group_by=metric_time__month&where=...&order=-a&limit=10
-                             MetricFlow's answer; 400 with MetricFlow's message for a bad query,
-                             404 for an unknown metric, 503 when the warehouse is being written and
-                             no earlier answer to the same query is cached
+  /api/query?metrics=a,b&group_by=metric_time__month&filter=store__region:eq:华东大区&order=-a&limit=10
+                             MetricFlow's answer, with the ADS gate's state and `stale`; filters are
+                             structured (products/filters.py), never SQL. 400 names the parameter at
+                             fault, 404 an unknown metric, 403 a metric a store token cannot read, 503
+                             when the warehouse is being written and no earlier answer is cached
   /healthz                   the warehouse version, data as of, and the last quality gates
+
+Every answer carries an X-Request-Id. An error tells the caller what kind of error and which
+parameter; what MetricFlow or the database said goes to the server's log under that id, never to
+the caller (it can hold SQL or values).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import logging
 import math
+import uuid
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -33,11 +39,15 @@ from starlette.templating import Jinja2Templates
 from orchestration.lock import WarehouseBusy
 
 from .access import Access, Denied, Reader
-from .boards import Boards, dealer_table, is_rate
+from .boards import Boards, NotFound, dealer_table, is_rate
+from .filters import NAME, BadParameter, name, on, parse_filter
 from .semantic import BadQuery, Query, SemanticLayer, UnknownMetric
 
 TEMPLATES = Path(__file__).parent / "templates"
-MAX_LIMIT = 100_000
+FORMATS = ("json", "csv")
+# the query parameters each route reads; any other is refused, so a typo is not silently ignored
+API_PARAMETERS = {"metrics", "group_by", "filter", "order", "limit", "format", "token"}
+log = logging.getLogger("products.server")
 
 
 def fmt(value, metric: str = "") -> str:
@@ -72,27 +82,43 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
             token = header[7:].strip()
         return access.reader(token)
 
-    def error(request: Request, status: int, message: str, **extra) -> Response:
+    def error(request: Request, status: int, message: str, request_id: str, **extra) -> Response:
+        headers = {"X-Request-Id": request_id}
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": message, **extra}, status_code=status)
+            body = {"error": message, "request_id": request_id, **extra}
+            return JSONResponse(body, status_code=status, headers=headers)
         return templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message}, status_code=status
+            request,
+            "error.html",
+            {"status": status, "message": message, "request_id": request_id},
+            status_code=status,
+            headers=headers,
         )
 
     def guarded(handler):
         async def endpoint(request: Request) -> Response:
+            request_id = uuid.uuid4().hex[:16]
             try:
-                return await handler(request, reader(request))
+                response = await handler(request, reader(request))
             except Denied as e:
-                return error(request, e.status, str(e))
+                return error(request, e.status, str(e), request_id)
             except UnknownMetric as e:
-                return error(request, 404, str(e), metrics=e.names)
+                return error(request, 404, str(e), request_id, metrics=e.names)
+            except NotFound as e:
+                return error(request, 404, str(e), request_id)
+            except BadParameter as e:
+                return error(request, 400, str(e), request_id, parameter=e.parameter)
             except BadQuery as e:
-                return error(request, 400, str(e))
-            except WarehouseBusy as e:
-                return error(request, 503, f"the warehouse is being written; try again shortly ({e})")
-            except ValueError as e:
-                return error(request, 400, str(e))
+                log.warning("request %s: the semantic layer refused %s: %s", request_id, request.url.path, e)
+                return error(request, 400, "the semantic layer could not answer this query", request_id)
+            except WarehouseBusy:
+                message = "the warehouse is being written; try again shortly"
+                return error(request, 503, message, request_id)
+            except Exception:
+                log.exception("request %s: %s failed", request_id, request.url.path)
+                return error(request, 500, "the server could not answer this request", request_id)
+            response.headers["X-Request-Id"] = request_id
+            return response
 
         return endpoint
 
@@ -105,10 +131,9 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
         return page(request, "index.html", {}, who)
 
     async def store_board(request: Request, who: Reader) -> Response:
-        store = who.check_store(request.query_params.get("store"))
-        if not store:
-            raise ValueError("which store? add ?store=<store id>")
-        return page(request, "store.html", boards.store(store), who)
+        store = boards.checked_store(who.check_store(request.query_params.get("store")))
+        day = boards.checked_day(request.query_params.get("date"), "date")
+        return page(request, "store.html", boards.store(store, day), who)
 
     async def c_level_board(request: Request, who: Reader) -> Response:
         if who.store:
@@ -116,9 +141,9 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
         return page(request, "c_level.html", boards.c_level(), who)
 
     def dealer_data(request: Request, who: Reader) -> dict:
-        month = request.query_params.get("month")
-        chosen = dt.date.fromisoformat(month + "-01") if month else None
-        return boards.dealer(chosen, who.check_store(request.query_params.get("store")))
+        chosen = boards.checked_day(request.query_params.get("month"), "month")
+        store = who.check_store(request.query_params.get("store"))
+        return boards.dealer(chosen, boards.checked_store(store) if store else None)
 
     async def dealer_board(request: Request, who: Reader) -> Response:
         return page(request, "dealer.html", dealer_data(request, who), who)
@@ -158,14 +183,17 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
 
     # --- API --------------------------------------------------------------------------------
     def respond(request: Request, columns: list[str], rows: list, extra: dict) -> Response:
+        if request.query_params.get("format", "json") not in FORMATS:
+            raise BadParameter("format", "json or csv")
+        headers = extra.get("headers", {})
         if request.query_params.get("format") == "csv":
             out = io.StringIO()
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow(columns)
             writer.writerows(rows)
-            return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=extra.get("headers", {}))
+            return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
         body = {"columns": columns, "rows": [dict(zip(columns, r, strict=True)) for r in rows], **extra.get("body", {})}
-        return JSONResponse(body, headers=extra.get("headers", {}))
+        return JSONResponse(body, headers=headers)
 
     async def api_metrics(request: Request, who: Reader) -> Response:
         metrics = layer.metrics()
@@ -173,35 +201,58 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
         return respond(request, columns, [[m[c] for c in columns] for m in metrics], {})
 
     async def api_metric(request: Request, who: Reader) -> Response:
-        return JSONResponse(layer.metric(request.path_params["name"]))
+        return JSONResponse(layer.metric(name("metric", request.path_params["name"])))
 
-    def listed(request: Request, name: str) -> tuple[str, ...]:
+    def listed(request: Request, parameter: str) -> tuple[str, ...]:
         values = []
-        for v in request.query_params.getlist(name):
+        for v in request.query_params.getlist(parameter):
             values += [p.strip() for p in v.split(",") if p.strip()]
         return tuple(values)
 
-    async def api_query(request: Request, who: Reader) -> Response:
-        metrics = listed(request, "metrics")
-        if not metrics:
-            raise ValueError("metrics is required: /api/query?metrics=lead_count&group_by=metric_time__month")
+    def parsed_query(request: Request) -> Query:
+        """The request's parameters as a Query: structure only, every name checked by the layer."""
+        for parameter in request.query_params:
+            if parameter == "where":
+                raise BadParameter("where", "not accepted: write filter=<dimension>:<operator>:<value>")
+            if parameter not in API_PARAMETERS:  # named back only when it is a plain name
+                shown = parameter if NAME.fullmatch(parameter) else "?"
+                raise BadParameter(shown, "not a parameter of /api/query: " + ", ".join(sorted(API_PARAMETERS)))
         limit = request.query_params.get("limit")
-        if limit is not None and (not limit.isdigit() or not 0 < int(limit) <= MAX_LIMIT):
-            raise ValueError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-        where = tuple(request.query_params.getlist("where")) + tuple(who.store_filter())
+        if limit is not None and not (limit.isdigit() and len(limit) <= 9):
+            raise BadParameter("limit", "a whole number")
         query = Query(
-            metrics, listed(request, "group_by"), where, listed(request, "order"), int(limit) if limit else None
+            listed(request, "metrics"),
+            listed(request, "group_by"),
+            tuple(parse_filter(f) for f in request.query_params.getlist("filter")),
+            listed(request, "order"),
+            int(limit) if limit else None,
         )
-        try:
-            answer = layer.query(query)
-        except BadQuery as e:
-            if who.store and "store" in str(e):
-                raise Denied(
-                    f"this token is bound to store {who.store}: these metrics cannot be cut by store ({e})"
-                ) from e
-            raise
-        headers = {"X-Warehouse-Version": answer.version, "X-Stale": "true" if answer.stale else "false"}
-        body = {"stale": answer.stale, "warehouse_version": answer.version}
+        layer.check(query)
+        return query
+
+    def gate_state() -> dict:
+        ads = layer.gates().get("ads")
+        if not ads:
+            return {"passed": None, "checked_at": None, "day": None}
+        return {"passed": bool(ads.get("passed")), "checked_at": ads.get("checked_at"), "day": ads.get("day")}
+
+    async def api_query(request: Request, who: Reader) -> Response:
+        query = parsed_query(request)
+        if who.store:  # the token's store, as a filter of its own: no parameter can widen it
+            if "store" not in layer.fields(query.metrics):
+                raise Denied(f"this token is bound to store {who.store}: these metrics cannot be cut by store")
+            query = Query(
+                query.metrics, query.group_by, (*query.filters, on("store", "eq", who.store)), query.order, query.limit
+            )
+        answer = layer.query(query)
+        gate = gate_state()
+        stale = answer.stale or gate["passed"] is False
+        headers = {
+            "X-Warehouse-Version": answer.version,
+            "X-Stale": "true" if stale else "false",
+            "X-Ads-Gate": {True: "passed", False: "failed", None: "none"}[gate["passed"]],
+        }
+        body = {"stale": stale, "warehouse_version": answer.version, "ads_gate": gate}
         return respond(request, answer.columns, answer.rows, {"headers": headers, "body": body})
 
     async def healthz(request: Request) -> Response:

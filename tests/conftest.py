@@ -354,8 +354,9 @@ def wait_until_serving(url: str, proc: subprocess.Popen, log: Path, what: str, t
 
 def start_products_server(built: Project, work: Path, busy_timeout: float = 2.0):
     """Start the server on a copy of the built warehouse; returns (Server, process)."""
-    import json
     import socket
+
+    from products.access import issue
 
     database = work / "warehouse.duckdb"
     shutil.copy(built.database, database)
@@ -364,10 +365,7 @@ def start_products_server(built: Project, work: Path, busy_timeout: float = 2.0)
             "select store_id, store_name from dwd.dwd_dim_store order by 1 limit 2"
         ).fetchall()
     access = work / "access.json"
-    hq, store_token = "hq-test-token", f"{store.lower()}-test-token"
-    access.write_text(
-        json.dumps({"tokens": {hq: {"name": "总部", "store": None}, store_token: {"name": "店长", "store": store}}})
-    )
+    hq, store_token = issue(access, "总部", None), issue(access, "店长", store)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 import time
@@ -89,7 +91,7 @@ def test_the_metric_list_has_every_metric_with_its_label(products_server: Server
             {
                 "metrics": "delivery_count",
                 "group_by": "store__region",
-                "where": "{{ TimeDimension('metric_time', 'month') }} >= '2026-01-01'",
+                "filter": "metric_time__month:ge:2026-01-01",
                 "order": "-delivery_count",
                 "limit": "3",
             },
@@ -107,7 +109,7 @@ def test_the_metric_list_has_every_metric_with_its_label(products_server: Server
             ],
         ),
     ],
-    ids=["by-month", "where-order-limit"],
+    ids=["by-month", "filter-order-limit"],
 )
 def test_the_api_answers_as_mf_does(products_server: Server, tmp_path: Path, params, mf_args):
     got = rows(products_server, **params)
@@ -128,12 +130,17 @@ def test_csv_answers_equal_json_answers(products_server: Server):
     ]
 
 
-def test_a_bad_query_is_a_400_with_metricflows_message(products_server: Server):
+def test_a_bad_query_is_a_400_naming_the_parameter(products_server: Server):
     status, _, body = api(products_server, "/api/query", metrics="lead_count", group_by="store__no_such_dimension")
     assert status == 400
-    assert "no_such_dimension" in json.loads(body)["error"]
+    assert json.loads(body)["parameter"] == "group_by" and "no_such_dimension" in json.loads(body)["error"]
     status, _, body = api(products_server, "/api/query", metrics="lead_count", limit="lots")
-    assert status == 400 and "limit" in json.loads(body)["error"]
+    assert status == 400 and json.loads(body)["parameter"] == "limit"
+    # a store token asking for a dimension that does not exist is told so (400), not refused (403)
+    status, _, body = api(
+        products_server, "/api/query", products_server.store_token, metrics="lead_count", group_by="store__nope"
+    )
+    assert status == 400 and json.loads(body)["parameter"] == "group_by"
 
 
 def test_an_unknown_metric_is_a_404_naming_it(products_server: Server):
@@ -157,13 +164,15 @@ def test_a_store_bound_token_gets_nothing_of_another_store(products_server: Serv
     assert {products_server.store, products_server.other_store} <= everyone
     mine = rows(products_server, products_server.store_token, **params)
     assert {r["store"] for r in mine} == {products_server.store}
-    asked_for_other = rows(
-        products_server,
-        products_server.store_token,
-        where=f"{{{{ Entity('store') }}}} = '{products_server.other_store}'",
-        **params,
-    )
-    assert asked_for_other == []
+    for widen in (
+        f"store:eq:{products_server.other_store}",
+        f"store:in:{products_server.store},{products_server.other_store}",
+        f"store:ne:{products_server.store}",
+        "store:is_null",
+    ):
+        assert {r["store"] for r in rows(products_server, products_server.store_token, filter=widen, **params)} <= {
+            products_server.store
+        }, widen
     # a metric that cannot be cut by store is refused, not answered for every store
     status, _, _ = api(
         products_server, "/api/query", products_server.store_token, metrics="app_member_active_daily_avg"
@@ -180,10 +189,172 @@ def test_a_query_while_the_warehouse_is_written_answers_from_cache_or_503(produc
         status, headers, body = api(products_server, "/api/query", metrics="card_count", group_by="store")
         waited = time.monotonic() - start
         assert status == 503, body[:300]
-        assert "being written" in json.loads(body)["error"]
+        assert "being written" in json.loads(body)["error"] and str(products_server.database) not in body.decode()
         assert waited < 10
         status, headers, body = api(products_server, "/api/query", **cached)
         assert status == 200 and headers["x-stale"] == "true"
         assert json.loads(body)["rows"] == before
     status, headers, _ = api(products_server, "/api/query", metrics="card_count", group_by="store")
     assert status == 200 and headers["x-stale"] == "false"
+
+
+# --- an attacker's requests ---------------------------------------------------------------------
+# Every payload a report or a scanner has tried against the query API and the boards: SQL
+# breaking out of a where clause, file and table functions, stacked statements, comments, unions,
+# Jinja in a value, unicode quotes, control characters, very long values.
+PAYLOADS = [
+    "1=1) or (1=1",
+    "{{ Entity('store') }} = 'ST0002') or ({{ Entity('store') }} = 'ST0002'",
+    "1=(select count(*) from read_csv('/etc/passwd'))",
+    "cast((select string_agg(column0, ',') from read_csv('state/access.json', header=false, delim='\t')) as integer) = 1",
+    "cast((select string_agg(phone, ',') from ods.ods_crm__leads) as integer) = 1",
+    "ST0001' or '1'='1",
+    "x'; drop table ads.ads_sales_full_cycle_monthly; --",
+    "x' union all select phone from ods.ods_crm__leads --",
+    "x' /* */ or 1=1 --",
+    "{{ 7 * 7 }}",
+    "{% for x in range(9) %}{% endfor %}",
+    "{{ Dimension('store__region') }}",
+    "ST0001’ or ’1’=’1",
+    "ＳＴ０００２＇",
+    "ST0001\x00",
+    "ST0001\nor 1=1",
+    "%27%20or%201=1",
+    "A" * 5000,
+]
+
+
+def attacks(server: Server) -> list[tuple[str, dict]]:
+    """(path, params) for each payload in each parameter a caller controls."""
+    out = []
+    for p in PAYLOADS:
+        query = {"metrics": "lead_count", "group_by": "store"}
+        out += [
+            ("/api/query", {**query, "where": p}),
+            ("/api/query", {**query, "filter": f"store__region:eq:{p}"}),
+            ("/api/query", {**query, "filter": f"store:eq:{p}"}),
+            ("/api/query", {**query, "filter": f"store:in:{server.store},{p}"}),
+            ("/api/query", {**query, "filter": f"{p}:eq:x"}),
+            ("/api/query", {**query, "filter": f"store__region:{p}:x"}),
+            ("/api/query", {**query, "group_by": p}),
+            ("/api/query", {**query, "order": p}),
+            ("/api/query", {"metrics": p}),
+            ("/api/query", {**query, "limit": p}),
+            ("/api/query", {**query, "format": p}),
+            ("/api/query", {**query, p[:30]: "1"}),
+            ("/boards/store", {"store": p}),
+            ("/boards/store", {"store": server.store, "date": p}),
+            ("/boards/dealer", {"month": p}),
+            ("/boards/dealer.csv", {"store": p}),
+        ]
+    return out
+
+
+def leaks(server: Server, body: bytes) -> list[str]:
+    """What an answer must never hold: another store's rows, a token, a phone number, a file's
+    text, the warehouse's SQL or paths."""
+    text = re.sub(r"request[_ a-z\"':]*[0-9a-f]{16}", "", body.decode("utf-8", "replace"))  # its id is hex
+    found = []
+    if server.other_store in text:
+        found.append("another store")
+    for secret in (server.hq, server.store_token, "sha256:"):
+        if secret in text:
+            found.append("a token")
+    if re.search(r"(?<![\d.:])1[3-9]\d{9}(?!\d)", text):
+        found.append("a phone number")
+    if "root:" in text or "/bin/" in text:
+        found.append("a file's text")
+    if re.search(r"\bselect\b.+\bfrom\b", text, re.I | re.S) or re.search(r"\b(ods|dwd|dws|ads)\.", text):
+        found.append("SQL")
+    if str(server.database.parent) in text or "Traceback" in text:
+        found.append("a path or a trace")
+    return found
+
+
+@pytest.mark.parametrize("who", ["store", "hq"])
+def test_every_attack_is_refused_and_nothing_leaks(products_server: Server, who: str):
+    token = products_server.store_token if who == "store" else products_server.hq
+    answered = []
+    for path, params in attacks(products_server):
+        query = urllib.parse.urlencode(params)
+        status, headers, body = products_server.get(f"{path}?{query}", token)
+        if status not in (400, 403, 404) or leaks(products_server, body) or "x-request-id" not in headers:
+            answered.append((status, path, {k: v[:60] for k, v in params.items()}, leaks(products_server, body)))
+    assert answered == []
+
+
+def test_a_store_token_reads_its_store_only_whatever_the_filters(products_server: Server):
+    """Random structured filters, every field and operator, with values of every store: a store
+    token's answers never hold another store's rows."""
+    rng = random.Random(20261206)
+    fields = ["store", "store__region", "store__war_zone", "store__store_name", "store__city", "series__series_name"]
+    everyone = rows(products_server, metrics="lead_count", group_by=",".join(fields))
+    values = {f: sorted({str(r[f]) for r in everyone if r[f] is not None}) for f in fields}
+    operators = ["eq", "ne", "in", "lt", "le", "gt", "ge", "between", "is_null"]
+    checked = 0
+    for _ in range(40):
+        filters = []
+        for _ in range(rng.randint(1, 3)):
+            field, op = rng.choice(fields), rng.choice(operators)
+            picks = [rng.choice(values[field]) for _ in range(2)]
+            arg = {"is_null": "", "in": ",".join(picks), "between": ",".join(sorted(picks))}.get(op, picks[0])
+            filters.append(f"{field}:{op}:{arg}" if arg else f"{field}:{op}")
+        status, _, body = api(
+            products_server,
+            "/api/query",
+            products_server.store_token,
+            metrics=rng.choice(["lead_count", "order_new_count", "store_visit_count,test_drive_count"]),
+            group_by="store,store__region",
+            filter=filters,
+        )
+        assert status == 200, (filters, body[:300])
+        assert {r["store"] for r in json.loads(body)["rows"]} <= {products_server.store}, filters
+        checked += 1
+    assert checked == 40
+
+
+def test_an_error_tells_the_caller_what_was_wrong_and_the_log_what_happened(products_server: Server):
+    status, headers, body = api(products_server, "/api/query", metrics="lead_count", group_by="metric_time__hour")
+    answer = json.loads(body)
+    assert status == 400 and answer["parameter"] == "group_by"
+    assert answer["request_id"] == headers["x-request-id"]
+
+
+def test_every_api_answer_carries_the_gate_and_is_stale_while_it_failed(products_server: Server):
+    from quality.run import gates_path
+
+    gates = gates_path(products_server.database)
+    saved = gates.read_text() if gates.exists() else None
+    ads = {"passed": True, "checked_at": "2026-11-30T06:00:00+08:00", "day": "2026-10-31", "failed": []}
+    try:
+        gates.write_text(json.dumps({"ads": ads}))
+        status, headers, body = api(products_server, "/api/query", metrics="lead_count")
+        assert status == 200 and headers["x-stale"] == "false" and json.loads(body)["ads_gate"]["passed"] is True
+        gates.write_text(json.dumps({"ads": {**ads, "passed": False}}))
+        status, headers, body = api(products_server, "/api/query", metrics="lead_count")
+        answer = json.loads(body)
+        assert status == 200 and headers["x-stale"] == "true" and headers["x-ads-gate"] == "failed"
+        assert answer["stale"] is True and answer["ads_gate"]["passed"] is False
+    finally:
+        gates.unlink(missing_ok=True)
+        if saved is not None:
+            gates.write_text(saved)
+
+
+def test_the_server_reads_the_warehouse_through_a_connection_that_cannot_reach_files(products_server: Server):
+    """Even a where clause written by hand, past every check of the server, reads nothing but the
+    warehouse: the `serve` connection is read-only, has no file access and a locked configuration."""
+    from products.semantic import BadQuery, SemanticLayer
+
+    layer = SemanticLayer(products_server.database, busy_timeout=60)
+    for sql in (
+        "select count(*) from read_csv('/etc/passwd')",
+        f"select * from read_text('{products_server.access}')",
+        "set enable_external_access = true",
+        "create table main.t as select 1",
+        f"attach '{products_server.database.parent / 'x.duckdb'}' as x",
+    ):
+        with pytest.raises(Exception) as refused:
+            layer._read(lambda sql=sql: layer._client.query(sql))
+        assert not isinstance(refused.value, BadQuery)
+        assert any(w in str(refused.value) for w in ("Permission", "read-only", "locked", "Cannot")), refused.value
