@@ -7,11 +7,14 @@ under validation (the landing day a run is for):
 - volume against a baseline: the day is not much smaller than the seven before it;
 - drift: the share of codes outside the contract's code set, of identities matched, of orders
   attributed to a lead, of a day's active members, against fixed shares or the days before;
-- shares of bad input: the rows rejected and the values quarantined on the day, per table.
+- shares of bad input: the rows rejected and the values quarantined on the day, per table;
+- reconciliation: what the boards read (the DWS and ADS tables) adds up to the DWD facts it is
+  counted from, on every day and month the batch touched.
 A failed expectation reports a sentence that names the table, the column, the day and the numbers.
 
-Severity: `blocking` suites (raw, ODS, DWD) stop the layer above from being built; `gating` suites
-(ADS) keep dashboards from presenting the table as good. `make dq` fails on either.
+Severity: `blocking` suites (raw, ODS, DWD, and the ADS reconciliation) stop the layer above from
+being built or fail the run; `gating` suites (the other ADS ones) keep dashboards from presenting
+the table as good. `make dq` fails on either, and the boards warn on either.
 """
 
 from __future__ import annotations
@@ -56,12 +59,13 @@ class Suite:
         return names or None
 
 
-def suite(layer: str, table: str, batch_sql: str, expectations: list, what: str) -> Suite:
+def suite(
+    layer: str, table: str, batch_sql: str, expectations: list, what: str, severity: str = "", prefix: str = ""
+) -> Suite:
     """The one way a suite is made: named for its layer and table, blocking below ADS."""
-    name = table.split(".")[-1]
-    return Suite(
-        f"{layer}__{name}", layer, "gating" if layer == "ads" else "blocking", table, batch_sql, expectations, what
-    )
+    name = prefix + table.split(".")[-1]
+    severity = severity or ("gating" if layer == "ads" else "blocking")
+    return Suite(f"{layer}__{name}", layer, severity, table, batch_sql, expectations, what)
 
 
 def no_problem(column: str) -> gxe.ExpectColumnValuesToBeNull:
@@ -199,11 +203,161 @@ def _reject_share_suite() -> Suite:
     )
 
 
+@dataclass(frozen=True)
+class Count:
+    """A published column and the DWD fact it counts: `fact` rows (or `measure`) on `date` where `condition`."""
+
+    column: str
+    fact: str
+    date: str
+    condition: str | None = None
+    measure: str = "count(*)"
+    published: str = ""  # how the table adds the column up (default: sum)
+
+    @property
+    def total(self) -> str:
+        return self.published or f"sum({self.column})"
+
+
+_VISITS = Count("store_visits", "dwd.dwd_fct_store_visit", "visited_date")
+_CARDS = Count("cards_created", "dwd.dwd_fct_lead", "card_created_date", "is_carded")
+_TEST_DRIVES = Count("test_drives", "dwd.dwd_fct_test_drive", "drive_date")
+_NEW_ORDERS = Count("new_orders", "dwd.dwd_fct_vehicle_order", "created_date")
+_ORDER_STAGES = [
+    _NEW_ORDERS,
+    Count("valid_orders", "dwd.dwd_fct_vehicle_order", "deposit_date", "is_valid"),
+    Count("locked_orders", "dwd.dwd_fct_vehicle_order", "locked_date", "locked_at is not null"),
+    Count("cancellations", "dwd.dwd_fct_vehicle_order", "cancelled_date", "cancelled_at is not null"),
+]
+_DELIVERIES = Count("deliveries", "dwd.dwd_fct_delivery", "delivered_date")
+_ACTIVE_MEMBERS = Count(
+    "daily_active_members", "dwd.dwd_fct_app_event", "event_date", None, "count(distinct member_id)"
+)
+_TICKETS = Count("tickets_opened", "dwd.dwd_fct_service_ticket", "created_date")
+# Tables whose facts land too many to list the days a batch touched cheaply (the APP events): their
+# check covers the batch day and the day before (events of a session that crosses midnight).
+_EVENT_FACTS = {"dwd.dwd_fct_app_event"}
+
+# What the boards read, and the DWD facts each of its columns counts: (table, its day or month
+# column, its grain, the counts). The ADS gate adds each up on every day (month) the batch touched.
+RECONCILED: list[tuple[str, str, str, list[Count]]] = [
+    (
+        "dws.dws_sales_funnel_daily",
+        "activity_date",
+        "day",
+        [
+            _VISITS,
+            Count("new_leads", "dwd.dwd_fct_lead", "created_date"),
+            _CARDS,
+            _TEST_DRIVES,
+            *_ORDER_STAGES,
+            _DELIVERIES,
+        ],
+    ),
+    (
+        "ads.ads_sales_full_cycle_monthly",
+        "month_start",
+        "month",
+        [
+            _VISITS,
+            Count("new_prospects", "dwd.dwd_fct_lead", "created_date"),
+            _CARDS,
+            _TEST_DRIVES,
+            *_ORDER_STAGES,
+            _DELIVERIES,
+        ],
+    ),
+    (
+        "ads.ads_aarrr_overview_daily",
+        "activity_date",
+        "day",
+        [
+            _ACTIVE_MEMBERS,
+            _VISITS,
+            Count("new_leads", "dwd.dwd_fct_lead", "created_date"),
+            Count("vehicle_orders", "dwd.dwd_fct_vehicle_order", "created_date"),
+            _DELIVERIES,
+        ],
+    ),
+    (
+        "dws.dws_app_member_daily",
+        "activity_date",
+        "day",
+        [Count("active members", "dwd.dwd_fct_app_event", "event_date", None, "count(distinct member_id)", "count(*)")],
+    ),
+    ("dws.dws_service_daily", "activity_date", "day", [_TICKETS]),
+    ("ads.ads_service_overview_daily", "activity_date", "day", [_TICKETS]),
+]
+
+
+def _period(grain: str, sql: str) -> str:
+    return sql if grain == "day" else f"cast(date_trunc('{grain}', {sql}) as date)"
+
+
+def reconciliation_sql(table: str, period: str, grain: str, counts: list[Count], touched_only: bool = True) -> str:
+    """One row per count and touched period: a sentence where the table's total differs from DWD's."""
+    facts = sorted({c.fact for c in counts})
+    touched = [f"select {DAY} as d", f"select {DAY} - 1 as d"]
+    for fact in facts:
+        if fact not in _EVENT_FACTS:
+            dates = sorted({c.date for c in counts if c.fact == fact})
+            touched += [
+                f"select {d} as d from {fact} where cast(_loaded_at as date) = {DAY} and {d} is not null" for d in dates
+            ]
+    published = " union all ".join(
+        f"select {period} as p, '{c.column}' as measure, {c.total} as n from {table}"
+        + (f" where {period} in (select p from periods)" if touched_only else "")
+        + f" group by {period}"
+        for c in counts
+    )
+    counted = " union all ".join(
+        f"select {_period(grain, c.date)} as p, '{c.column}' as measure, {c.measure} as n from {c.fact}"
+        + " where "
+        + " and ".join(
+            [f"{c.date} is not null"]
+            + ([f"{_period(grain, c.date)} in (select p from periods)"] if touched_only else [])
+            + ([c.condition] if c.condition else [])
+        )
+        + f" group by {_period(grain, c.date)}"
+        for c in counts
+    )
+    name = table.split(".")[-1]
+    fact_of = " ".join(f"when '{c.column}' then '{c.fact}'" for c in counts)
+    return f"""
+        with touched as ({" union ".join(touched)}),
+        periods as (select distinct {_period(grain, "d")} as p from touched),
+        published as ({published}),
+        counted as ({counted})
+        select case when coalesce(t.n, 0) <> coalesce(f.n, 0)
+            then '{name}.' || coalesce(t.measure, f.measure) || ' on ' || {_text("coalesce(t.p, f.p)")} || ': '
+                || {_text("coalesce(t.n, 0)")} || ' in the table, ' || {_text("coalesce(f.n, 0)")} || ' in '
+                || case coalesce(t.measure, f.measure) {fact_of} end
+            end as reconcile_problem
+        from published as t
+        full outer join counted as f on t.p = f.p and t.measure = f.measure"""
+
+
+def _reconciliation_suites() -> list[Suite]:
+    return [
+        suite(
+            "ads",
+            table,
+            reconciliation_sql(table, period, grain, counts),
+            [no_problem("reconcile_problem")],
+            f"every {grain} the batch touched: {', '.join(c.column for c in counts)} equal the DWD facts they count",
+            severity="blocking",
+            prefix="reconcile_",
+        )
+        for table, period, grain, counts in RECONCILED
+    ]
+
+
 def suites(dialect: str = "duckdb") -> list[Suite]:
     """Every suite, its batch SQL in the dialect of the engine GX reads (duckdb or postgres)."""
     del dialect  # the SQL is portable; the engines differ only in TRY_DATE
     out = [_raw_suite(t) for t in contract.TABLES]
     out.append(_reject_share_suite())
+    out += _reconciliation_suites()
     out.append(
         suite(
             "dwd",

@@ -158,7 +158,73 @@ DEFECTS = {
         "lead_volume_problem",
         "new leads in 2026-09-01",
     ),
+    # the ADS gate reconciles what the boards read with the DWD facts it counts
+    "a DWS row gains 1,000 visits": (
+        "ads__reconcile_dws_sales_funnel_daily",
+        f"update dws.dws_sales_funnel_daily set store_visits = store_visits + 1000 where activity_date = date '{DAY}' "
+        f"and rowid = (select min(rowid) from dws.dws_sales_funnel_daily where activity_date = date '{DAY}')",
+        "expect_column_values_to_be_null",
+        "reconcile_problem",
+        f"dws_sales_funnel_daily.store_visits on {DAY}: ",
+    ),
+    "an ADS month loses a delivery": (
+        "ads__reconcile_ads_sales_full_cycle_monthly",
+        "update ads.ads_sales_full_cycle_monthly set deliveries = deliveries - 1 where rowid = (select min(rowid) "
+        "from ads.ads_sales_full_cycle_monthly where month_start = date '2026-10-01' and deliveries > 0)",
+        "expect_column_values_to_be_null",
+        "reconcile_problem",
+        "ads_sales_full_cycle_monthly.deliveries on 2026-10-01: ",
+    ),
+    "the AARRR overview counts members twice": (
+        "ads__reconcile_ads_aarrr_overview_daily",
+        f"update ads.ads_aarrr_overview_daily set daily_active_members = 2 * daily_active_members "
+        f"where activity_date = date '{DAY}'",
+        "expect_column_values_to_be_null",
+        "reconcile_problem",
+        f"ads_aarrr_overview_daily.daily_active_members on {DAY}: ",
+    ),
+    "a member's day goes missing": (
+        "ads__reconcile_dws_app_member_daily",
+        f"delete from dws.dws_app_member_daily where activity_date = date '{DAY}' and rowid = "
+        f"(select min(rowid) from dws.dws_app_member_daily where activity_date = date '{DAY}')",
+        "expect_column_values_to_be_null",
+        "reconcile_problem",
+        f"dws_app_member_daily.active members on {DAY}: ",
+    ),
+    "a service day gains a ticket": (
+        "ads__reconcile_dws_service_daily",
+        f"update dws.dws_service_daily set tickets_opened = tickets_opened + 1 where rowid = "
+        f"(select min(rowid) from dws.dws_service_daily where activity_date = date '{DAY}' - 1)",
+        "expect_column_values_to_be_null",
+        "reconcile_problem",
+        "dws_service_daily.tickets_opened on 2026-10-30: ",
+    ),
+    "a store's service overview gains a ticket": (
+        "ads__reconcile_ads_service_overview_daily",
+        f"update ads.ads_service_overview_daily set tickets_opened = tickets_opened + 1 where rowid = "
+        f"(select min(rowid) from ads.ads_service_overview_daily where activity_date = date '{DAY}' - 1)",
+        "expect_column_values_to_be_null",
+        "reconcile_problem",
+        "ads_service_overview_daily.tickets_opened on 2026-10-30: ",
+    ),
 }
+
+
+def test_every_suite_has_a_defect_it_is_seen_to_catch():
+    covered = {suite for suite, *_ in DEFECTS.values()} | {f"raw__{t.name}" for t in contract.TABLES}
+    assert sorted(s.name for s in suites() if s.name not in covered) == []
+
+
+def test_the_reconciliation_names_the_table_the_day_and_both_totals(warehouse_copy: Project, gx_project: Path):
+    with duckdb.connect(str(warehouse_copy.database)) as con:
+        (dwd,) = con.execute(
+            f"select count(*) from dwd.dwd_fct_store_visit where visited_date = date '{DAY}'"
+        ).fetchone()
+        con.execute(DEFECTS["a DWS row gains 1,000 visits"][1])
+    _, (outcome,) = run_suites(warehouse_copy.database, gx_project, ["ads__reconcile_dws_sales_funnel_daily"])
+    assert outcome.suite.severity == "blocking"
+    want = f"dws_sales_funnel_daily.store_visits on {DAY}: {dwd + 1000} in the table, {dwd} in dwd.dwd_fct_store_visit"
+    assert want in outcome.failed[0][2], outcome.failed[0][2]
 
 
 @pytest.mark.parametrize("defect", list(DEFECTS))
