@@ -75,7 +75,7 @@ demo: $(STAMP) data-docs-assets ## layer by layer with quality gates: seeds, dbt
 	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dwd
 	$(QUALITY) run --layer dwd
 	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dws ads
-	$(QUALITY) run --layer ads
+	$(QUALITY) run --layer dws --layer ads
 	@$(call publish_artifacts)
 	@$(DBT) compile --target $(TARGET) --select last_month_funnel_by_region --quiet > /dev/null
 	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo

@@ -2,7 +2,7 @@
 
     python -m contract.files seeds            # every raw CSV under seeds/ (the demo's landing)
 
-A file must be UTF-8 CSV as RFC 4180 writes it (quoted fields may hold commas, doubled quotes and
+A file must be UTF-8 CSV (a byte-order mark, as Excel writes, is accepted) as RFC 4180 writes it (quoted fields may hold commas, doubled quotes and
 line breaks), with a header of exactly its table's contract columns and at least one row. Each
 file that is not gets one line naming the file, what is wrong (with the line where it is) and what
 to do; the exit code is then 1 and nothing has been loaded. A half-good file is never loaded.
@@ -40,8 +40,8 @@ def check_csv(path: Path, table: RawTable) -> int:
             f"{path}: not UTF-8 (byte 0x{data[e.start]:02x} on line {line}; GBK or another Chinese encoding?): "
             "have the source export UTF-8, or convert it (iconv -f GBK -t UTF-8)"
         ) from None
-    if text.startswith("\ufeff"):
-        raise BadFile(f"{path}: starts with a byte-order mark (saved by Excel?): save it as UTF-8 without BOM")
+    # Excel's "CSV UTF-8" starts with a byte-order mark; dbt's and DuckDB's CSV readers skip it too.
+    text = text.removeprefix("\ufeff")
     stray = STRAY_QUOTE.search(text)
     if stray:
         line = text.count("\n", 0, stray.start()) + 1

@@ -178,8 +178,8 @@ def run_url(run_id: str) -> str:
     return f"http://127.0.0.1:{os.environ.get('DAGSTER_PORT', '3000')}/runs/{run_id}"
 
 
-def last_alert(job: str, log_path: Path) -> dict | None:
-    """The newest alert written for a job, if any."""
+def last_alert(job: str, log_path: Path, kinds: tuple[str, ...] = ("failure", "recovered")) -> dict | None:
+    """The newest failure or recovery alert written for a job (warnings aside), if any."""
     if not log_path.exists():
         return None
     found = None
@@ -188,7 +188,7 @@ def last_alert(job: str, log_path: Path) -> dict | None:
             alert = json.loads(line)
         except ValueError:
             continue
-        if alert.get("job") == job:
+        if alert.get("job") == job and alert.get("kind", "failure") in kinds:
             found = alert
     return found
 
@@ -216,6 +216,18 @@ def failed_checks(instance: dg.DagsterInstance, run_id: str, limit: int = 5) -> 
         metadata = evaluation.metadata or {}
         said = evaluation.description or str(getattr(metadata.get("failures"), "value", "")).strip()
         found.append(f"{evaluation.asset_key.to_user_string()} {evaluation.check_name}: {said[:300]}")
+    return found[:limit]
+
+
+def warned_checks(instance: dg.DagsterInstance, run_id: str, limit: int = 5) -> list[str]:
+    """Each asset check of the run that failed with a warning (rows set aside), with what it found."""
+    found = []
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = record.dagster_event.event_specific_data
+        if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.WARN:
+            continue
+        said = str(getattr((evaluation.metadata or {}).get("failures"), "value", "")).strip()
+        found.append(f"{evaluation.asset_key.to_user_string()} {evaluation.check_name}: {said[:600]}")
     return found[:limit]
 
 
@@ -264,3 +276,17 @@ def alert_on_recovery(context: dg.RunStatusSensorContext):
         return dg.SkipReason(f"{run.job_name} had no unrecovered failure")
     alert = alert_about("recovered", run, recovers=previous.get("run_id"))
     record_alert(alert, log_path, os.environ.get(WEBHOOK_ENV))
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="A run that succeeded with warning checks (rows set aside below the flood threshold) writes "
+    f"(and posts to {WEBHOOK_ENV}) a 'warning' line naming the checks and what they found.",
+)
+def alert_on_warning(context: dg.RunStatusSensorContext):
+    run = context.dagster_run
+    warned = warned_checks(context.instance, run.run_id)
+    if not warned:
+        return dg.SkipReason(f"{run.job_name} run {run.run_id} passed every check")
+    record_alert(alert_about("warning", run, warned_checks=warned), settings.alert_log(), os.environ.get(WEBHOOK_ENV))

@@ -36,6 +36,7 @@ def build_definitions(project_dir: Path = settings.ROOT) -> dg.Definitions:
             automation.raw_arrival,
             automation.alert_on_run_failure,
             automation.alert_on_recovery,
+            automation.alert_on_warning,
         ],
         # The dbt of this virtualenv, whether or not it is on PATH.
         # One process per run: DuckDB admits one writer, so steps run one at a time anyway, and a

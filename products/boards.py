@@ -14,6 +14,8 @@ import json
 import re
 from pathlib import Path
 
+from quality.run import published_gate
+
 from .filters import BadParameter, on
 from .semantic import Query, SemanticLayer
 
@@ -173,7 +175,7 @@ class Boards:
         """The board's data with its status: fresh when the ADS gate passed (and kept as the last
         good), the last good under a warning when it failed."""
         gates = self.layer.gates()
-        ads = gates.get("ads")
+        ads = published_gate(gates)
         key = hashlib.sha1(json.dumps([board, params], sort_keys=True).encode()).hexdigest()[:16]
         path = self.last_good_dir / f"{board}-{key}.json"
         status = {"gates": gates, "warning": None}

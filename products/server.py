@@ -37,6 +37,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from orchestration.lock import WarehouseBusy
+from quality.run import published_gate
 
 from .access import Access, Denied, Reader
 from .boards import Boards, NotFound, dealer_table, is_rate
@@ -74,6 +75,7 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["fmt"] = fmt
     templates.env.filters["change"] = fmt_change
+    templates.env.globals["published_gate"] = published_gate
 
     def reader(request: Request) -> Reader:
         token = request.query_params.get("token")
@@ -231,7 +233,7 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
         return query
 
     def gate_state() -> dict:
-        ads = layer.gates().get("ads")
+        ads = published_gate(layer.gates())
         if not ads:
             return {"passed": None, "checked_at": None, "day": None}
         return {"passed": bool(ads.get("passed")), "checked_at": ads.get("checked_at"), "day": ads.get("day")}

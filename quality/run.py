@@ -12,7 +12,7 @@ from pathlib import Path
 import settings
 
 from . import batch_readers, data_docs
-from .suites import Suite, newest_event_day_sql, suites
+from .suites import SET_ASIDE_SUITE, Suite, newest_event_day_sql, suites
 
 
 @dataclass
@@ -24,10 +24,16 @@ class Outcome:
     exceptions: list[str] = field(default_factory=list)
     seconds: float = 0.0
     docs_page: Path | None = None  # this result's Data Docs page (quality/data_docs.py)
+    unexpected: int = 0  # the rows the failed expectations found
 
     @property
     def success(self) -> bool:
-        return not self.failed and not self.exceptions
+        """Nothing failed; a warning suite's findings are warnings, never a failure."""
+        return not self.exceptions and (not self.failed or self.suite.severity == "warning")
+
+    @property
+    def warnings(self) -> list[str]:
+        return [d for _, _, d in self.failed] if self.suite.severity == "warning" else []
 
 
 def describe_failure(result) -> tuple[str, str, str]:
@@ -81,6 +87,7 @@ def run(
                         )
                     elif not r.success:
                         outcome.failed.append(describe_failure(r))
+                        outcome.unexpected += (r.result or {}).get("unexpected_count") or 0
             outcome.seconds = time.perf_counter() - start
             outcomes.append(outcome)
         # Once per run, not per suite: each build also rewrites the index, which reads stored results.
@@ -114,11 +121,35 @@ def record_gates(database: Path, day: dt.date, outcomes: list[Outcome]) -> None:
     now = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     for layer in {o.suite.layer for o in outcomes}:
         mine = [o for o in outcomes if o.suite.layer == layer]
-        failed = [f"{o.suite.name}: {e} [{c}] {d}" for o in mine for e, c, d in o.failed] + [
+        failed = [f"{o.suite.name}: {e} [{c}] {d}" for o in mine if not o.warnings for e, c, d in o.failed] + [
             f"{o.suite.name}: {x}" for o in mine for x in o.exceptions
         ]
         gates[layer] = {"passed": not failed, "checked_at": now, "day": day.isoformat(), "failed": failed[:5]}
+        warned = [o for o in mine if o.suite.severity == "warning"]
+        if warned:  # rows set aside on the batch day: the count the boards show, and what they were
+            gates[layer]["set_aside"] = sum(o.unexpected for o in warned)
+            gates[layer]["warnings"] = [w for o in warned for w in o.warnings][:5]
     path.write_text(json.dumps(gates, indent=1, ensure_ascii=False))
+
+
+# The layers whose gate stands for what the boards and the API publish: DWS (its reconciliation)
+# and ADS.
+PUBLISHED_LAYERS = ("dws", "ads")
+
+
+def published_gate(gates: dict) -> dict | None:
+    """The gate of what is published: passed only if the last run of each published layer passed
+    (None when none ran). Its day and time are the newest of them; `failed` lists both."""
+    ran = [gates[layer] for layer in PUBLISHED_LAYERS if gates.get(layer)]
+    if not ran:
+        return None
+    newest = max(ran, key=lambda g: g.get("checked_at") or "")
+    return {
+        "passed": all(g.get("passed") for g in ran),
+        "checked_at": newest.get("checked_at"),
+        "day": newest.get("day"),
+        "failed": [f for g in ran for f in g.get("failed", [])][:5],
+    }
 
 
 def read_gates(database: Path) -> dict:
@@ -140,11 +171,18 @@ def summary(day: dt.date, outcomes: list[Outcome]) -> str:
             f"{len(o.failed):>6} {len(o.exceptions):>6}"
         )
         for expectation, column, detail in o.failed:
-            lines.append(f"    FAILED {expectation} [{column}] {detail}")
+            lines.append(f"    {'WARNING' if o.warnings else 'FAILED'} {expectation} [{column}] {detail}")
         for e in o.exceptions:
             lines.append(f"    ERROR  {e}")
     total = sum(o.evaluated for o in outcomes)
-    failed = sum(len(o.failed) for o in outcomes)
+    failed = sum(len(o.failed) for o in outcomes if not o.warnings)
     errors = sum(len(o.exceptions) for o in outcomes)
     lines += ["", f"{len(outcomes)} suites, {total} expectations, {failed} failed, {errors} errors"]
+    set_aside = sum(o.unexpected for o in outcomes if o.warnings)
+    if set_aside:
+        lines.append(
+            f"{set_aside} row(s) set aside on {day} (rejected, or a value quarantined; under the flood threshold): "
+            "see ods.ods_quality__rejected_rows and ods.ods_quality__quarantined_values, or the Dagster check "
+            f"gx_{SET_ASIDE_SUITE}"
+        )
     return "\n".join(lines)

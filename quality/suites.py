@@ -14,7 +14,9 @@ A failed expectation reports a sentence that names the table, the column, the da
 
 Severity: `blocking` suites (raw, ODS, DWD, and the ADS reconciliation) stop the layer above from
 being built or fail the run; `gating` suites (the other ADS ones) keep dashboards from presenting
-the table as good. `make dq` fails on either, and the boards warn on either.
+the table as good. `make dq` fails on either, and the boards warn on either. The one `warning`
+suite lists every row set aside on the batch day (rejected or with a value quarantined) below the
+flood threshold: a warning check in Dagster, a line in the alert log, a count on the boards.
 """
 
 from __future__ import annotations
@@ -158,8 +160,52 @@ def _raw_suite(t: contract.RawTable) -> Suite:
     )
 
 
+# What went wrong with a row, without the value: "visited_at: cannot parse '31/10/2026'; " ->
+# "visited_at: cannot parse". Bad values differ row by row; grouped by value, a flood of distinct
+# bad values would be many groups of one, each under the flood threshold.
+def _problem(reason: str) -> str:
+    return f"trim(split_part(split_part({reason}, ';', 1), chr(39), 1))"
+
+
+def _column(reason: str) -> str:
+    return f"trim(split_part({reason}, ':', 1))"
+
+
+SET_ASIDE_SUITE = "ods__set_aside_ods_quality__rejected_rows"
+SET_ASIDE_ON_DAY = f"(cast(_loaded_at as date) = {DAY} or _loaded_at is null)"
+
+
+def _set_aside_suite() -> Suite:
+    """Every row set aside on the batch day, below the flood threshold too: table, key, column and
+    the kind of problem (never the value, which can be personal data)."""
+    batch = f"""
+        with set_aside as (
+            select raw_table, raw_key, {_problem("reject_reason")} as problem, 'rejected' as outcome
+            from ods.ods_quality__rejected_rows where {SET_ASIDE_ON_DAY}
+            union all
+            select raw_table, raw_key, {_problem("quarantined")} as problem, 'quarantined' as outcome
+            from ods.ods_quality__quarantined_values where {SET_ASIDE_ON_DAY}
+        )
+        select
+            s.outcome,
+            case when s.raw_table is not null then s.raw_table || ' ' || s.outcome || ' key '
+                || coalesce(nullif(s.raw_key, ''), '(blank)') || ': ' || s.problem end as set_aside
+        from set_aside as s
+        right join (select 1 as one) as always on true"""
+    return suite(
+        "ods",
+        "ods.ods_quality__rejected_rows",
+        batch,
+        [no_problem("set_aside")],
+        "every row rejected or value quarantined on the batch day, with its table, key and problem",
+        severity="warning",
+        prefix="set_aside_",
+    )
+
+
 def _reject_share_suite() -> Suite:
-    """The ODS gate: rows rejected and values quarantined on the day, per raw table and reason."""
+    """The ODS gate: rows rejected and values quarantined on the day, per raw table, column and kind
+    of problem (never per value)."""
     batch = f"""
         with day as (
             select raw_table, sum(rows_landed) as rows_landed
@@ -168,16 +214,16 @@ def _reject_share_suite() -> Suite:
             group by raw_table
         ),
         rejected as (
-            select raw_table, trim(split_part(reject_reason, ';', 1)) as first_problem, count(*) as rows_rejected
+            select raw_table, {_problem("reject_reason")} as first_problem, count(*) as rows_rejected
             from ods.ods_quality__rejected_rows
-            where cast(_loaded_at as date) = {DAY} or _loaded_at is null
-            group by raw_table, trim(split_part(reject_reason, ';', 1))
+            where {SET_ASIDE_ON_DAY}
+            group by raw_table, {_problem("reject_reason")}
         ),
         quarantined as (
-            select raw_table, trim(split_part(quarantined, ':', 1)) as column_name, count(*) as rows_quarantined
+            select raw_table, {_column("quarantined")} as column_name, count(*) as rows_quarantined
             from ods.ods_quality__quarantined_values
-            where cast(_loaded_at as date) = {DAY} or _loaded_at is null
-            group by raw_table, trim(split_part(quarantined, ':', 1))
+            where {SET_ASIDE_ON_DAY}
+            group by raw_table, {_column("quarantined")}
         )
         select
             day.raw_table,
@@ -338,9 +384,11 @@ def reconciliation_sql(table: str, period: str, grain: str, counts: list[Count],
 
 
 def _reconciliation_suites() -> list[Suite]:
+    # A DWS table's check runs with the DWS layer, so that a DWS table that does not add up stops ADS
+    # from being built on it; an ADS table's with ADS. Both are the gate the boards and the API show.
     return [
         suite(
-            "ads",
+            table.split(".")[0],
             table,
             reconciliation_sql(table, period, grain, counts),
             [no_problem("reconcile_problem")],
@@ -357,6 +405,7 @@ def suites(dialect: str = "duckdb") -> list[Suite]:
     del dialect  # the SQL is portable; the engines differ only in TRY_DATE
     out = [_raw_suite(t) for t in contract.TABLES]
     out.append(_reject_share_suite())
+    out.append(_set_aside_suite())
     out += _reconciliation_suites()
     out.append(
         suite(

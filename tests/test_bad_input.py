@@ -9,15 +9,17 @@ import random
 import pandas as pd
 from conftest import RECONCILIATION, Project, start_from
 
+from contract.files import main as files_main
+
 TABLE = "raw_crm__test_drives"
 CSV = f"seeds/crm/{TABLE}.csv"
 
 
-def edit_seed(project: Project, change, csv: str = CSV) -> pd.DataFrame:
+def edit_seed(project: Project, change, csv: str = CSV, encoding: str = "utf-8") -> pd.DataFrame:
     path = project.path / csv
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df = change(df)
-    df.to_csv(path, index=False, lineterminator="\n")
+    df.to_csv(path, index=False, lineterminator="\n", encoding=encoding)
     return df
 
 
@@ -206,7 +208,8 @@ def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_co
 
 def test_a_quoted_multi_line_field_far_down_a_file_loads_intact(project_copy: Project, built_warehouse: Project):
     """RFC 4180 quoting (a comma, doubled quotes and a line break in one field) on the last of 26k
-    rows, past the rows a sniffing CSV reader samples to decide that the file has no quote character."""
+    rows, past the rows a sniffing CSV reader samples to decide that the file has no quote character;
+    in a file saved as Excel's "CSV UTF-8", which starts with a byte-order mark."""
     note = '客户说 "下周再约", 已加微信\n(第二次跟进)'
     follow_ups = "seeds/crm/raw_crm__follow_ups.csv"
 
@@ -214,7 +217,9 @@ def test_a_quoted_multi_line_field_far_down_a_file_loads_intact(project_copy: Pr
         df.loc[len(df) - 1, "follow_up_result"] = note
         return df
 
-    df = edit_seed(project_copy, annotate, follow_ups)
+    df = edit_seed(project_copy, annotate, follow_ups, encoding="utf-8-sig")
+    assert (project_copy.path / follow_ups).read_bytes().startswith(b"\xef\xbb\xbf")
+    assert files_main([str(project_copy.path / "seeds")]) == 0
     assert len(df) > 20_480  # DuckDB's sniffer samples 20,480 rows
     start_from(built_warehouse, project_copy)
     project_copy.dbt("seed", "--select", "raw_crm__follow_ups")

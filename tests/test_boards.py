@@ -169,11 +169,19 @@ def test_every_board_shows_data_as_of_and_a_failed_gate_keeps_the_last_good_data
 
     gates = gates_path(products_server.database)
     passed = {"ads": {"passed": True, "checked_at": "2026-11-30T06:00:00+08:00", "day": "2026-10-31", "failed": []}}
-    gates.write_text(json.dumps(passed))
+    ods = {"passed": True, "checked_at": "2026-11-30T06:00:00+08:00", "day": "2026-10-31", "failed": [], "set_aside": 3}
+    gates.write_text(json.dumps({**passed, "ods": ods}))
     try:
         page = open_board(browser, products_server, "/boards/c-level", BIG_SCREEN, products_server.hq)
         assert "数据截至" in page.locator("[data-testid=data-as-of]").inner_text()
         assert "passed" in page.locator("[data-testid=gate]").inner_text()
+        assert "3 行被隔离 rows set aside in batch 2026-10-31" in page.locator("[data-testid=set-aside]").inner_text()
+        # a DWS table that does not reconcile fails the published gate as the ADS gate does
+        gates.write_text(json.dumps({**passed, "dws": {**passed["ads"], "passed": False, "failed": ["dws: x"]}}))
+        page.reload()
+        assert "failed" in page.locator("[data-testid=gate]").inner_text()
+        gates.write_text(json.dumps(passed))
+        page.reload()
         good = shown(page, "kpis", "order_new_count")
         failed = {"ads": {**passed["ads"], "passed": False, "failed": ["ads__ads_aarrr_overview_daily: expect ..."]}}
         gates.write_text(json.dumps(failed))

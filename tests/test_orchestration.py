@@ -34,7 +34,7 @@ from orchestration.assets import (
 )
 from orchestration.definitions import build_definitions
 from orchestration.lock import WarehouseBusy, warehouse_lock
-from quality.suites import suites
+from quality.suites import SET_ASIDE_SUITE, suites
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "dagster_graph.txt"
 DEMO_LAST_DAY = "2026-10-31"
@@ -155,8 +155,9 @@ def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
     materialised = {e.asset_key for e in result.get_asset_materialization_events()}
     assert materialised == set(defs.resolve_asset_graph().get_all_asset_keys())
     evaluations = result.get_asset_check_evaluations()
-    failed = [(e.asset_key.to_user_string(), e.check_name) for e in evaluations if not e.passed]
-    assert failed == []
+    failed = [(e.asset_key.to_user_string(), e.check_name, e.severity.value) for e in evaluations if not e.passed]
+    # the demo's dirt: a few rows set aside on its last day, a warning, never a failure
+    assert failed == [("ods/ods_quality__rejected_rows", f"gx_{SET_ASIDE_SUITE}", "WARN")]
     gx = [e for e in evaluations if e.check_name.startswith("gx_")]
     assert len(gx) == len(suites())
     assert (tmp_path / "exports" / "c_level_daily_board.parquet").exists()
@@ -348,8 +349,41 @@ def test_the_next_good_run_after_a_failure_says_recovered_once(tmp_path: Path, m
     assert recovered["recovers"] == failure["run_id"] and recovered["run_url"].endswith(recovered["run_id"])
 
 
+@dg.asset
+def landed_table():
+    return 1
+
+
+@dg.asset_check(asset=landed_table)
+def rows_set_aside():
+    return dg.AssetCheckResult(
+        passed=False,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "failures": dg.MetadataValue.md("- raw_oms__vehicle_orders rejected key O1: vehicle_price: cannot parse")
+        },
+    )
+
+
+def test_a_run_that_set_rows_aside_is_a_warning_line_in_the_alert_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    log = tmp_path / "alerts.log"
+    monkeypatch.setenv("NEV_ALERT_LOG", str(log))
+    monkeypatch.delenv(automation.WEBHOOK_ENV, raising=False)
+    with dg.DagsterInstance.ephemeral() as instance:
+        job = dg.Definitions(
+            assets=[landed_table], asset_checks=[rows_set_aside]
+        ).resolve_implicit_global_asset_job_def()
+        result = job.execute_in_process(instance=instance)
+        assert result.success
+        automation.alert_on_warning(run_status_context(instance, result.run_id, "alert_on_warning"))
+        automation.alert_on_recovery(run_status_context(instance, result.run_id, "alert_on_recovery"))
+    (alert,) = [json.loads(line) for line in log.read_text().splitlines()]
+    assert alert["kind"] == "warning" and alert["run_url"].endswith(result.run_id)
+    assert "rejected key O1: vehicle_price: cannot parse" in alert["warned_checks"][0]
+
+
 def test_the_alert_sensors_run_without_being_switched_on():
-    for sensor in (automation.alert_on_run_failure, automation.alert_on_recovery):
+    for sensor in (automation.alert_on_run_failure, automation.alert_on_recovery, automation.alert_on_warning):
         assert sensor.default_status == dg.DefaultSensorStatus.RUNNING, sensor.name
 
 
