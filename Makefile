@@ -29,8 +29,8 @@ export SPARK_CONF_DIR := $(CURDIR)/scripts/spark-conf
 DBT := $(if $(filter spark,$(TARGET)),$(SPARK_VENV)/bin/dbt,$(BIN)/dbt)
 REPORT := target/compiled/nev_warehouse/analyses/last_month_funnel_by_region.sql
 QUALITY := $(BIN)/python -m quality
-# Writers of the warehouse file take its lock (orchestration/lock.py), so that readers wait, not fail.
-LOCKED := $(BIN)/python -m orchestration.lock --
+# Writers of the warehouse file take its lock (lock.py), so that readers wait, not fail.
+LOCKED := $(BIN)/python -m lock --
 # Each layer's step runs the tests whose inputs are built by then (not those that need a later layer).
 # The demo builds each layer from its seeds in full: a warehouse left by an older version of the
 # models (an incremental table without a newer column) is rebuilt, not failed on.

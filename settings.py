@@ -50,6 +50,10 @@ def business_utc_offset() -> dt.timedelta:
     return ZoneInfo(BUSINESS_TIME_ZONE).utcoffset(dt.datetime(2026, 1, 1))
 
 
+# The same offset in whole hours, as the SQL that turns a UTC landing time into business time adds it.
+BUSINESS_UTC_OFFSET_HOURS: int = int(business_utc_offset().total_seconds() // 3600)
+
+
 def business_now() -> dt.datetime:
     """The wall-clock time in the business time zone (naive, as the warehouse keeps times)."""
     pinned = os.environ.get("NEV_NOW")

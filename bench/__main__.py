@@ -13,7 +13,7 @@ scratch folder (state/bench/sf<SF>/) holding back one 15-minute slice of the new
   queries      in-process MetricFlow: the median of repeated runs per query
   dq           every Great Expectations suite on the newest partition
 
-prints a table and appends it, with the machine's cores and memory, to BENCHMARKS.md; at SF 1 and
+prints a table and appends it, with the machine's cores and memory, to docs/benchmark-history.md; at SF 1 and
 SF 10 it also rewrites that scale factor's column of the "current figures against targets" table
 at the top of the file.
 
@@ -44,10 +44,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import settings
+
 from . import builds, freshness, landing, measure, reading, report
 from .builds import StepFailed
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -77,7 +77,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--runs", type=int, default=5, help="query repetitions (median reported)")
     p.add_argument("--landing", type=Path, default=None, help="landing zone (default data/raw/sf<SF>)")
     p.add_argument("--work", type=Path, default=None, help="scratch folder (default state/bench/sf<SF>)")
-    p.add_argument("--report", type=Path, default=ROOT / "BENCHMARKS.md", help="where the table is appended")
+    p.add_argument(
+        "--report", type=Path, default=settings.ROOT / "BENCHMARKS.md", help="the current figures (SF 1 and 10)"
+    )
+    p.add_argument(
+        "--log",
+        type=Path,
+        default=settings.ROOT / "docs" / "benchmark-history.md",
+        help="the run log, where each run's table is appended",
+    )
     p.add_argument("--no-report", action="store_true", help="print only")
     p.add_argument(
         "--threads",
@@ -104,8 +112,8 @@ def dbt_environment(run: Run, also: list[int]) -> dict[str, str]:
         NEV_LANDING_DIR=str(run.work / "landing"),
         NEV_RAW_SOURCE="landing",
         NEV_DUCKDB_TEMP_DIR=str(run.work / "duckdb_tmp"),
-        DBT_PROFILES_DIR=str(ROOT),
-        PYTHONPATH=str(ROOT),
+        DBT_PROFILES_DIR=str(settings.ROOT),
+        PYTHONPATH=str(settings.ROOT),
         DBT_TARGET="spark" if run.spark else "duckdb",
     )
     for name in ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE"):
@@ -114,7 +122,7 @@ def dbt_environment(run: Run, also: list[int]) -> dict[str, str]:
         env |= {
             "NEV_SPARK_STATE": str(run.work / "spark"),
             "SPARK_LOCAL_IP": "127.0.0.1",
-            "SPARK_CONF_DIR": str(ROOT / "scripts" / "spark-conf"),
+            "SPARK_CONF_DIR": str(settings.ROOT / "scripts" / "spark-conf"),
         }
     return env
 
@@ -287,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         threads=a.threads,
         spark=spark,
         resume=a.resume,
-        landing=(a.landing or ROOT / "data" / "raw" / name).resolve(),
-        work=(a.work or ROOT / "state" / "bench" / (name + ("-spark" if spark else ""))).resolve(),
+        landing=(a.landing or settings.ROOT / "data" / "raw" / name).resolve(),
+        work=(a.work or settings.ROOT / "state" / "bench" / (name + ("-spark" if spark else ""))).resolve(),
     )
     run.work.mkdir(parents=True, exist_ok=True)
     print(f"bench {name}: landing {run.landing}, warehouse {run.database}", flush=True)
@@ -303,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     text = report.table(report.header(a.sf, a.days, spark, a.threads, code), figures)
     report.print_figures(figures)
     if not a.no_report:
-        report.write(a.report, text, a.sf, None if spark else results, f"{dt.date.today()}, code {code}")
-        print(f"\nappended to {a.report}")
+        report.write(a.report, a.log, text, a.sf, None if spark else results, f"{dt.date.today()}, code {code}")
+        print(f"\nappended to {a.log}; current figures in {a.report}")
     return 0 if ok else 1
 
 

@@ -20,7 +20,6 @@ from orchestration.automation import REALTIME_SELECT
 
 from . import measure
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NOT_IN_SCALE_RUNS = ["resource_type:seed", "resource_type:unit_test"]  # unit tests read the demo seeds
 ODS_LAYER = f"path:models/{settings.LAYERS[1]}"
@@ -59,7 +58,7 @@ def build_inputs_version() -> str:
 
 
 def git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(["git", *args], cwd=settings.ROOT, capture_output=True, text=True, check=True).stdout
 
 
 def top_nodes(seconds: dict[str, float], n: int = 5) -> str:
@@ -153,7 +152,7 @@ def dbt(
     print("  $ dbt " + " ".join(shown), flush=True)
     (work / "target" / "run_results.json").unlink(missing_ok=True)  # a failed step must not report the last one's
     result = measure.run(
-        cmd, env=env, cwd=ROOT, echo=False, also=also, peak_file=attempt / f"peak{part}" if attempt else None
+        cmd, env=env, cwd=settings.ROOT, echo=False, also=also, peak_file=attempt / f"peak{part}" if attempt else None
     )
     tail = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line]
     print("    " + ("\n    ".join(tail[-5:]) or "(no summary)"), flush=True)
@@ -368,7 +367,7 @@ def rows_in_window(
 def spark_daemons() -> list[int]:
     """Pids of the local Spark cluster's master and workers (their executors are their children)."""
     pids = []
-    for pidfile in (ROOT / "state" / "spark" / "run").glob("*.pid"):
+    for pidfile in (settings.ROOT / "state" / "spark" / "run").glob("*.pid"):
         try:
             pid = int(pidfile.read_text().strip())
         except (OSError, ValueError):

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import duckdb
 
+import settings
+
 from . import measure
-from .builds import BIN, ROOT, StepFailed
+from .builds import BIN, StepFailed
 from .landing import Scratch
 
 METRIC = "app_member_active_daily_avg"  # DAU: the slice's day has it only once the slice is in
@@ -77,7 +79,9 @@ def deploy_manifest(env: dict[str, str], folder: Path) -> dict[str, str]:
     from that parse (DBT_TARGET_PATH), so the run parses nothing. The parse `make bench` saved has
     other settings, which dbt treats as a changed profile: the run's first op would parse the whole
     project again. A folder of its own, so that nothing else reading target/ sees it change."""
-    subprocess.run([str(BIN / "dbt"), "parse", "--quiet", "--target-path", str(folder)], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [str(BIN / "dbt"), "parse", "--quiet", "--target-path", str(folder)], cwd=settings.ROOT, env=env, check=True
+    )
     return {"DBT_TARGET_PATH": str(folder)}
 
 

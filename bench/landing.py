@@ -21,8 +21,7 @@ from contract.landing import landed_at_sql, read_landing
 
 from . import measure
 
-ROOT = Path(__file__).resolve().parents[1]
-LANDED_AT = landed_at_sql(int(settings.business_utc_offset().total_seconds() // 3600))
+LANDED_AT = landed_at_sql()
 SLICE_START = dt.time(12, 0)  # the slice held back: 12:00 to 12:15 of the newest day, business time
 SLICE_MINUTES = 15
 
@@ -35,8 +34,8 @@ def generate(landing: Path, sf: float, days: int) -> tuple[str, str]:
     print("generating the landing zone", flush=True)
     gen = measure.run(
         [sys.executable, "-m", "datagen", "--scale", f"{sf:g}", "--days", str(days), "--out", str(landing)],
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        cwd=settings.ROOT,
+        env=dict(os.environ, PYTHONPATH=str(settings.ROOT)),
     )
     if gen.returncode != 0:
         raise SystemExit(f"datagen failed:\n{gen.output[-3000:]}")
@@ -67,7 +66,7 @@ def newest_day(landing: Path) -> dt.date:
 
 def realtime_tables() -> list[str]:
     """The raw tables whose models carry the dbt tag `realtime` (target/manifest.json)."""
-    nodes = json.loads((ROOT / "target" / "manifest.json").read_text())["nodes"].values()
+    nodes = json.loads((settings.ROOT / "target" / "manifest.json").read_text())["nodes"].values()
     return sorted(
         {
             f"raw_{n['name'][4:].removesuffix('_parsed')}"

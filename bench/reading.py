@@ -14,12 +14,12 @@ from pathlib import Path
 import duckdb
 
 import contract
+import settings
 from contract.landing import read_landing
 from products.access import issue
 
 from . import measure
 
-ROOT = Path(__file__).resolve().parents[1]
 QUERIES = {
     "sales full cycle, month x store (8 metrics)": (
         [
@@ -104,8 +104,8 @@ def serving_latency(database: Path, work: Path, runs: int, env: dict) -> dict[st
     log = work / "products-server.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "products", "serve", "--port", str(port), "--busy-timeout", "60"],
-        cwd=ROOT,
-        env=dict(env, NEV_DUCKDB_PATH=str(database), NEV_ACCESS_FILE=str(access), PYTHONPATH=str(ROOT)),
+        cwd=settings.ROOT,
+        env=dict(env, NEV_DUCKDB_PATH=str(database), NEV_ACCESS_FILE=str(access), PYTHONPATH=str(settings.ROOT)),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -161,6 +161,8 @@ def landing_views(database: Path, landing: Path) -> None:
 def quality_suites(database: Path, landing: Path, env: dict) -> tuple[measure.Measured, str]:
     """Every GX suite on the newest partition: the run, and its summary line."""
     landing_views(database, landing)
-    dq = measure.run([sys.executable, "-m", "quality", "run", "--target", "duckdb"], cwd=ROOT, env=env, echo=False)
+    dq = measure.run(
+        [sys.executable, "-m", "quality", "run", "--target", "duckdb"], cwd=settings.ROOT, env=env, echo=False
+    )
     summary = [line for line in dq.output.splitlines() if "suites," in line]
     return dq, summary[-1] if summary else "no summary"

@@ -1,6 +1,7 @@
-"""The bench's report: a table of this run's figures, printed and appended to BENCHMARKS.md, and the
-"current figures against targets" table at the top of that file, where this run's scale factor's
-column is replaced by its figures."""
+"""The bench's report: a table of this run's figures, printed and appended to the run log
+(docs/benchmark-history.md), and the "current figures against targets" table at the top of
+BENCHMARKS.md, where this run's scale factor's column is replaced by its figures. BENCHMARKS.md
+holds the current figures and their analysis only."""
 
 from __future__ import annotations
 
@@ -153,19 +154,21 @@ def print_figures(figures: list[tuple[str, str, str]]) -> None:
         print(f"  {m:<{width}}  {v:>12}  {n}")
 
 
-def write(report: Path, text: str, sf: float, results: Results | None, stamp: str) -> None:
-    """Append the run's table; for SF 1 and SF 10 on DuckDB, also refresh the summary at the top."""
-    if not report.exists():
-        report.write_text(
-            "# Benchmarks\n\n"
-            f"{BEGIN}\n{END}\n\n"
-            "Each run of `make bench SF=<n>` (python -m bench) appends its table below, newest last.\n"
+def write(report: Path, log: Path, text: str, sf: float, results: Results | None, stamp: str) -> None:
+    """Append the run's table to the log; for SF 1 and SF 10 on DuckDB, also refresh the summary at
+    the top of the report."""
+    if not log.exists():
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(
+            "# Benchmark history\n\nEach run of `make bench SF=<n>` (python -m bench) appends its table, newest last.\n"
         )
+    log.write_text(log.read_text().rstrip("\n") + "\n\n" + text)
+    if not report.exists():
+        report.write_text(f"# Benchmarks\n\n{BEGIN}\n{END}\n\nEvery run's table: {log.name}.\n")
     body = report.read_text()
     key = f"{sf:g}"
     if results is not None and key in ("1", "10") and BEGIN in body and END in body:
         before, rest = body.split(BEGIN, 1)
         existing, after = rest.split(END, 1)
         summary = summary_table(existing.strip(), key, current(results, key), stamp)
-        body = f"{before}{BEGIN}\n{summary}\n{END}{after}"
-    report.write_text(body.rstrip("\n") + "\n\n" + text)
+        report.write_text(f"{before}{BEGIN}\n{summary}\n{END}{after}")

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+import settings
 
 from .generate import stale, write
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,12 +17,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="exit 1 if a generated file is out of date")
     a = p.parse_args(argv)
     if a.check:
-        out_of_date = stale(ROOT)
+        out_of_date = stale(settings.ROOT)
         for path in out_of_date:
-            print(f"contract: {path.relative_to(ROOT)} is out of date: run `python -m contract`", file=sys.stderr)
+            print(
+                f"contract: {path.relative_to(settings.ROOT)} is out of date: run `python -m contract`", file=sys.stderr
+            )
         return 1 if out_of_date else 0
-    for path in write(ROOT):
-        print(f"contract: wrote {path.relative_to(ROOT)}")
+    for path in write(settings.ROOT):
+        print(f"contract: wrote {path.relative_to(settings.ROOT)}")
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import settings
+
 from .tables import RawTable
 
 
@@ -15,9 +17,10 @@ def read_landing(root: Path | str, table: RawTable) -> str:
     return f"read_parquet('{root}/{table.name}/*.parquet', union_by_name = true)"
 
 
-def landed_at_sql(utc_offset_hours: int, column: str = "_loaded_at") -> str:
+def landed_at_sql(column: str = "_loaded_at") -> str:
     """A raw landing time (UTC text, ISO-8601 with Z) as a business-time timestamp, null where the
     text is not one (DuckDB and PostgreSQL alike: no try_cast, the format is the contract's own)."""
+    utc_offset_hours = settings.BUSINESS_UTC_OFFSET_HOURS
     return f"(cast(replace(replace({column}, 'T', ' '), 'Z', '') as timestamp) + interval '{utc_offset_hours} hours')"
 
 

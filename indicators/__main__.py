@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import settings
-from orchestration.lock import warehouse_lock
+from lock import warehouse_lock
 
 from . import catalog, governance
-from .manifest import ROOT, load
+from .manifest import load
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m indicators", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     p.add_argument("command", choices=["check", "catalog", "export"])
-    p.add_argument("--out", default=str(ROOT / "target" / "indicators"), help="catalog folder")
+    p.add_argument("--out", default=str(settings.ROOT / "target" / "indicators"), help="catalog folder")
     a = p.parse_args(argv)
     indicators = load()
     if a.command == "check":

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import settings
 
-from .manifest import ROOT
-
 
 def warehouse_database(target: str) -> str:
     """The database name the target's relations live in: a DuckDB file's stem, PostgreSQL's dbname."""
@@ -42,7 +40,7 @@ def metricflow_engine(semantic_manifest: Path | None = None):
     parsed for, so by default it is the one `make manifest TARGET=<target>` writes for the profile's
     target: target/<target>/ for an engine other than DuckDB, if there, else target/ (the `mf` CLI's).
     """
-    os.environ.setdefault("DBT_PROFILES_DIR", str(ROOT))
+    os.environ.setdefault("DBT_PROFILES_DIR", str(settings.ROOT))
     from dbt_metricflow.cli.dbt_connectors.adapter_backed_client import AdapterBackedSqlClient
     from dbt_metricflow.cli.dbt_connectors.dbt_config_accessor import dbtArtifacts, dbtProjectMetadata
     from metricflow.engine.metricflow_engine import MetricFlowEngine
@@ -52,16 +50,16 @@ def metricflow_engine(semantic_manifest: Path | None = None):
     if (
         semantic_manifest is None
         and target != "duckdb"
-        and (ROOT / "target" / target / "semantic_manifest.json").exists()
+        and (settings.ROOT / "target" / target / "semantic_manifest.json").exists()
     ):
-        semantic_manifest = ROOT / "target" / target / "semantic_manifest.json"
-    metadata = dbtProjectMetadata.load_from_paths(profiles_path=ROOT, project_path=ROOT)
+        semantic_manifest = settings.ROOT / "target" / target / "semantic_manifest.json"
+    metadata = dbtProjectMetadata.load_from_paths(profiles_path=settings.ROOT, project_path=settings.ROOT)
     artifacts = dbtArtifacts.load_from_project_metadata(metadata)
     from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
 
     manifest = parse_manifest_from_dbt_generated_manifest(
         manifest_json_string=semantic_manifest_for(
-            semantic_manifest or ROOT / "target" / "semantic_manifest.json", target
+            semantic_manifest or settings.ROOT / "target" / "semantic_manifest.json", target
         )
     )
     client = AdapterBackedSqlClient(artifacts.adapter)

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-MANIFEST = ROOT / "target" / "semantic_manifest.json"
+import settings
+
+MANIFEST = settings.ROOT / "target" / "semantic_manifest.json"
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 import settings
-
-from .lock import warehouse_lock
+from lock import warehouse_lock
 
 # Every op that opens the warehouse file runs in this pool; dagster.yaml limits it to one at a time.
 WAREHOUSE_POOL = "duckdb_warehouse"

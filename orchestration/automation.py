@@ -89,7 +89,7 @@ def arrival_windows(files: list[Path]) -> list[tuple[dt.datetime, dt.datetime]]:
     landing time give none."""
     import duckdb
 
-    landed = landed_at_sql(int(settings.business_utc_offset().total_seconds() // 3600))
+    landed = landed_at_sql()
     with duckdb.connect() as con:
         spans = con.execute(
             f"select min({landed}), max({landed}) from ({read_files(files)}) group by filename "

@@ -14,10 +14,10 @@ from pathlib import Path
 import dagster as dg
 
 import settings
+from lock import warehouse_lock
 from quality.suites import Suite, suites
 
 from .assets import WAREHOUSE_POOL, relation_key
-from .lock import warehouse_lock
 
 
 def check_spec(suite: Suite) -> dg.AssetCheckSpec:

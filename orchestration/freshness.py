@@ -25,9 +25,9 @@ from pathlib import Path
 import dagster as dg
 
 import settings
+from lock import warehouse_lock
 
 from .assets import WAREHOUSE_POOL, relation_key
-from .lock import warehouse_lock
 
 CHECK_NAME = "data_freshness"
 JOB_NAME = "ads_freshness"

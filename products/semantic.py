@@ -6,7 +6,7 @@ A query is structure, never text: metric names, group-by fields and filters (pro
 each checked against what the semantic manifest declares for the metrics asked before MetricFlow
 sees it; the where clauses are written by products/filters.py.
 
-A writer (dbt, GX, Dagster) holds the warehouse lock (orchestration/lock.py) while it works. A
+A writer (dbt, GX, Dagster) holds the warehouse lock (lock.py) while it works. A
 reader never makes a writer wait: it takes the lock for the query only, gives up after
 `busy_timeout` seconds, and then answers from the last cached answer of that query (marked stale)
 or raises WarehouseBusy, which the server turns into a 503.
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import settings
-from orchestration.lock import WarehouseBusy, warehouse_lock
+from lock import WarehouseBusy, warehouse_lock
 from quality.run import read_gates
 
 from .filters import GRAINS, MAX_FILTERS, BadParameter, Field, Filter, name, render, time_fields

@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from orchestration.lock import WarehouseBusy
+from lock import WarehouseBusy
 from quality.run import published_gate
 
 from .access import Access, Denied, Reader

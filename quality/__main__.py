@@ -16,7 +16,7 @@ import time
 import warnings
 
 import settings
-from orchestration.lock import WarehouseBusy, warehouse_lock
+from lock import WarehouseBusy, warehouse_lock
 
 from . import batch_readers, context, run
 

@@ -22,13 +22,13 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 import settings
 
-from .context import BATCH, DATASOURCE, ROOT
+from .context import BATCH, DATASOURCE
 
 TARGETS = ("duckdb", "postgres")
 
 DATA_DOCS = {
-    "duckdb": ROOT / "gx" / "uncommitted" / "data_docs" / "local_site",
-    "postgres": ROOT / "gx" / "uncommitted" / "data_docs" / "postgres_site",
+    "duckdb": settings.ROOT / "gx" / "uncommitted" / "data_docs" / "local_site",
+    "postgres": settings.ROOT / "gx" / "uncommitted" / "data_docs" / "postgres_site",
 }
 
 

@@ -16,14 +16,15 @@ from pathlib import Path
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+import settings
+
 from .suites import Suite, suites
 
-ROOT = Path(__file__).resolve().parents[1]
 DATASOURCE = "warehouse"
 BATCH = "batch"
 
 
-def get_context(project_root: Path = ROOT):
+def get_context(project_root: Path = settings.ROOT):
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     return gx.get_context(mode="file", project_root_dir=str(project_root))
 

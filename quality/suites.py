@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 import great_expectations.expectations as gxe
 
 import contract
-import settings
 from contract.landing import landed_at_sql
 
 # The share of a table's new codes that may fall outside its code set before its source is taken
@@ -79,9 +78,8 @@ def no_problem(column: str) -> gxe.ExpectColumnValuesToBeNull:
 # a date from text, null where the text is not one. PostgreSQL has no try_cast: the dbt build
 # creates nev_helpers.try_date (macros/adapters/engine_setup.sql).
 TRY_DATE = {"duckdb": "try_cast({} as date)", "postgres": "nev_helpers.try_date({})"}
-OFFSET_HOURS = int(settings.business_utc_offset().total_seconds() // 3600)
 # A raw landing time as a business-time timestamp (the landing contract's format), and its business day.
-LANDED_AT = landed_at_sql(OFFSET_HOURS)
+LANDED_AT = landed_at_sql()
 LANDING_DAY = f"cast({LANDED_AT} as date)"
 DAY = "cast('{day}' as date)"
 

@@ -15,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
+# The Spark target's dbt lives in its own environment (Makefile: SPARK_VENV), never in this one.
+SPARK_DBT = str(ROOT / ".venv-spark" / "bin" / "dbt")
 # What a run takes in (macros/incremental.sql), set per test, never inherited.
 # The raw-to-ODS reconciliation, all its passes (macros/tests/raw_reconciliation.sql).
 RECONCILIATION = "assert_every_raw_row_reaches_ods_or_rejects*"
@@ -121,7 +123,8 @@ def run_dbt(project: Path, work: Path, database: str, args, more_env: dict[str, 
     whatever folder its file is in, and a test's first dbt call on the repository's project
     reuses the session's shared parse."""
     env = dbt_environment(project, database, more_env)
-    return subprocess.run([DBT, *args, *dbt_folders(project, work)], cwd=work, env=env, capture_output=True, text=True)
+    dbt = SPARK_DBT if "spark" in [b for a, b in zip(args, args[1:], strict=False) if a == "--target"] else DBT
+    return subprocess.run([dbt, *args, *dbt_folders(project, work)], cwd=work, env=env, capture_output=True, text=True)
 
 
 def dbt_environment(project: Path, database: str, more_env: dict[str, str]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Server
 
-from orchestration.lock import warehouse_lock
+from lock import warehouse_lock
 
 MF = str(Path(sys.executable).with_name("mf"))
 

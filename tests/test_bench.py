@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -65,8 +66,15 @@ def bench_command(landing, work, report, *args: str) -> list[str]:
         "1",
         "--report",
         str(report),
+        "--log",
+        str(log_of(report)),
         *args,
     ]
+
+
+def log_of(report: Path) -> Path:
+    """The run log a test's bench appends to, beside its report."""
+    return report.with_name("benchmark-history.md")
 
 
 BENCH_ENV = dict(os.environ, PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT))
@@ -84,7 +92,7 @@ def test_a_failed_build_is_reported_with_what_was_measured_before_it(landing, tm
     report = tmp_path / "BENCHMARKS.md"
     proc = bench(landing, tmp_path / "work", report, NEV_DUCKDB_MEMORY_LIMIT="lots")
     assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
-    text = report.read_text()
+    text = log_of(report).read_text()
     assert re.search(r"\| read-everything floor \| [0-9.]+ s \|", text)
     failed = re.search(r"\| full build: FAILED \| [0-9.]+ s \| peak [^;]+; (.+) \|", text)
     assert failed and "memory" in failed.group(1).lower(), text
@@ -121,7 +129,9 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     )
 
     run_until(bench_command(landing, work, report, "--resume", "--threads", "1"), (builds / "finished").exists)
-    assert (builds / "finished").exists() and not report.exists(), "the second run was not stopped after its full build"
+    assert (builds / "finished").exists() and not log_of(report).exists(), (
+        "the second run was not stopped after its full build"
+    )
     second = read_attempt(builds / "attempt-2").nodes
     assert second and not done_first & set(second), "a node that had finished was built again"
     # The parsed batches were emptied although their readers ran over two attempts.
@@ -131,7 +141,7 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     assert resumed.returncode == 0, resumed.stdout[-4000:] + resumed.stderr[-2000:]
     assert "the full build finished in an earlier run (2 attempt(s)" in resumed.stdout
     assert not (builds / "attempt-3").exists(), "the finished full build ran again"
-    text = report.read_text()
+    text = log_of(report).read_text()
     full = re.search(
         r"\| full build \(dbt build\) \| ([0-9.]+) s \| .*in 2 attempts \(([0-9]+) \+ ([0-9]+) s, "
         r"dbt threads 2 \+ 1\), resumed with --resume; the steps below ran again in a later run",
@@ -163,11 +173,11 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
 def test_a_run_rewrites_its_own_column_of_the_current_figures_and_keeps_the_other(tmp_path):
     from bench import report
 
-    path = tmp_path / "BENCHMARKS.md"
+    path, log = tmp_path / "BENCHMARKS.md", tmp_path / "docs" / "benchmark-history.md"
     ten = report.Results(freshness=150.0, micro_batch=200.0, full_build=3000.0, full_peak=10 * 2**30, slowest_query=0.5)
-    report.write(path, "## SF 10 run\n", 10, ten, "2026-11-29, code aaa")
+    report.write(path, log, "## SF 10 run\n", 10, ten, "2026-11-29, code aaa")
     one = report.Results(freshness=20.0, micro_batch=40.0, micro_share=0.1, full_build=250.0, full_peak=5 * 2**30)
-    report.write(path, "## SF 1 run\n", 1, one, "2026-11-30, code bbb")
+    report.write(path, log, "## SF 1 run\n", 1, one, "2026-11-30, code bbb")
     text = path.read_text()
     summary = text.split(report.BEGIN)[1].split(report.END)[0]
     assert "SF 1: 2026-11-30, code bbb" in summary and "SF 10: 2026-11-29, code aaa" in summary
@@ -177,4 +187,6 @@ def test_a_run_rewrites_its_own_column_of_the_current_figures_and_keeps_the_othe
     )
     row = next(line for line in summary.splitlines() if line.startswith("| one whole day"))
     assert "40.0 s (**missed** by 1.3x)" in row
-    assert text.index("## SF 10 run") < text.index("## SF 1 run")  # the run log, oldest first
+    assert "## SF" not in text, "BENCHMARKS.md holds the current figures only"
+    history = log.read_text()
+    assert history.index("## SF 10 run") < history.index("## SF 1 run")  # the run log, oldest first

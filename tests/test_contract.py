@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import contract
 from contract.files import BadFile, check_csv
@@ -13,8 +14,6 @@ from contract.files import main as files_main
 from contract.generate import stale
 from contract.tables import BY_NAME
 from datagen import dirt
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_generated_dbt_files_are_current():

@@ -9,13 +9,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 import contract
 from datagen import dirt, writer
 from datagen.config import Config
 from datagen.tables import generate
 
-ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 TINY = Config(scale=0.0005, days=120, event_sample=0.05)
 

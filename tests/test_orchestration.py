@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT, run_status_context
 
 import settings
+from lock import WarehouseBusy, warehouse_lock
 from orchestration import automation, freshness
 from orchestration.assets import (
     LANDED_BEFORE_TAG,
@@ -33,7 +34,6 @@ from orchestration.assets import (
     tagged_window,
 )
 from orchestration.definitions import build_definitions
-from orchestration.lock import WarehouseBusy, warehouse_lock
 from quality.suites import SET_ASIDE_SUITE, suites
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "dagster_graph.txt"
@@ -392,7 +392,7 @@ def test_the_alert_sensors_run_without_being_switched_on():
 HOLD_AND_WRITE = """
 import sys, time, duckdb
 sys.path.insert(0, {root!r})
-from orchestration.lock import warehouse_lock
+from lock import warehouse_lock
 db = sys.argv[1]
 with warehouse_lock(db, holder="test writer"):
     con = duckdb.connect(db)
@@ -447,7 +447,7 @@ def test_the_lock_gives_up_with_the_name_of_the_holder(tmp_path: Path):
 
 
 def test_bin_mf_waits_for_a_build_that_holds_the_lock_and_then_answers(built_warehouse, tmp_path: Path):
-    """A writer started the way `make build` starts dbt (python -m orchestration.lock -- ...) holds the
+    """A writer started the way `make build` starts dbt (python -m lock -- ...) holds the
     file; bin/mf, as an analyst types it, waits for it (naming it) instead of DuckDB's lock error."""
     db = tmp_path / "warehouse.duckdb"  # the semantic manifest names its catalog "warehouse"
     shutil.copy(built_warehouse.database, db)
@@ -457,7 +457,7 @@ def test_bin_mf_waits_for_a_build_that_holds_the_lock_and_then_answers(built_war
         f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('writing', flush=True); time.sleep(4); c.close()"
     )
     writer = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.lock", "--", sys.executable, "-c", writes],
+        [sys.executable, "-m", "lock", "--", sys.executable, "-c", writes],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
