@@ -2,7 +2,8 @@
 
 Rates and other floating-point values are equal within a relative tolerance of 1e-9 (engines sum
 doubles in different orders); everything else exactly. Landing times (_loaded_at) are left out:
-on every engine they are 'when it was built'.
+on every engine they are 'when it was built'; so are the increments' own bookkeeping columns
+(_previous_*: what a re-derived row was before its batch, which a full refresh leaves null).
 """
 
 from __future__ import annotations
@@ -63,7 +64,11 @@ def differences(
         for schema, table in tables:
             if (schema, table) not in theirs:
                 continue
-            columns = [r[0] for r in d.execute(f"describe {schema}.{table}").fetchall() if r[0] != "_loaded_at"]
+            columns = [
+                r[0]
+                for r in d.execute(f"describe {schema}.{table}").fetchall()
+                if r[0] != "_loaded_at" and not r[0].startswith("_previous")
+            ]
             a = sorted_rows(d.execute(f"select {', '.join(columns)} from {schema}.{table}").fetchall())
             b = sorted_rows(fetch(schema, table, columns))
             compared += len(a)
