@@ -35,6 +35,9 @@ LOCKED := $(BIN)/python -m lock --
 # The demo builds each layer from its seeds in full: a warehouse left by an older version of the
 # models (an incremental table without a newer column) is rebuilt, not failed on.
 LAYER_BUILD := --exclude resource_type:seed --indirect-selection buildable --full-refresh
+# A failed dbt build on DuckDB prints what each failed data test found (its rows, keys and values:
+# quality/dbt_findings.py), then fails: dbt itself says only how many rows.
+FINDINGS = $(if $(filter duckdb,$(TARGET)),|| { $(BIN)/python -m quality.dbt_findings; exit 1; })
 # The last successful build's dbt artifacts: what slim CI defers to (settings.py: NEV_PROD_ARTIFACTS).
 PROD_ARTIFACTS ?= $(or $(NEV_PROD_ARTIFACTS),state/prod-artifacts)
 # `make test` builds into its own file so that it never touches the warehouse `make demo` built, with
@@ -70,11 +73,11 @@ demo: $(STAMP) data-docs-assets ## layer by layer with quality gates: seeds, dbt
 	$(LOCKED) $(BIN)/python -m contract.files seeds
 	$(LOCKED) $(DBT) seed --target $(TARGET)
 	$(QUALITY) run --layer raw
-	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select ods
+	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select ods $(FINDINGS)
 	$(QUALITY) run --layer ods
-	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dwd
+	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dwd $(FINDINGS)
 	$(QUALITY) run --layer dwd
-	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dws ads
+	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dws ads $(FINDINGS)
 	$(QUALITY) run --layer dws --layer ads
 	@$(call publish_artifacts)
 	@$(DBT) compile --target $(TARGET) --select last_month_funnel_by_region --quiet > /dev/null
@@ -83,7 +86,7 @@ demo: $(STAMP) data-docs-assets ## layer by layer with quality gates: seeds, dbt
 
 build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres, spark); FULL_REFRESH=1 rebuilds incremental models
 	$(if $(filter duckdb,$(TARGET)),$(LOCKED) $(BIN)/python -m contract.files seeds &&) \
-	$(if $(filter duckdb,$(TARGET)),$(LOCKED)) $(DBT) build $(TARGET_ARGS) $(if $(FULL_REFRESH),--full-refresh)
+	$(if $(filter duckdb,$(TARGET)),$(LOCKED)) $(DBT) build $(TARGET_ARGS) $(if $(FULL_REFRESH),--full-refresh) $(FINDINGS)
 	@$(if $(filter duckdb,$(TARGET)),$(call publish_artifacts))
 
 # A successful DuckDB build's manifest is what slim CI compares a change with (the daily Dagster

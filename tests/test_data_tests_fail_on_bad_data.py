@@ -13,6 +13,8 @@ import duckdb
 import pytest
 from conftest import RECONCILIATION, Project
 
+from quality.dbt_findings import findings
+
 
 def reconciliation_of(ods_model: str) -> str:
     """The raw-to-ODS reconciliation over one raw table. It reads the parsed batches, which the full
@@ -117,6 +119,16 @@ CASES = {
 }
 
 
+# a value the findings of a failed test must name, for the cases whose bad value is known
+FOUND = {
+    "invalid phone": "2345",
+    "code outside the contract's code set": "carrier_pigeon",
+    "price outside the contract's bounds, in an old row": "-1",
+    "APP event of a member who never arrives": "M_NOBODY",
+    "an order from the future": "2099-10-01",
+}
+
+
 def failing_tests(output: str) -> set[str]:
     return set(re.findall(r"(?:FAIL|ERROR) \d+ ([\w.]+)", output))
 
@@ -135,6 +147,11 @@ def test_data_tests_catch_the_defect(case: str, warehouse_copy: Project):
     assert result.returncode != 0, result.output[-2000:]
     failed = failing_tests(result.output)
     assert any(name.startswith(expected) for name in failed), (failed, expected)
+    # ... and what it found is shown, rows with their keys and values, not only a count
+    found = findings(warehouse_copy.target / "run_results.json", warehouse_copy.database)
+    line = next((f for f in found if f.startswith(expected)), "")
+    assert re.search(r": \d+ row\(s\) found, e\.g\. \w+=", line), found
+    assert FOUND.get(case, "") in line, (FOUND[case], line)
 
 
 def test_an_engine_parser_that_disagrees_with_the_portable_one_is_caught(project_copy: Project):
