@@ -8,7 +8,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PYTHON="${NEV_PYTHON:-$ROOT/.venv/bin/python}"
+# pyspark lives in the Spark environment, never in .venv (Makefile: SPARK_VENV).
+PYTHON="${NEV_PYTHON:-$ROOT/.venv-spark/bin/python}"
 STATE="$ROOT/state/spark"
 MASTER_PORT="${NEV_SPARK_MASTER_PORT:-57077}"
 MASTER_UI_PORT="${NEV_SPARK_MASTER_UI_PORT:-58080}"
@@ -18,7 +19,7 @@ WORKER_MEMORY="${NEV_SPARK_WORKER_MEMORY:-6g}"
 MASTER_CLASS=org.apache.spark.deploy.master.Master
 WORKER_CLASS=org.apache.spark.deploy.worker.Worker
 
-[ -x "$PYTHON" ] || { echo "error: $PYTHON missing: run \`make venv\` first" >&2; exit 1; }
+[ -x "$PYTHON" ] || { echo "error: $PYTHON missing: run \`make spark-up\` (it creates .venv-spark)" >&2; exit 1; }
 SPARK_HOME="$("$PYTHON" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))' 2>/dev/null)" \
     || { echo "error: pyspark is not installed in $(dirname "$(dirname "$PYTHON")"): run \`make spark-up\`" >&2; exit 1; }
 command -v java >/dev/null || { echo "error: no java on PATH (Spark 4 needs Java 17 or 21)" >&2; exit 1; }

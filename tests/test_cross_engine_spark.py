@@ -15,7 +15,8 @@ Not part of `make test` (it needs the pyspark runtime and takes minutes): run `m
 
 from __future__ import annotations
 
-import json
+import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +46,8 @@ def on_spark(warehouse: Path) -> tuple[list[tuple[str, str]], Fetch]:
 
     def fetch(schema: str, table: str, columns: list[str]) -> list[tuple]:
         files = f"{warehouse}/{schema}.db/{table}/*.parquet"
+        if not list((warehouse / f"{schema}.db" / table).glob("*.parquet")):
+            return []  # an empty table (a parsed batch the build released) is a folder without files
         return duckdb.sql(f"select {', '.join(columns)} from read_parquet('{files}')").fetchall()
 
     tables = [
@@ -63,9 +66,9 @@ def test_spark_builds_every_table_duckdb_builds_with_the_same_rows(
 ):
     state = tmp_path / "spark"
     on = Project(ROOT, tmp_path / "unused.duckdb", env={"NEV_SPARK_STATE": str(state), "SPARK_LOCAL_IP": "127.0.0.1"})
-    before = json.dumps({"raw_loaded_before": LAST_DAY})
+    before = {"NEV_RAW_LOADED_BEFORE": f"{LAST_DAY} 00:00:00"}  # what had landed by the last day
     on.dbt("seed", "--target", "spark", "--quiet")
-    first = on.dbt("run", "--target", "spark", "--full-refresh", "--quiet", "--vars", before, check=False)
+    first = on.dbt("run", "--target", "spark", "--full-refresh", "--quiet", env=before, check=False)
     assert first.returncode == 0, first.output[-4000:]
     events = f"read_parquet('{state}/warehouse/ods.db/ods_app__events/*.parquet')"
     partial = duckdb.sql(f"select count(*) from {events}").fetchall()[0][0]
@@ -90,3 +93,24 @@ def test_spark_builds_every_table_duckdb_builds_with_the_same_rows(
     damaged.rename(table / "part-damaged.parquet")
     found, _ = differences(built_warehouse.database, "Spark", *on_spark(state / "warehouse"), views=False)
     assert list(found) == ["ads.ads_sales_full_cycle_monthly"]
+
+
+@pytest.mark.spark
+def test_the_cluster_script_finds_pyspark_in_a_clone_with_only_its_two_environments(tmp_path: Path):
+    """scripts/spark.sh as `make spark-up` runs it (no NEV_PYTHON), in a checkout that has .venv and
+    .venv-spark and nothing installed elsewhere: it finds pyspark in .venv-spark."""
+    clone = tmp_path / "clone"
+    (clone / "scripts").mkdir(parents=True)
+    shutil.copy(SCRIPT, clone / "scripts" / "spark.sh")
+    for venv in (".venv", ".venv-spark"):
+        (clone / venv).symlink_to(ROOT / venv)
+    env = {k: v for k, v in os.environ.items() if k != "NEV_PYTHON"}
+    found = subprocess.run(
+        [str(clone / "scripts" / "spark.sh"), "url"], env=env, capture_output=True, text=True, cwd=clone
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.startswith("spark://127.0.0.1:")
+    # ... and where the Spark environment is missing, it says which one and how to make it
+    (clone / ".venv-spark").unlink()
+    missing = subprocess.run([str(clone / "scripts" / "spark.sh"), "url"], env=env, capture_output=True, text=True)
+    assert missing.returncode == 1 and ".venv-spark" in missing.stderr and "make spark-up" in missing.stderr
