@@ -83,6 +83,7 @@ demo: $(STAMP) data-docs-assets ## layer by layer with quality gates: seeds, dbt
 	@$(DBT) compile --target $(TARGET) --select last_month_funnel_by_region --quiet > /dev/null
 	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo
 	@$(BIN)/python scripts/print_query.py $(REPORT)
+	@echo; $(QUALITY) gates
 
 build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres, spark); FULL_REFRESH=1 rebuilds incremental models
 	$(if $(filter duckdb,$(TARGET)),$(LOCKED) $(BIN)/python -m contract.files seeds &&) \

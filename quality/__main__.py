@@ -3,6 +3,8 @@
 python -m quality sync          write suites, validation definitions and checkpoints into gx/
 python -m quality run [--day D] [--layer raw ...]   run the checkpoints, print a summary,
                                 write Data Docs; exit 1 if any expectation fails
+python -m quality gates         the last gates of the DuckDB warehouse: published (DWS + ADS) and the
+                                rows set aside on the last ODS batch day
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("sync", help="write the GX file context from quality/suites.py")
+    sub.add_parser("gates", help="print the last gates the boards show: published, and rows set aside")
     r = sub.add_parser("run", help="run every checkpoint")
     r.add_argument("--day", type=dt.date.fromisoformat, help="landing day to validate (default: newest event day)")
     r.add_argument("--layer", action="append", choices=list(settings.LAYERS), help="only these layers")
@@ -44,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.command == "sync":
         names = context.sync()
         print(f"quality: {len(names)} suites, validation definitions and checkpoints written to gx/")
+        return 0
+    if a.command == "gates":
+        print(run.gates_line(run.read_gates(settings.warehouse_path())))
         return 0
     start = time.perf_counter()
     # On DuckDB the runner waits for a writer (dbt, Dagster) to finish instead of failing on its lock.

@@ -152,6 +152,24 @@ def published_gate(gates: dict) -> dict | None:
     }
 
 
+def gates_line(gates: dict) -> str:
+    """The last gates in a sentence, as the boards' gate line says them."""
+    published = published_gate(gates)
+    if published is None:
+        said = "no published gate has run yet"
+    elif published["passed"]:
+        said = f"published gate passed (batch day {published['day']}, {published['checked_at']})"
+    else:
+        said = f"published gate FAILED (batch day {published['day']}): " + "; ".join(published["failed"][:2])
+    ods = gates.get("ods") or {}
+    if ods.get("set_aside"):
+        said += (
+            f"; {ods['set_aside']} row(s) set aside on {ods['day']}: see ods.ods_quality__rejected_rows and "
+            f"ods.ods_quality__quarantined_values, or the Dagster check gx_{SET_ASIDE_SUITE}"
+        )
+    return said
+
+
 def read_gates(database: Path) -> dict:
     try:
         return json.loads(gates_path(database).read_text())

@@ -385,3 +385,14 @@ def test_a_check_links_its_data_docs_page_under_make_data_docs(tmp_path: Path):
     assert links["data_docs"].url == "http://127.0.0.1:8060/validations/raw__raw_crm__leads/__none__/x/p.html"
     assert links["data_docs_file"].path == str(page)
     assert docs_links(gx_run.Outcome(outcome.suite, 1)) == {}
+
+
+def test_the_gate_line_says_what_the_boards_say():
+    passed = {"passed": True, "checked_at": "2026-11-01T06:00:00+08:00", "day": DAY, "failed": []}
+    ods = {**passed, "set_aside": 3}
+    assert gx_run.gates_line({}) == "no published gate has run yet"
+    line = gx_run.gates_line({"dws": passed, "ads": passed, "ods": ods})
+    assert line.startswith("published gate passed") and f"3 row(s) set aside on {DAY}" in line
+    failed = {**passed, "passed": False, "failed": ["dws__reconcile_dws_sales_funnel_daily: 1019 in the table"]}
+    line = gx_run.gates_line({"dws": failed, "ads": passed})
+    assert line.startswith("published gate FAILED") and "1019 in the table" in line and "set aside" not in line
