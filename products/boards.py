@@ -181,7 +181,7 @@ class Boards:
         status = {"gates": gates, "warning": None}
         if ads and not ads["passed"]:
             status["warning"] = (
-                f"ADS 质量门禁未通过 (quality gate failed {ads['checked_at']}, batch day {ads['day']}): "
+                f"发布质量门禁未通过 (the DWS+ADS quality gate failed {ads['checked_at']}, batch day {ads['day']}): "
                 + "; ".join(ads.get("failed", [])[:2])
             )
             if path.exists():
