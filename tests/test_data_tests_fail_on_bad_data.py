@@ -111,6 +111,12 @@ CASES = {
         "dwd_fct_app_event,test_name:relationships_after_late_arrival",
         "relationships_after_late_arrival_dwd_fct_app_event_member_id",
     ),
+    "an order with a delivery that says it is not delivered": (
+        "update dwd.dwd_fct_vehicle_order set order_status = 'locked', delivered_at = null "
+        "where order_id = (select min(order_id) from dwd.dwd_fct_delivery)",
+        "assert_an_order_with_a_delivery_is_delivered",
+        "assert_an_order_with_a_delivery_is_delivered",
+    ),
     "duplicated key": (
         "insert into dwd.dwd_fct_vehicle_order select * from dwd.dwd_fct_vehicle_order limit 1",
         "unique_dwd_fct_vehicle_order_order_id",

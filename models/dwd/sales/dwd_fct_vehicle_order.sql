@@ -1,9 +1,11 @@
 -- Vehicle orders: one row per order, with the time it reached each stage and its attribution.
 -- Stages: intent (小订) -> deposit (大定, cooling-off) -> locked (锁单) -> delivered; cancelled (退订)
 -- can end an order at any stage before delivery.
+-- An order with a delivery is delivered, at its delivery's time, even when the order version that
+-- said so was set aside (the delivery record is the evidence): the facts never disagree.
 -- Incremental by order: a batch re-derives every order of each person it touches (an order's lead
--- and first-order flag depend on the person's leads and orders), and the orders linked to a lead it
--- re-derived.
+-- and first-order flag depend on the person's leads and orders), the orders linked to a lead it
+-- re-derived, and the orders whose delivery it brings.
 {{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert') }}
 
 with
@@ -35,6 +37,9 @@ affected as (
     select order_id from {{ ref('ods_oms__vehicle_orders') }}
     where crm_lead_id in (select b.lead_id from batch_leads as b)
     union
+    select order_id from {{ ref('ods_oms__deliveries') }}
+    where {{ landed_since_last_run() }}
+    union
     select o.order_id from {{ this }} as o
     where o.one_id in (select p.one_id from people as p)
     union
@@ -64,6 +69,18 @@ stages as (
         min(case when order_status = 'cancelled' then valid_from end) as cancelled_at,
         min(case when order_status = 'delivered' then valid_from end) as delivered_at
     from versions
+    group by order_id
+),
+
+delivered as (
+    select
+        order_id,
+        min(delivered_at) as delivered_at,
+        max(_loaded_at) as _loaded_at
+    from {{ ref('ods_oms__deliveries') }}
+    {%- if is_incremental() %}
+    where order_id in (select a.order_id from affected as a)
+    {%- endif %}
     group by order_id
 ),
 
@@ -148,7 +165,7 @@ select
     coalesce(o.advisor_id, 'unknown') as advisor_id,
     o.model_code,
     o.series_code,
-    o.order_status,
+    case when dl.order_id is not null then 'delivered' else o.order_status end as order_status,
     o.intent_fee,
     o.deposit_amount,
     o.vehicle_price,
@@ -167,7 +184,7 @@ select
         when s.deposit_at is not null then 'deposit'
         else 'intent'
     end as cancelled_stage,
-    s.delivered_at,
+    coalesce(s.delivered_at, dl.delivered_at) as delivered_at,
     s.deposit_at is not null as is_valid,
     h.order_id is not null as is_from_held_prospect,
     row_number() over (partition by o.one_id order by o.created_at, o.order_id) = 1 as is_first_order,
@@ -175,7 +192,8 @@ select
     greatest(
         s.versions_loaded_at,
         coalesce(l._loaded_at, s.versions_loaded_at),
-        coalesce(p.person_loaded_at, s.versions_loaded_at)
+        coalesce(p.person_loaded_at, s.versions_loaded_at),
+        coalesce(dl._loaded_at, s.versions_loaded_at)
     ) as _loaded_at
 from orders as o
 inner join attributed as a on o.order_id = a.order_id and a.lead_rank = 1
@@ -183,3 +201,4 @@ left join stages as s on o.order_id = s.order_id
 left join leads as l on a.lead_id = l.lead_id
 left join held_at_month_start as h on o.order_id = h.order_id
 left join person as p on o.one_id = p.one_id
+left join delivered as dl on o.order_id = dl.order_id
