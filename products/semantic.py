@@ -114,7 +114,8 @@ class SemanticLayer:
         self._engine, self._client = metricflow_engine()
         release_warehouse()
         self._metrics = {m.name: m for m in self._engine.list_metrics()}
-        self._fields: dict[tuple[str, ...], dict[str, Field]] = {}
+        # by set of metrics asked, newest last; bounded, as a caller can ask any combination
+        self._fields: OrderedDict[tuple[str, ...], dict[str, Field]] = OrderedDict()
 
     # --- what the layer defines -------------------------------------------------------------
     def metrics(self) -> list[dict]:
@@ -142,25 +143,29 @@ class SemanticLayer:
         """What the metrics can be cut and filtered by, by the name a caller writes: entities, their
         dimensions, and each time dimension at its grain and every coarser one."""
         key = tuple(sorted(metrics))
-        if key not in self._fields:
-            found: dict[str, Field] = {}
-            for e in self._engine.entities_for_metrics(list(key)):
-                found[e.name] = Field(e.name, "entity")
-            for d in self._engine.simple_dimensions_for_metrics(list(key), without_any_property=_without()):
-                if d.type.value != "time":
-                    found[d.dunder_name] = Field(d.dunder_name, "dimension")
-                    continue
-                base = d.granularity_free_dunder_name
-                grain = d.dunder_name[len(base) + 2 :] if d.dunder_name != base else ""
-                if grain in GRAINS:  # metric_time at each grain the metrics allow
-                    found[d.dunder_name] = Field(d.dunder_name, "time", base, grain)
-                else:  # another time dimension: its own grain, and every coarser one
-                    smallest = getattr(d.type_params.time_granularity, "value", "day") if d.type_params else "day"
-                    found[base] = Field(base, "time", base, str(smallest).lower())
-                    found.update((f.name, f) for f in time_fields(base, str(smallest).lower()))
-            with self._mutex:
-                self._fields[key] = found
-        return self._fields[key]
+        known = self._fields.get(key)
+        if known is not None:
+            return known
+        found: dict[str, Field] = {}
+        for e in self._engine.entities_for_metrics(list(key)):
+            found[e.name] = Field(e.name, "entity")
+        for d in self._engine.simple_dimensions_for_metrics(list(key), without_any_property=_without()):
+            if d.type.value != "time":
+                found[d.dunder_name] = Field(d.dunder_name, "dimension")
+                continue
+            base = d.granularity_free_dunder_name
+            grain = d.dunder_name[len(base) + 2 :] if d.dunder_name != base else ""
+            if grain in GRAINS:  # metric_time at each grain the metrics allow
+                found[d.dunder_name] = Field(d.dunder_name, "time", base, grain)
+            else:  # another time dimension: its own grain, and every coarser one
+                smallest = getattr(d.type_params.time_granularity, "value", "day") if d.type_params else "day"
+                found[base] = Field(base, "time", base, str(smallest).lower())
+                found.update((f.name, f) for f in time_fields(base, str(smallest).lower()))
+        with self._mutex:
+            self._fields[key] = found
+            while len(self._fields) > self._cache_size:
+                self._fields.popitem(last=False)
+        return found
 
     def check(self, q: Query) -> None:
         """Every name in the query is one the manifest declares for its metrics; else BadParameter
