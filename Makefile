@@ -193,8 +193,10 @@ manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster
 	$(DBT) parse --quiet $(TARGET_ARGS)
 
 dagster: manifest ## Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_PORT=...; state in state/dagster/)
-	@mkdir -p $(DAGSTER_HOME) && cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev --host 127.0.0.1 --port $(DAGSTER_PORT)
+	@mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	@# started in DAGSTER_HOME, where the copy of the settings is (so that dagster dev reads that one)
+	cd $(DAGSTER_HOME) && DAGSTER_HOME=$(DAGSTER_HOME) $(CURDIR)/$(BIN)/dagster dev -m orchestration.definitions \
+	    -d $(CURDIR) --host 127.0.0.1 --port $(DAGSTER_PORT)
 
 serve: manifest ## the boards and the metrics HTTP API on http://127.0.0.1:8050 (NEV_SERVE_PORT); tokens in state/access.json
 	$(BIN)/python -m products serve

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, run_status_context, wait_until_serving
 from playwright.sync_api import Page, sync_playwright
 
@@ -42,7 +45,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("dagster_home")
-    shutil.copy(ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
     return home
 
 
@@ -147,3 +150,34 @@ def test_a_stale_ads_table_is_red_in_the_ui_and_the_alert_links_its_failed_run(
     page.screenshot(path=str(output_dir / "dagster_failed_run_alert.png"), full_page=True)
     assert "ads_data_freshness" in page.inner_text("body")
     assert any("newest activity_date 2026-10-31" in c for c in alert["failed_checks"]), alert
+
+
+def test_a_plain_dagster_dev_uses_the_projects_instance_settings(tmp_path: Path):
+    """`dagster dev` typed in the repository, without DAGSTER_HOME (temporary storage): its instance
+    has the project's run and pool limits (dagster.yaml), not Dagster's defaults (10 runs at once)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    log = tmp_path / "dagster-dev.log"
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster")), "dev", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=dict(env, PYTHONPATH=str(ROOT), DBT_PROFILES_DIR=str(ROOT)),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{url}/server_info", proc, log, "dagster dev")
+        query = "{ instance { runQueueConfig { maxConcurrentRuns } poolConfig { defaultPoolLimit } } }"
+        request = urllib.request.Request(
+            f"{url}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            instance = json.loads(response.read())["data"]["instance"]
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=60)
+    settings = yaml.safe_load((ROOT / "dagster.yaml").read_text())
+    assert instance["runQueueConfig"]["maxConcurrentRuns"] == settings["concurrency"]["runs"]["max_concurrent_runs"]
+    assert instance["poolConfig"]["defaultPoolLimit"] == settings["concurrency"]["pools"]["default_limit"]
