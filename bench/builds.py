@@ -268,10 +268,23 @@ def full_build(attempts: Attempts, common: list[str], work: Path, env: dict, als
     # (macros/parse_raw.sql), whose space the layers above then reuse. Then everything not yet done.
     for part, select in [("-ods", ["--select", ODS_LAYER, "--indirect-selection", "buildable"]), ("", [])]:
         done = attempts.done | read_attempt(attempts.current).done
+        # Excluding a done model excludes its tests too (dbt's indirect selection); in the part that
+        # builds the rest, a test not yet run must run although its models ran in an earlier attempt
+        # (the raw-to-ODS reconciliation reads the parsed batches: until it has run, they are kept).
+        indirect = ["--indirect-selection", "empty"] if done and not select else []
         try:
             runs.append(
                 dbt(
-                    ["build", *common, "--full-refresh", *select, "--exclude", *NOT_IN_SCALE_RUNS, *sorted(done)],
+                    [
+                        "build",
+                        *common,
+                        "--full-refresh",
+                        *select,
+                        *indirect,
+                        "--exclude",
+                        *NOT_IN_SCALE_RUNS,
+                        *sorted(done),
+                    ],
                     work,
                     env,
                     also,
@@ -280,7 +293,7 @@ def full_build(attempts: Attempts, common: list[str], work: Path, env: dict, als
                     part=part,
                 )
             )
-            if part == "-ods" and attempts.earlier:
+            if attempts.earlier:  # after each part: a reader may have run in either
                 runs.append(release_parsed_history(attempts, common, work, env, also))
         except StepFailed as failed:
             # the build so far, as a finished one is reported: every attempt and this one's dbt runs,
