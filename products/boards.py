@@ -16,6 +16,7 @@ from pathlib import Path
 
 from quality.run import published_gate
 
+from .access import STORE_ID
 from .filters import BadParameter, on
 from .semantic import Query, SemanticLayer
 
@@ -135,8 +136,6 @@ class Boards:
 
     def checked_store(self, store: str | None) -> str:
         """A store id a request named: 400 when malformed, 404 when the warehouse has no such store."""
-        from .access import STORE_ID
-
         if not store:
             raise BadParameter("store", "which store? add ?store=<store id>")
         if not STORE_ID.fullmatch(store):

@@ -132,6 +132,12 @@ def record_gates(database: Path, day: dt.date, outcomes: list[Outcome]) -> None:
     path.write_text(json.dumps(gates, indent=1, ensure_ascii=False))
 
 
+# Where a person finds the rows the warning suite counted: said by the summary and the gate line.
+WHERE_SET_ASIDE_ROWS_ARE = (
+    "see ods.ods_quality__rejected_rows and ods.ods_quality__quarantined_values, "
+    f"or the Dagster check gx_{SET_ASIDE_SUITE}"
+)
+
 # The layers whose gate stands for what the boards and the API publish: DWS (its reconciliation)
 # and ADS.
 PUBLISHED_LAYERS = ("dws", "ads")
@@ -163,10 +169,7 @@ def gates_line(gates: dict) -> str:
         said = f"published gate FAILED (batch day {published['day']}): " + "; ".join(published["failed"][:2])
     ods = gates.get("ods") or {}
     if ods.get("set_aside"):
-        said += (
-            f"; {ods['set_aside']} row(s) set aside on {ods['day']}: see ods.ods_quality__rejected_rows and "
-            f"ods.ods_quality__quarantined_values, or the Dagster check gx_{SET_ASIDE_SUITE}"
-        )
+        said += f"; {ods['set_aside']} row(s) set aside on {ods['day']}: {WHERE_SET_ASIDE_ROWS_ARE}"
     return said
 
 
@@ -200,7 +203,6 @@ def summary(day: dt.date, outcomes: list[Outcome]) -> str:
     if set_aside:
         lines.append(
             f"{set_aside} row(s) set aside on {day} (rejected, or a value quarantined; under the flood threshold): "
-            "see ods.ods_quality__rejected_rows and ods.ods_quality__quarantined_values, or the Dagster check "
-            f"gx_{SET_ASIDE_SUITE}"
+            + WHERE_SET_ASIDE_ROWS_ARE
         )
     return "\n".join(lines)
