@@ -186,7 +186,7 @@ RUNS ?= 5
 RESUME ?=
 THREADS ?= 2
 bench: $(STAMP) $(SERVER) ## benchmark at scale factor SF (default 1) on TARGET (duckdb, spark); RUNS, RESUME=1, THREADS: see docs/scale.md
-	$(BIN)/dbt parse --quiet
+	$(BIN)/dbt parse --target duckdb --quiet
 	$(BIN)/python -m bench --sf $(SF) --target $(TARGET) --runs $(RUNS) --threads $(THREADS)$(if $(RESUME), --resume)
 
 manifest: $(STAMP) ## dbt parse: the manifest and semantic manifest that Dagster and MetricFlow load (target/, or target/TARGET)

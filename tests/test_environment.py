@@ -41,3 +41,15 @@ def test_the_spark_packages_are_not_in_this_environment():
         except ModuleNotFoundError:
             found = False
         assert not found, f"{package} is installed in {sys.prefix}: it belongs in .venv-spark (Makefile SPARK_VENV)"
+
+
+@pytest.mark.parametrize("goal", ["build", "bench", "manifest", "lint", "docs"])
+def test_each_target_on_spark_runs_dbt_from_the_environment_that_has_its_adapter(goal: str):
+    """Under TARGET=spark, a dbt command from .venv (no Spark adapter) must name a target it can load:
+    `make bench TARGET=spark` once stopped at its first line with "Could not find adapter type spark"."""
+    dry = subprocess.run(
+        ["make", "-n", goal, "TARGET=spark"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    for line in dry.stdout.splitlines():
+        if ".venv/bin/dbt " in line and "dbt-score" not in line:
+            assert "--target duckdb" in line or "--target ci" in line, f"make {goal} TARGET=spark runs: {line}"
