@@ -31,6 +31,9 @@ import jinja2
 import yaml
 
 ROOT = Path(__file__).resolve().parent
+# The Spark target's packages (pyspark, dbt-spark) live in their own environment (Makefile:
+# SPARK_VENV), never in the one Dagster, GX and MetricFlow import.
+SPARK_VENV = ROOT / ".venv-spark"
 
 
 @functools.cache
@@ -73,6 +76,13 @@ def profile() -> dict:
     """profiles.yml's profile, rendered with the current environment as dbt renders it."""
     profiles = yaml.safe_load(_render((ROOT / "profiles.yml").read_text(encoding="utf-8")))
     return profiles["nev_warehouse"]
+
+
+def dbt_executable(target: str) -> Path:
+    """The dbt that can load the target's adapter: the Spark environment's for spark, else this one's."""
+    import sys
+
+    return (SPARK_VENV / "bin" / "dbt") if target == "spark" else Path(sys.executable).with_name("dbt")
 
 
 def dbt_target() -> str:

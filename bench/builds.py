@@ -147,7 +147,8 @@ def dbt(
     """attempt: a folder for a JSON log and the running peak (one file per part of the attempt), which
     a killed run leaves behind."""
     logs = ["--log-path", str(attempt), "--log-format-file", "json"] if attempt else ["--log-path", str(work / "logs")]
-    cmd = [str(BIN / "dbt"), *args, "--target-path", str(work / "target"), *logs]
+    target = args[args.index("--target") + 1] if "--target" in args else env.get("DBT_TARGET", "duckdb")
+    cmd = [str(settings.dbt_executable(target)), *args, "--target-path", str(work / "target"), *logs]
     shown = [x if len(x) < 2000 else x[:60] + " ..." for x in args]  # a resumed build's long --exclude
     print("  $ dbt " + " ".join(shown), flush=True)
     (work / "target" / "run_results.json").unlink(missing_ok=True)  # a failed step must not report the last one's

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import platform
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,11 +126,14 @@ def summary_table(existing: str, sf: str, cells: dict[str, str], stamp: str) -> 
 def header(sf: float, days: int, spark: bool, threads: int, code: str) -> str:
     cores = os.cpu_count()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    if spark:
-        import pyspark
-
+    if spark:  # pyspark is in the Spark environment only (settings.SPARK_VENV)
+        version = subprocess.run(
+            [str(settings.SPARK_VENV / "bin" / "python"), "-c", "import pyspark; print(pyspark.__version__)"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         engine = (
-            f"on Spark {pyspark.__version__} (local standalone cluster: "
+            f"on Spark {version or '?'} (local standalone cluster: "
             f"{os.environ.get('NEV_SPARK_WORKERS', '2')} workers x {os.environ.get('NEV_SPARK_WORKER_CORES', '1')} core, "
             f"executor memory {os.environ.get('NEV_SPARK_EXECUTOR_MEMORY', '5g')})"
         )

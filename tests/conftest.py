@@ -13,10 +13,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import settings
+
 ROOT = Path(__file__).resolve().parents[1]
-DBT = str(Path(sys.executable).with_name("dbt"))
-# The Spark target's dbt lives in its own environment (Makefile: SPARK_VENV), never in this one.
-SPARK_DBT = str(ROOT / ".venv-spark" / "bin" / "dbt")
+DBT = str(settings.dbt_executable("duckdb"))
+SPARK_DBT = str(settings.dbt_executable("spark"))
 # What a run takes in (macros/incremental.sql), set per test, never inherited.
 # The raw-to-ODS reconciliation, all its passes (macros/tests/raw_reconciliation.sql).
 RECONCILIATION = "assert_every_raw_row_reaches_ods_or_rejects*"

@@ -190,3 +190,24 @@ def test_a_run_rewrites_its_own_column_of_the_current_figures_and_keeps_the_othe
     assert "## SF" not in text, "BENCHMARKS.md holds the current figures only"
     history = log.read_text()
     assert history.index("## SF 10 run") < history.index("## SF 1 run")  # the run log, oldest first
+
+
+def test_the_spark_bench_runs_dbt_and_reads_pyspark_from_the_spark_environment(monkeypatch, tmp_path):
+    """`make bench TARGET=spark` once ran .venv's dbt (no Spark adapter) and imported pyspark in .venv."""
+    import settings
+    from bench import builds, measure, report
+
+    ran = []
+
+    def fake_run(cmd, **kwargs):
+        ran.append(cmd)
+        return measure.Measured(seconds=0.0, peak_bytes=0, output="Done.", returncode=0)
+
+    monkeypatch.setattr(measure, "run", fake_run)
+    (tmp_path / "target").mkdir()
+    builds.dbt(["build", "--target", "spark"], tmp_path, {})
+    builds.dbt(["build", "--target", "duckdb"], tmp_path, {})
+    assert ran[0][0] == str(settings.SPARK_VENV / "bin" / "dbt"), ran[0]
+    assert ran[1][0] == str(Path(sys.executable).with_name("dbt")), ran[1]
+    header = report.header(1, 365, True, 2, "abc")  # no ImportError: pyspark is asked of its own environment
+    assert "on Spark" in header
