@@ -198,7 +198,7 @@ dagster: manifest ## Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_POR
 	cd $(DAGSTER_HOME) && DAGSTER_HOME=$(DAGSTER_HOME) $(CURDIR)/$(BIN)/dagster dev -m orchestration.definitions \
 	    -d $(CURDIR) --host 127.0.0.1 --port $(DAGSTER_PORT)
 
-serve: manifest ## the boards and the metrics HTTP API on http://127.0.0.1:8050 (NEV_SERVE_PORT); tokens in state/access.json
+serve: manifest data-docs-assets ## the boards and the metrics HTTP API on http://127.0.0.1:8050 (NEV_SERVE_PORT); tokens in state/access.json
 	$(BIN)/python -m products serve
 
 dashboard: serve ## the same server: its first lines print each board's URL with a demo token

@@ -1,6 +1,11 @@
-"""The three boards: what each shows, as semantic-layer queries. Every figure is a metric's answer
-(SemanticLayer.query); the boards only arrange them. Changes against an earlier period (环比 MoM,
-同比 YoY) are (this - earlier) / earlier of the same metric's two answers.
+"""The three boards: what each shows, as semantic-layer queries. Every figure and every chart point
+is a metric's answer (SemanticLayer.query); the boards only arrange them. Changes against an
+earlier period (环比 MoM, 同比 YoY) are (this - earlier) / earlier of the same metric's two answers,
+and for a rate the difference in percentage points.
+
+Time is told as it is: each board names the data day it shows and its age against the business
+clock (settings.business_now()), warns once that day is older than the freshness rule allows
+(quality/freshness.py), and marks a cohort rate (meta.window_days) whose window has not closed.
 
 If the last ADS quality gate failed, a board shows the last data it rendered while the gate passed,
 under a warning; it never shows figures the gate refused.
@@ -14,6 +19,8 @@ import json
 import re
 from pathlib import Path
 
+import settings
+from quality.freshness import data_times
 from quality.run import published_gate
 
 from .access import STORE_ID
@@ -79,18 +86,57 @@ DEALER = [
     "lead_timeliness_rate",
 ]
 DEALER_KEYS = ["store", "store__store_name", "store__region", "store__war_zone"]
+DEALER_FILTERS = {"region": "store__region", "war_zone": "store__war_zone"}  # parameter -> dimension
 RATE_SUFFIXES = ("_rate",)
+# figures for which a rise is bad news: their change is coloured the other way round
+HIGHER_IS_WORSE = {"order_cancelled_count", "order_cancellation_rate", "order_to_delivery_days_avg"}
 UNASSIGNED = "unknown"  # the advisor dimension's row for facts without one (macros/cleaning.sql)
+CHART_FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
 
 
 def is_rate(metric: str) -> bool:
     return metric.endswith(RATE_SUFFIXES)
 
 
-def change(current, earlier):
-    if current is None or earlier in (None, 0):
+def change(current, earlier, metric: str = ""):
+    """MoM / YoY: a rate's change in percentage points (as a fraction: 0.012 is 1.2 pp), any other
+    figure's change relative to the earlier one."""
+    if current is None or earlier is None:
         return None
-    return (current - earlier) / earlier
+    if is_rate(metric):
+        return current - earlier
+    return None if earlier == 0 else (current - earlier) / earlier
+
+
+def month_end(month: dt.date) -> dt.date:
+    return months_before(month, -1) - dt.timedelta(days=1)
+
+
+def chart(mark: str, values: list[dict], x: dict, y: dict, color: dict | None = None, height: int = 220, **extra):
+    """A Vega-Lite spec with its data inline: what the page draws is exactly these values."""
+    encoding = {"x": x, "y": y, "tooltip": [x, y, *([color] if color else [])]}
+    if color:
+        encoding["color"] = {"title": None, **color}
+    return {
+        "data": {"values": values},
+        "mark": {"type": mark, "tooltip": True, **({"point": True} if mark == "line" else {})},
+        "encoding": encoding,
+        "width": "container",
+        "height": height,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "config": {"font": CHART_FONT, "legend": {"orient": "top"}, "axis": {"labelOverlap": True}},
+        **extra,
+    }
+
+
+def long_format(rows: list[dict], key: str, metrics, labels: dict) -> list[dict]:
+    """Rows of several metrics as one value per (key, metric): what a multi-series chart reads."""
+    return [
+        {key: str(r[key])[:10], "metric": labels[m], "value": r.get(m)}
+        for r in rows
+        for m in metrics
+        if r.get(m) is not None
+    ]
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -115,9 +161,10 @@ class NotFound(LookupError):
 
 
 class Boards:
-    def __init__(self, layer: SemanticLayer, last_good_dir: Path | None = None):
+    def __init__(self, layer: SemanticLayer, last_good_dir: Path | None = None, manifest: Path | None = None):
         self.layer = layer
         self.last_good_dir = last_good_dir or layer.database.with_name(layer.database.name + ".boards")
+        self.manifest = manifest or settings.ROOT / "target" / "manifest.json"
 
     # --- shared ------------------------------------------------------------------------------
     def q(self, metrics, group_by=(), where=(), order=(), limit=None):
@@ -128,6 +175,11 @@ class Boards:
         """Every store the warehouse has facts for: id -> name."""
         rows = self.q(["store_visit_count", "lead_count"], ["store", "store__store_name"])
         return {str(r["store"]): str(r["store__store_name"]) for r in rows if r["store"] is not None}
+
+    def store_places(self) -> list[dict]:
+        """Every store with its region and war zone: what the dealer report's filters offer."""
+        rows = self.q(["store_visit_count", "lead_count"], ["store", "store__region", "store__war_zone"])
+        return [r for r in rows if r["store"] is not None]
 
     def first_and_newest_day(self) -> tuple[dt.date, dt.date] | None:
         rows = self.q(["store_visit_count"], [DAY], order=[DAY])
@@ -143,6 +195,17 @@ class Boards:
         if store not in self.stores():
             raise NotFound("store: no such store in the warehouse")
         return store
+
+    def checked_place(self, parameter: str, value: str | None) -> str | None:
+        """A region or war zone a request named: 400 when it is not a plain name, 404 when no store
+        is in it. None when not given."""
+        if not value:
+            return None
+        on(DEALER_FILTERS[parameter], "eq", value)  # the filter grammar's literal rule: 400 if not plain
+        known = {str(r[DEALER_FILTERS[parameter]]) for r in self.store_places()}
+        if value not in known:
+            raise NotFound(f"{parameter}: no store is in such a {parameter.replace('_', ' ')}")  # never echo the value
+        return value
 
     def checked_day(self, text: str | None, parameter: str = "date") -> dt.date | None:
         """A day (YYYY-MM-DD) or a month (YYYY-MM, its first day) a request named, within the data:
@@ -169,6 +232,44 @@ class Boards:
 
     def labels(self, metrics) -> dict[str, str]:
         return {m: self.layer.label(m) for m in metrics}
+
+    def descriptions(self, metrics) -> dict[str, str]:
+        return {m: self.layer.description(m) for m in metrics}
+
+    def due_hours(self) -> int | None:
+        """How long after a day ends its data is due on the boards: the strictest day-grain ADS
+        freshness rule (each ADS model's meta.freshness)."""
+        if not self.manifest.exists():
+            return None
+        hours = [t.due_hours for t in data_times(self.manifest) if t.grain == "day"]
+        return min(hours) if hours else None
+
+    def timing(self, shown: dt.date, newest: dt.date | None, period_end: dt.date | None = None) -> dict:
+        """What day a board shows, how old the data is against the business clock, whether that is
+        past the freshness rule, and which of the board's cohort rates are not yet complete."""
+        now = settings.business_now()
+        hours = self.due_hours()
+        due = (now - dt.timedelta(hours=hours)).date() - dt.timedelta(days=1) if hours is not None else None
+        return {
+            "shown_day": shown.isoformat(),
+            "newest_day": newest.isoformat() if newest else None,
+            "today": now.date().isoformat(),
+            "now": now.isoformat(sep=" ", timespec="minutes"),
+            "age_days": (now.date() - newest).days if newest else None,
+            "due_day": due.isoformat() if due else None,
+            "due_hours": hours,
+            "overdue": bool(due and newest and newest < due),
+            "period_end": (period_end or shown).isoformat(),
+        }
+
+    def incomplete(self, metrics, period_end: dt.date, newest: dt.date) -> dict[str, int]:
+        """The cohort metrics whose window has not closed for the period's last cohort: metric -> window."""
+        out = {}
+        for m in metrics:
+            window = self.layer.window_days(m)
+            if window is not None and min(period_end, newest) + dt.timedelta(days=window) > newest:
+                out[m] = window
+        return out
 
     def render_data(self, board: str, params: dict, build) -> dict:
         """The board's data with its status: fresh when the ADS gate passed (and kept as the last
@@ -200,13 +301,17 @@ class Boards:
     # --- 门店看板 -------------------------------------------------------------------------------
     def store(self, store: str, chosen_day: dt.date | None = None) -> dict:
         def build():
-            day = chosen_day or self.newest_day()
+            newest = self.newest_day()
+            day = chosen_day or newest
             month = month_start(day)
             where = [on("store", "eq", store)]
             name = self.q(["store_visit_count"], ["store__store_name"], where=where)
             today = self.q(STORE_TODAY, [DAY], where=[*where, _on_time("day", day)])
             this_month = self.q(STORE_MONTH, [MONTH], where=[*where, _on_time("month", month)])
             rates = self.q(STORE_RATES, [MONTH], where=[*where, _on_time("month", month)])
+            trend = self.q(
+                STORE_TODAY, [DAY], where=[*where, _time_between("day", day - dt.timedelta(days=13), day)], order=[DAY]
+            )
             advisors = self.q(
                 ADVISOR_RANKING,
                 ["advisor", "advisor__advisor_name"],
@@ -216,22 +321,51 @@ class Boards:
             )
             # the unassigned row (facts without an advisor) is not an advisor to rank
             advisors = [a for a in advisors if a.get("advisor") not in (None, UNASSIGNED)][:10]
+            metrics = {*STORE_MONTH, *STORE_FUNNEL, *STORE_RATES, *ADVISOR_RANKING, "prospect_held_closing_count"}
+            labels = self.labels(metrics)
+            month_row = this_month[0] if this_month else {}
+            funnel = [
+                {"stage": labels[m], "value": month_row.get(m) or 0, "order": i} for i, m in enumerate(STORE_FUNNEL)
+            ]
             return {
                 "store": store,
                 "store_name": name[0]["store__store_name"] if name else store,
                 "day": day.isoformat(),
                 "month": month.isoformat()[:7],
+                "timing": self.timing(day, newest, min(month_end(month), day)),
+                "incomplete": self.incomplete(STORE_RATES, min(month_end(month), day), newest),
                 "today": today[0] if today else {},
-                "this_month": this_month[0] if this_month else {},
+                "this_month": month_row,
                 "rates": rates[0] if rates else {},
                 "advisors": advisors,
-                "labels": self.labels(
-                    {*STORE_MONTH, *STORE_FUNNEL, *STORE_RATES, *ADVISOR_RANKING, "prospect_held_closing_count"}
-                ),
+                "labels": labels,
+                "descriptions": self.descriptions(metrics),
                 "today_metrics": STORE_TODAY,
                 "funnel": STORE_FUNNEL,
                 "rate_metrics": STORE_RATES,
                 "advisor_metrics": ADVISOR_RANKING,
+                "charts": {
+                    "trend": chart(
+                        "line",
+                        long_format(trend, DAY, ["store_visit_count", "lead_count", "order_new_count"], labels),
+                        {
+                            "field": DAY,
+                            "type": "ordinal",
+                            "title": None,
+                            "axis": {"labelExpr": "slice(datum.value, 5)"},
+                        },
+                        {"field": "value", "type": "quantitative", "title": None},
+                        {"field": "metric", "type": "nominal"},
+                        height=180,
+                    ),
+                    "funnel": chart(
+                        "bar",
+                        funnel,
+                        {"field": "value", "type": "quantitative", "title": None, "axis": {"tickCount": 5}},
+                        {"field": "stage", "type": "nominal", "title": None, "sort": {"field": "order"}},
+                        height=160,
+                    ),
+                },
             }
 
         params = {"store": store, "day": chosen_day.isoformat() if chosen_day else None}
@@ -242,10 +376,12 @@ class Boards:
         def build():
             day = self.newest_day()
             month = month_start(day)
-            previous = months_before(month, 1)
-            kpis = self.q(NATIONAL_KPIS, [MONTH], where=[_time_between("month", previous, month)])
+            previous, last_year = months_before(month, 1), months_before(month, 12)
+            kpis = self.q(NATIONAL_KPIS, [MONTH], where=[_time_between("month", last_year, month)])
             by_month = {str(r[MONTH])[:7]: r for r in kpis}
-            now, before = by_month.get(month.isoformat()[:7], {}), by_month.get(previous.isoformat()[:7], {})
+            now = by_month.get(month.isoformat()[:7], {})
+            before = by_month.get(previous.isoformat()[:7], {})
+            year_ago = by_month.get(last_year.isoformat()[:7], {})
             zones = self.q(
                 ZONE_COMPARISON,
                 ["store__war_zone", "store__region"],
@@ -253,6 +389,7 @@ class Boards:
                 order=["store__war_zone", "-delivery_count"],
             )
             aarrr = self.q(AARRR, [MONTH], where=[_on_time("month", month)])
+            funnel_row = self.q(STORE_FUNNEL, [MONTH], where=[_on_time("month", month)])
             delivery = self.q(
                 DELIVERY_TIME,
                 [MONTH],
@@ -265,73 +402,193 @@ class Boards:
                 where=[_time_between("day", day - dt.timedelta(days=13), day)],
                 order=[DAY],
             )
-            top = max((z.get("delivery_count") or 0 for z in zones), default=0) or 1
-            most = max((r.get("lead_count") or 0 for r in trend), default=0) or 1
+            metrics = {*NATIONAL_KPIS, *ZONE_COMPARISON, *AARRR, *DELIVERY_TIME, *DAILY_TREND, *STORE_FUNNEL}
+            labels = self.labels(metrics)
+            big = {
+                "axis": {"labelFontSize": 16, "titleFontSize": 16, "labelOverlap": True},
+                "legend": {"labelFontSize": 16, "orient": "top"},
+            }
+            funnel = funnel_row[0] if funnel_row else {}
+
+            def wall(spec):  # readable at three metres
+                spec["config"] = {**spec["config"], **big}
+                return spec
+
             return {
                 "day": day.isoformat(),
                 "month": month.isoformat()[:7],
+                "timing": self.timing(day, day, day),
+                "incomplete": self.incomplete(AARRR, day, day),
                 "kpis": [
-                    {"metric": m, "value": now.get(m), "mom": change(now.get(m), before.get(m))} for m in NATIONAL_KPIS
+                    {
+                        "metric": m,
+                        "value": now.get(m),
+                        "mom": change(now.get(m), before.get(m), m),
+                        "yoy": change(now.get(m), year_ago.get(m), m),
+                    }
+                    for m in NATIONAL_KPIS
                 ],
-                "zones": [{**z, "bar": (z.get("delivery_count") or 0) / top} for z in zones],
+                "zones": zones,
                 "aarrr": aarrr[0] if aarrr else {},
                 "delivery_time": [
                     {"month": str(r[MONTH])[:7], "days": r["order_to_delivery_days_avg"]} for r in delivery
                 ],
-                "trend": [{**r, "day": str(r[DAY])[:10], "bar": (r.get("lead_count") or 0) / most} for r in trend],
                 "trend_metrics": DAILY_TREND,
-                "labels": self.labels({*NATIONAL_KPIS, *ZONE_COMPARISON, *AARRR, *DELIVERY_TIME, *DAILY_TREND}),
+                "labels": labels,
+                "descriptions": self.descriptions(metrics),
                 "aarrr_metrics": AARRR,
                 "zone_metrics": ZONE_COMPARISON,
+                "charts": {
+                    "trend": wall(
+                        chart(
+                            "line",
+                            long_format(trend, DAY, DAILY_TREND, labels),
+                            {
+                                "field": DAY,
+                                "type": "ordinal",
+                                "title": None,
+                                "axis": {"labelExpr": "slice(datum.value, 5)"},
+                            },
+                            {"field": "value", "type": "quantitative", "title": None},
+                            {"field": "metric", "type": "nominal"},
+                            height=210,
+                        )
+                    ),
+                    "zones": wall(
+                        chart(
+                            "bar",
+                            [{**z, "value": z.get("delivery_count")} for z in zones],
+                            {
+                                "field": "store__region",
+                                "type": "nominal",
+                                "title": None,
+                                "sort": "-y",
+                                "axis": {"labelAngle": 0},
+                            },
+                            {"field": "value", "type": "quantitative", "title": labels["delivery_count"]},
+                            {"field": "store__war_zone", "type": "nominal"},
+                            height=210,
+                        )
+                    ),
+                    "funnel": wall(
+                        chart(
+                            "bar",
+                            [
+                                {"stage": labels[m], "value": funnel.get(m) or 0, "order": i}
+                                for i, m in enumerate(STORE_FUNNEL)
+                            ],
+                            {"field": "value", "type": "quantitative", "title": None, "axis": {"tickCount": 5}},
+                            {"field": "stage", "type": "nominal", "title": None, "sort": {"field": "order"}},
+                            height=210,
+                        )
+                    ),
+                    "delivery_time": wall(
+                        chart(
+                            "line",
+                            [{"month": str(r[MONTH])[:7], "value": r["order_to_delivery_days_avg"]} for r in delivery],
+                            {"field": "month", "type": "ordinal", "title": None},
+                            {"field": "value", "type": "quantitative", "title": "天 days"},
+                            height=210,
+                        )
+                    ),
+                },
             }
 
         return self.render_data("c_level", {}, build)
 
     # --- 经销商月报 -----------------------------------------------------------------------------
-    def dealer_rows(self, month: dt.date, store: str | None = None) -> list[dict]:
-        """One row per store: each indicator for the month, with its MoM and YoY."""
-        where = [on("store", "eq", store)] if store else []
+    def dealer_rows(self, month: dt.date, where: list, keys=DEALER_KEYS) -> list[dict]:
+        """One row per store (or one row in all, with no keys): each indicator for the month, with
+        its MoM and YoY, every figure a metric's answer for that grouping."""
         months = [month, months_before(month, 1), months_before(month, 12)]
         answers = {}
         for m in months:
-            for r in self.q(DEALER, [*DEALER_KEYS], where=[*where, _on_time("month", m)]):
-                answers[(m, r["store"])] = r
+            for r in self.q(DEALER, list(keys), where=[*where, _on_time("month", m)]):
+                answers[(m, r.get("store"))] = r
         rows = []
-        for (m, store_id), r in sorted(answers.items(), key=lambda kv: kv[0][1]):
+        for (m, store_id), r in sorted(answers.items(), key=lambda kv: str(kv[0][1])):
             if m != month:
                 continue
             prev, last_year = answers.get((months[1], store_id), {}), answers.get((months[2], store_id), {})
-            row = {k: r.get(k) for k in DEALER_KEYS}
+            row = {k: r.get(k) for k in keys}
             for metric in DEALER:
                 row[metric] = r.get(metric)
-                row[f"{metric}__mom"] = change(r.get(metric), prev.get(metric))
-                row[f"{metric}__yoy"] = change(r.get(metric), last_year.get(metric))
+                row[f"{metric}__mom"] = change(r.get(metric), prev.get(metric), metric)
+                row[f"{metric}__yoy"] = change(r.get(metric), last_year.get(metric), metric)
             rows.append(row)
         return rows
 
-    def dealer(self, month: dt.date | None, store: str | None) -> dict:
+    def dealer(self, month: dt.date | None, store: str | None, places: dict[str, str] | None = None) -> dict:
+        places = {k: v for k, v in (places or {}).items() if v}
+
         def build():
-            chosen = month or month_start(self.newest_day())
+            newest = self.newest_day()
+            chosen = month or month_start(newest)
+            where = [on("store", "eq", store)] if store else []
+            where += [on(DEALER_FILTERS[k], "eq", v) for k, v in sorted(places.items())]
+            rows = self.dealer_rows(chosen, where)
+            totals = self.dealer_rows(chosen, where, keys=()) if rows else []
+            labels = self.labels(DEALER)
+            span = self.first_and_newest_day()
+            chosen_place = ", ".join(places.values())
             return {
                 "month": chosen.isoformat()[:7],
-                "rows": self.dealer_rows(chosen, store),
+                "rows": rows,
+                "totals": totals[0] if totals else None,
+                "why_empty": None
+                if rows
+                else f"{chosen:%Y-%m} 没有门店数据 (no store has facts for {chosen:%Y-%m}"
+                + (f" in {chosen_place}" if chosen_place else "")
+                + (f"; the data runs from {span[0]} to {span[1]})" if span else ")"),
                 "metrics": DEALER,
-                "labels": self.labels(DEALER),
+                "labels": labels,
+                "descriptions": self.descriptions(DEALER),
+                "timing": self.timing(min(month_end(chosen), newest), newest, min(month_end(chosen), newest)),
+                "incomplete": self.incomplete(DEALER, min(month_end(chosen), newest), newest),
+                "filters": places,
+                "options": {k: sorted({str(r[d]) for r in self.store_places()}) for k, d in DEALER_FILTERS.items()},
+                "charts": {
+                    "orders": chart(
+                        "bar",
+                        [{"store": r["store__store_name"], "value": r.get("order_new_count")} for r in rows],
+                        {"field": "store", "type": "nominal", "title": None, "sort": "-y", "axis": {"labelAngle": -30}},
+                        {"field": "value", "type": "quantitative", "title": labels["order_new_count"]},
+                        height=120,
+                    )
+                },
             }
 
-        return self.render_data("dealer", {"month": month.isoformat() if month else None, "store": store}, build)
+        params = {"month": month.isoformat() if month else None, "store": store, **places}
+        return self.render_data("dealer", params, build)
 
 
 def dealer_table(data: dict, layer: SemanticLayer) -> tuple[list[str], list[list]]:
-    """The dealer report as a header and rows for a download: Chinese labels, MoM and YoY beside each."""
+    """The dealer report as a header and rows for a download: Chinese labels, MoM and YoY beside
+    each (a rate's in percentage points, any other figure's as a fraction), the totals row last."""
     header = ["月份", "门店编号", "门店", "大区", "战区"]
     for metric in data["metrics"]:
         label = data["labels"][metric]
-        header += [label, f"{label} 环比", f"{label} 同比"]
+        unit = "百分点 pp" if is_rate(metric) else "%"
+        header += (
+            [label, f"{label} 环比", f"{label} 同比"]
+            if not is_rate(metric)
+            else [
+                label,
+                f"{label} 环比 ({unit})",
+                f"{label} 同比 ({unit})",
+            ]
+        )
     rows = []
-    for r in data["rows"]:
-        row = [data["month"], r["store"], r["store__store_name"], r["store__region"], r["store__war_zone"]]
+    totals = data.get("totals")
+    keyed = [(r, [r["store"], r["store__store_name"], r["store__region"], r["store__war_zone"]]) for r in data["rows"]]
+    if totals:
+        keyed.append((totals, ["", "合计 total", "", ""]))
+    for r, keys in keyed:
+        row = [data["month"], *keys]
         for metric in data["metrics"]:
-            row += [r[metric], r[f"{metric}__mom"], r[f"{metric}__yoy"]]
+            mom, yoy = r[f"{metric}__mom"], r[f"{metric}__yoy"]
+            if is_rate(metric):  # points, as the header says
+                mom, yoy = (None if v is None else round(v * 100, 4) for v in (mom, yoy))
+            row += [r[metric], mom, yoy]
         rows.append(row)
     return header, rows

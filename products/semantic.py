@@ -196,6 +196,17 @@ class SemanticLayer:
         m = self._metrics.get(name)
         return (m.label or name) if m else name
 
+    def description(self, name: str) -> str:
+        m = self._metrics.get(name)
+        return " ".join((m.description or "").split()) if m else ""
+
+    def window_days(self, name: str) -> int | None:
+        """A cohort metric's window (meta.window_days): a cohort of day D is complete once the data
+        holds day D + window (D7 retention: 7)."""
+        m = self._metrics.get(name)
+        meta = (m.config.meta or {}) if m and m.config else {}
+        return int(meta["window_days"]) if "window_days" in meta else None
+
     # --- the warehouse ----------------------------------------------------------------------
     def version(self) -> str:
         """Changes whenever a writer changes the file: the cache key of every answer."""

@@ -5,7 +5,9 @@
 Boards (HTML, a token in ?token= or 'Authorization: Bearer'):
   /boards/store?store=S001   门店看板, phone layout; a store-bound token sees its own store only
   /boards/c-level            经营大屏, 1920x1080, refreshes itself every minute (head office)
-  /boards/dealer?month=YYYY-MM   经销商月报, with /boards/dealer.csv (UTF-8 with BOM) and .xlsx
+  /boards/dealer?month=YYYY-MM&region=..&war_zone=..   经销商月报, with /boards/dealer.csv (UTF-8 with
+                             BOM) and .xlsx; a store row opens that store's board
+  /static/charts/<file>      the charts' pinned Vega-Lite scripts (make data-docs-assets keeps them)
 API (JSON, or CSV with ?format=csv):
   /api/metrics               every metric: name, label, description, type, owner
   /api/metrics/{name}        one metric and the dimensions it can be cut by (404 names an unknown one)
@@ -24,23 +26,27 @@ the caller (it can hold SQL or values).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 import math
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+import settings
 from lock import WarehouseBusy
+from quality import data_docs
 from quality.run import published_gate
 
 from .access import Access, Denied, Reader
-from .boards import Boards, NotFound, dealer_table, is_rate
+from .boards import DEALER_FILTERS, HIGHER_IS_WORSE, Boards, NotFound, dealer_table, is_rate
 from .filters import NAME, BadParameter, name, on, parse_filter
 from .semantic import BadQuery, Query, SemanticLayer, UnknownMetric
 
@@ -62,10 +68,48 @@ def fmt(value, metric: str = "") -> str:
     return f"{int(value):,}"
 
 
-def fmt_change(value) -> str:
+def fmt_change(value, metric: str = "") -> str:
+    """A change as a board shows it: a rate's in percentage points, any other figure's in %."""
     if value is None:
         return "–"
-    return f"{'▲' if value > 0 else '▼' if value < 0 else '·'} {abs(value) * 100:.1f}%"
+    unit = "pp" if is_rate(metric) else "%"
+    return f"{'▲' if value > 0 else '▼' if value < 0 else '·'} {abs(value) * 100:.1f}{unit}"
+
+
+def change_class(value, metric: str = "") -> str:
+    """good or bad news: a rise is good unless the figure is one where less is better."""
+    if not value:
+        return ""
+    return "up" if (value > 0) != (metric in HIGHER_IS_WORSE) else "down"
+
+
+ZONE = ZoneInfo(settings.BUSINESS_TIME_ZONE)
+ZONE_LABEL = f"{settings.BUSINESS_TIME_ZONE} (UTC+{settings.BUSINESS_UTC_OFFSET_HOURS})"
+
+
+def business_time(value) -> str:
+    """A time in the business time zone, to the minute: one zone on every board (the warehouse keeps
+    business times without a zone; the gates and the server stamp times with their offset)."""
+    if not value:
+        return "–"
+    try:
+        t = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if t.tzinfo is not None:
+        t = t.astimezone(ZONE)
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
+def chart_scripts() -> dict[str, Path]:
+    """The charts' scripts (file name -> path), from the pinned npm packages the Data Docs also use."""
+    root = data_docs.assets_dir()
+    return {
+        Path(inside).name: root / data_docs.folder_of(package, version) / "package" / inside
+        for (package, version), files in data_docs.PACKAGES.items()
+        if package.startswith("vega")
+        for inside in files.values()
+    }
 
 
 def create_app(layer: SemanticLayer | None = None, access: Access | None = None) -> Starlette:
@@ -75,7 +119,11 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["fmt"] = fmt
     templates.env.filters["change"] = fmt_change
+    templates.env.filters["change_class"] = change_class
+    templates.env.filters["biz"] = business_time
     templates.env.globals["published_gate"] = published_gate
+    templates.env.globals["zone_label"] = ZONE_LABEL
+    templates.env.globals["chart_scripts"] = sorted(chart_scripts(), key=lambda n: ("lite" in n) + 2 * ("embed" in n))
 
     def reader(request: Request) -> Reader:
         token = request.query_params.get("token")
@@ -145,7 +193,8 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
     def dealer_data(request: Request, who: Reader) -> dict:
         chosen = boards.checked_day(request.query_params.get("month"), "month")
         store = who.check_store(request.query_params.get("store"))
-        return boards.dealer(chosen, boards.checked_store(store) if store else None)
+        places = {k: boards.checked_place(k, request.query_params.get(k)) for k in DEALER_FILTERS}
+        return boards.dealer(chosen, boards.checked_store(store) if store else None, places)
 
     async def dealer_board(request: Request, who: Reader) -> Response:
         return page(request, "dealer.html", dealer_data(request, who), who)
@@ -175,6 +224,7 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
         sheet.append(header)
         for row in rows:
             sheet.append(row)
+        format_dealer_sheet(sheet, header, data["metrics"])
         out = io.BytesIO()
         book.save(out)
         return Response(
@@ -182,6 +232,12 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": f'attachment; filename="dealer_sales_full_cycle_{data["month"]}.xlsx"'},
         )
+
+    async def chart_script(request: Request) -> Response:
+        path = chart_scripts().get(request.path_params["name"])  # a fixed list: no path from the caller
+        if path is None or not path.exists():
+            return Response("not found", status_code=404, media_type="text/plain")
+        return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
     # --- API --------------------------------------------------------------------------------
     def respond(request: Request, columns: list[str], rows: list, extra: dict) -> Response:
@@ -275,5 +331,28 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
         Route("/api/metrics/{name}", guarded(api_metric)),
         Route("/api/query", guarded(api_query)),
         Route("/healthz", healthz),
+        Route("/static/charts/{name}", chart_script),
     ]
     return Starlette(routes=routes)
+
+
+def format_dealer_sheet(sheet, header: list[str], metrics: list[str]) -> None:
+    """The dealer report's xlsx as a report: rates in %, counts with thousands separators, changes
+    signed (a rate's in percentage points), widths to fit, the header frozen, a filter on each column."""
+    from openpyxl.utils import get_column_letter
+
+    formats = {}
+    column = 6  # after 月份, 门店编号, 门店, 大区, 战区
+    for metric in metrics:
+        rate = is_rate(metric)
+        formats[column] = "0.0%" if rate else "#,##0.0" if metric.endswith("_avg") else "#,##0"
+        formats[column + 1] = formats[column + 2] = '+0.0" pp";-0.0" pp";0.0" pp"' if rate else "+0.0%;-0.0%;0.0%"
+        column += 3
+    for index, title in enumerate(header, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(10, min(28, len(title.encode("gbk", "replace")) + 2))
+        if index in formats:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = formats[index]
+    sheet.freeze_panes = "D2"  # the header and the store's id and name stay while scrolling
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{sheet.max_row}"

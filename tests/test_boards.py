@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -145,7 +146,7 @@ def test_the_dealer_report_shows_mom_and_yoy_and_downloads_for_excel(
     assert raw.startswith(b"\xef\xbb\xbf"), "no byte-order mark: Excel on Chinese Windows would read GBK"
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert table[0][:3] == ["月份", "门店编号", "门店"] and "新增订单数" in table[0]
-    assert [r[1] for r in table[1:]] == sorted(answer)
+    assert [r[1] for r in table[1:-1]] == sorted(answer) and table[-1][2] == "合计 total"
     previous = months_before(__import__("datetime").date.fromisoformat(month + "-01"), 1).isoformat()[:7]
     before = {r["store"]: r for r in reference(["order_new_count"], ["store"], [where_month(previous)]).records()}
     column = table[0].index("新增订单数 环比")
@@ -158,8 +159,162 @@ def test_the_dealer_report_shows_mom_and_yoy_and_downloads_for_excel(
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
-    assert sheet.cell(1, 3).value == "门店" and sheet.max_row == len(answer) + 1
+    assert sheet.cell(1, 3).value == "门店" and sheet.max_row == len(answer) + 2  # the stores and the totals
+    header = [c.value for c in sheet[1]]
+    rate, count = header.index("试乘试驾率") + 1, header.index("新增订单数") + 1
+    assert "%" in sheet.cell(2, rate).number_format and sheet.cell(2, count).number_format == "#,##0"
+    assert "pp" in sheet.cell(2, rate + 1).number_format, "a rate's change is in percentage points"
+    assert sheet.freeze_panes == "D2" and sheet.auto_filter.ref.startswith("A1:")
+    assert all(sheet.column_dimensions[c].width >= 10 for c in ("A", "C", "F"))
     page.close()
+
+
+def test_the_dealer_report_totals_sorts_keeps_its_header_and_drills_to_a_store(
+    browser, products_server: Server, reference, output_dir
+):
+    page = open_board(browser, products_server, "/boards/dealer", DESKTOP, products_server.hq)
+    month = page.locator("input[name=month]").get_attribute("value")
+    metrics = ["order_new_count", "test_drive_rate", "lead_count"]
+    national = reference(metrics, ["metric_time__month"], [where_month(month)]).records()[0]
+    totals = page.locator("[data-testid=totals]")
+    for metric in metrics:  # the totals are the metrics over all stores, never sums of rates
+        cell = totals.locator(f"[data-metric={metric}]").inner_text().splitlines()[0]
+        assert cell == fmt(national[metric], metric), metric
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= DESKTOP["width"], f"the report runs off the page: {width} px"
+    report = page.locator("[data-testid=dealer]")
+    assert report.evaluate("e => e.scrollWidth > e.clientWidth"), "the table fits without scrolling: nothing to test"
+    report.evaluate("e => { e.style.maxHeight = '300px'; }")  # as on a short screen, or with more stores
+    before = page.locator("#dealer-table thead th").first.bounding_box()
+    scrolled = report.evaluate("e => { e.scrollLeft = e.scrollWidth; e.scrollTop = 200; return e.scrollTop; }")
+    assert scrolled > 0, "the report did not scroll down: the header check would prove nothing"
+    header, store_cell = page.locator("#dealer-table thead th").first, page.locator("#dealer-table tbody td").first
+    assert header.bounding_box()["y"] == pytest.approx(before["y"], abs=1), "the header scrolled away"
+    assert store_cell.bounding_box()["x"] == pytest.approx(before["x"], abs=1), "the store column scrolled away"
+    page.screenshot(path=str(output_dir / "board_dealer_scrolled.png"))
+    page.locator("#dealer-table thead th", has_text="新增订单数").first.click()
+    values = [
+        float(v or "nan")
+        for v in page.locator("tbody [data-metric=order_new_count]").evaluate_all(
+            "cells => cells.map(c => c.dataset.value)"
+        )
+    ]
+    assert values == sorted(values, reverse=True), values
+    # a rate's change is in percentage points, coloured; a count's in %
+    rate_change = page.locator("tbody [data-metric=test_drive_rate] small").first.inner_text()
+    assert rate_change == "–" or rate_change.endswith("pp"), rate_change
+    link = page.locator("[data-testid=drill-store]").first
+    store = link.evaluate("a => a.closest('tr').dataset.store")
+    link.click()
+    page.wait_for_load_state()
+    assert "门店看板" in page.title() and page.locator("[data-testid=error]").count() == 0
+    assert f"store={store}" in page.url
+    page.close()
+
+
+def test_a_region_on_the_big_screen_opens_its_stores_with_metricflows_figures(
+    browser, products_server: Server, reference
+):
+    page = open_board(browser, products_server, "/boards/c-level", BIG_SCREEN, products_server.hq)
+    link = page.locator("[data-testid=drill-region]").first
+    region = link.inner_text().strip()
+    link.click()
+    page.wait_for_load_state()
+    month = page.locator("input[name=month]").get_attribute("value")
+    where = [where_month(month), f"{{{{ Dimension('store__region') }}}} = '{region}'"]
+    answer = {r["store"]: r for r in reference(["order_new_count"], ["store"], where).records()}
+    rows = page.locator("[data-testid=dealer] tr[data-store]")
+    assert {r.get_attribute("data-store") for r in rows.all()} == set(answer), region
+    total = reference(["order_new_count"], ["metric_time__month"], where).records()[0]["order_new_count"]
+    shown_total = page.locator("[data-testid=totals] [data-metric=order_new_count]").inner_text().splitlines()[0]
+    assert shown_total == fmt(total, "order_new_count")
+    page.close()
+
+
+def chart_values(page: Page, testid: str) -> list[dict]:
+    """The values a chart drew: its Vega view's data, once it has rendered as SVG."""
+    chart = page.locator(f"[data-testid={testid}]")
+    page.wait_for_function(f"document.querySelector('[data-testid={testid}]').dataset.rendered === 'true'")
+    assert chart.locator("svg").count() == 1, f"{testid} drew no SVG"
+    return chart.evaluate("e => e.view.data('source_0')")
+
+
+def test_every_chart_draws_the_metric_answers(browser, products_server: Server, reference, output_dir):
+    page = open_board(browser, products_server, "/boards/c-level", BIG_SCREEN, products_server.hq)
+    day = re.search(r"\d{4}-\d{2}-\d{2}", page.locator("[data-testid=shown-day]").inner_text()).group()
+    start = (__import__("datetime").date.fromisoformat(day) - __import__("datetime").timedelta(days=13)).isoformat()
+    where = [f"{{{{ TimeDimension('metric_time', 'day') }}}} between '{start}' and '{day}'"]
+    trend = reference(["lead_count", "order_new_count", "delivery_count"], ["metric_time__day"], where).records()
+    drawn = {(v["metric_time__day"], v["metric"]): v["value"] for v in chart_values(page, "chart-trend")}
+    labels = {"lead_count": "客源数", "order_new_count": "新增订单数", "delivery_count": "实销量(交车数)"}
+    expected = {(str(r["metric_time__day"])[:10], labels[m]): r[m] for r in trend for m in labels if r[m] is not None}
+    assert drawn == expected
+    month = page.locator("header h1").inner_text().split()[-1]
+    funnel = reference(["store_visit_count", "delivery_count"], ["metric_time__month"], [where_month(month)])
+    drawn = {v["stage"]: v["value"] for v in chart_values(page, "chart-funnel")}
+    assert drawn["到店客流数"] == funnel.records()[0]["store_visit_count"]
+    assert drawn["实销量(交车数)"] == funnel.records()[0]["delivery_count"]
+    zones = reference(ZONE_COMPARISON, ["store__war_zone", "store__region"], [where_month(month)]).records()
+    drawn = {v["store__region"]: v["value"] for v in chart_values(page, "chart-zones")}
+    assert drawn == {z["store__region"]: z["delivery_count"] for z in zones}
+    assert chart_values(page, "chart-delivery-time")
+    page.close()
+    page = open_board(browser, products_server, "/boards/store", PHONE, products_server.store_token)
+    drawn = {v["stage"]: v["value"] for v in chart_values(page, "chart-funnel")}
+    assert drawn["到店客流数"] == int(shown(page, "month", "store_visit_count").replace(",", ""))
+    assert chart_values(page, "chart-trend")
+    page.close()
+
+
+def test_the_boards_say_which_day_they_show_how_old_it_is_and_in_which_zone(
+    browser, products_server: Server, output_dir
+):
+    from quality.run import gates_path
+
+    gates = gates_path(products_server.database)
+    # a gate stamped in UTC is shown in business time, as every other time on the boards
+    gate = {"passed": True, "checked_at": "2026-11-29T22:00:00+00:00", "day": "2026-10-31", "failed": []}
+    gates.write_text(json.dumps({"ads": gate}))
+    try:
+        page = open_board(browser, products_server, "/boards/c-level", BIG_SCREEN, products_server.hq)
+        assert "2026-11-30 06:00" in page.locator("[data-testid=gate]").inner_text()
+        assert "UTC+8" in page.locator("[data-testid=time-zone]").inner_text()
+        day = page.locator("[data-testid=shown-day]").inner_text()
+        # the demo's data ends weeks before the clock this server runs on: the board says so
+        assert "天前 days ago" in day and "今天" not in day, day
+        overdue = page.locator("[data-testid=overdue]").inner_text()
+        assert "数据未按时更新" in overdue and "was due 8 h after that day" in overdue, overdue
+        # the month's D7 retention still has open cohorts: marked, with a note; a count is not
+        assert (
+            page.locator("[data-testid=aarrr] [data-metric=member_retention_d7_rate] [data-testid=incomplete]").count()
+            == 1
+        )
+        assert page.locator("[data-testid=aarrr] [data-metric=member_new_count] [data-testid=incomplete]").count() == 0
+        assert page.locator("[data-testid=incomplete-note]").count() == 1
+        title = page.locator("[data-testid=aarrr] [data-metric=member_retention_d7_rate] .label").get_attribute("title")
+        assert "7th day after registering" in title, "the metric's definition is on hover"
+        page.close()
+        # a month long closed: no cohort is still open
+        page = open_board(browser, products_server, "/boards/dealer?month=2026-06", DESKTOP, products_server.hq)
+        assert page.locator("[data-testid=incomplete]").count() == 0
+        page.close()
+    finally:
+        gates.unlink(missing_ok=True)
+
+
+def test_the_data_is_not_late_on_its_own_clock(products_server: Server, monkeypatch):
+    """The same rule against a clock the day after the data ends: no warning until the day is due."""
+    import datetime as dt
+
+    from products.boards import Boards
+
+    boards = Boards(SemanticLayer(products_server.database, busy_timeout=60))
+    newest = boards.newest_day()
+    monkeypatch.setenv("NEV_NOW", f"{newest + dt.timedelta(days=1)} 07:59")
+    assert not boards.timing(newest, newest)["overdue"]
+    monkeypatch.setenv("NEV_NOW", f"{newest + dt.timedelta(days=2)} 08:01")
+    late = boards.timing(newest, newest)
+    assert late["overdue"] and late["due_day"] == str(newest + dt.timedelta(days=1)) and late["age_days"] == 2
 
 
 def test_every_board_shows_data_as_of_and_a_failed_gate_keeps_the_last_good_data(

@@ -34,6 +34,7 @@ from orchestration.assets import (
     tagged_window,
 )
 from orchestration.definitions import build_definitions
+from quality.freshness import DataTime
 from quality.suites import SET_ASIDE_SUITE, suites
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "dagster_graph.txt"
@@ -532,16 +533,20 @@ def test_a_stalled_feed_turns_the_ads_freshness_checks_red_and_the_alert_names_t
 
 
 def test_rebuilding_a_table_with_old_data_does_not_make_it_fresh():
-    aarrr = freshness.DataTime("ads.t", "activity_date", "day", 8)
+    aarrr = DataTime("ads.t", "activity_date", "day", 8)
     now = dt.datetime(2026, 11, 30, 10)
     assert aarrr.verdict(dt.date(2026, 11, 29), now)[0]
     assert not aarrr.verdict(dt.date(2026, 10, 31), now)[0]  # whenever the table was last rebuilt
     assert not aarrr.verdict(None, now)[0]
     assert aarrr.verdict(dt.date(2026, 11, 28), dt.datetime(2026, 11, 30, 7, 59))[0]  # the 29th not due before 08:00
-    monthly = freshness.DataTime("ads.m", "month_start", "month", 8)
+    monthly = DataTime("ads.m", "month_start", "month", 8)
     assert monthly.verdict(dt.date(2026, 11, 1), now)[0]
     assert monthly.verdict(dt.date(2026, 10, 1), dt.datetime(2026, 11, 1, 7))[0]  # October's last day not yet due
     assert not monthly.verdict(dt.date(2026, 10, 1), dt.datetime(2026, 11, 2, 9))[0]
+    # behind counts days of data: October's rows cover it through the 31st, so on 5 November the
+    # table is four days behind (the 1st to the 4th), not the month between the two month starts
+    passed, message = monthly.verdict(dt.date(2026, 10, 1), dt.datetime(2026, 11, 5, 9))
+    assert not passed and "is 4 day(s) behind" in message, message
 
 
 def test_the_freshness_checks_run_every_15_minutes_without_being_switched_on():
