@@ -72,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("  a token for a board: python -m products tokens issue --hq (or --store <id>)")
     sys.stdout.flush()
-    uvicorn.run(create_app(layer), host=a.host, port=a.port, log_level="warning")
+    from .cli import serving
+
+    with serving(base, database) as secret:  # tells bin/mf where a warm engine answers, while it runs
+        uvicorn.run(create_app(layer, cli_secret=secret), host=a.host, port=a.port, log_level="warning")
     return 0
 
 

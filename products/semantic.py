@@ -273,6 +273,44 @@ class SemanticLayer:
             raise
         return list(table.column_names), [tuple(_plain(v) for v in row) for row in table.rows]
 
+    def as_mf_prints(
+        self, q: Query, start: dt.datetime | None = None, end: dt.datetime | None = None, decimals: int | None = None
+    ) -> dict:
+        """`mf query`'s output for a checked, structured query: the table as mf prints it, and the
+        CSV mf --csv writes, both from MetricFlow's own result table."""
+        import csv
+        import io
+
+        from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
+        self.check(q)
+        fields = self.fields(q.metrics)
+        request = MetricFlowQueryRequest.create(
+            metric_names=list(q.metrics),
+            group_by_names=list(q.group_by) or None,
+            where_constraints=[render(f, fields[f.field]) for f in q.filters] or None,
+            order_by_names=list(q.order) or None,
+            limit=q.limit,
+            time_constraint_start=start,
+            time_constraint_end=end,
+        )
+
+        def work():
+            try:
+                return self._engine.query(request).result_df
+            except Exception as e:
+                if type(e).__module__.startswith(("metricflow", "dbt", "duckdb", "dbt_common")):
+                    raise BadQuery(" ".join(str(e).split())) from e
+                raise
+
+        table = self._read(work)
+        out = io.StringIO()
+        writer = csv.writer(out)  # as mf writes it
+        writer.writerow(table.column_names)
+        for row in table.rows:
+            writer.writerow(row)
+        return {"empty": table.row_count == 0, "text": table.text_format(decimals), "csv": out.getvalue()}
+
     def _read(self, work):
         """Run `work` with the warehouse open read-only, under its lock, then let it go."""
         from indicators.engine import release_warehouse

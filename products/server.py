@@ -17,6 +17,8 @@ API (JSON, or CSV with ?format=csv):
                              fault, 404 an unknown metric, 403 a metric a store token cannot read, 503
                              when the warehouse is being written and no earlier answer is cached
   /healthz                   the warehouse version, data as of, and the last quality gates
+  POST /cli/query            bin/mf's warm path (products/cli.py): a structured `mf query` from this
+                             machine, with the secret of the server file only its owner can read
 
 Every answer carries an X-Request-Id. An error tells the caller what kind of error and which
 parameter; what MetricFlow or the database said goes to the server's log under that id, never to
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hmac
 import io
 import logging
 import math
@@ -52,6 +55,7 @@ from .semantic import BadQuery, Query, SemanticLayer, UnknownMetric
 
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("json", "csv")
+CLI_FIELDS = {"metrics", "group_by", "order", "filter", "limit", "start_time", "end_time", "decimals"}
 # the query parameters each route reads; any other is refused, so a typo is not silently ignored
 API_PARAMETERS = {"metrics", "group_by", "filter", "order", "limit", "format", "token"}
 log = logging.getLogger("products.server")
@@ -112,7 +116,18 @@ def chart_scripts() -> dict[str, Path]:
     }
 
 
-def create_app(layer: SemanticLayer | None = None, access: Access | None = None) -> Starlette:
+def parse_time(value, parameter: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 32:
+        raise BadParameter(parameter, "an ISO date or time")
+    return dt.datetime.fromisoformat(value)
+
+
+def create_app(
+    layer: SemanticLayer | None = None, access: Access | None = None, cli_secret: str | None = None
+) -> Starlette:
+    """cli_secret: what bin/mf must send to be answered here (products/cli.py); None: no warm path."""
     layer = layer or SemanticLayer()
     access = access or Access()
     boards = Boards(layer)
@@ -239,6 +254,34 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
             return Response("not found", status_code=404, media_type="text/plain")
         return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
+    # --- bin/mf's warm path ------------------------------------------------------------------
+    async def cli_query(request: Request) -> Response:
+        """`mf query` answered by this warm engine: names checked against the manifest, filters as
+        structure (never a where clause), the caller on loopback with the server file's secret."""
+        request_id = uuid.uuid4().hex[:16]
+        secret = request.headers.get("x-serve-secret", "")
+        host = request.client.host if request.client else ""
+        if not (cli_secret and host in ("127.0.0.1", "::1") and hmac.compare_digest(secret, cli_secret)):
+            return JSONResponse({"error": "not allowed", "request_id": request_id}, status_code=403)
+        try:
+            body = await request.json()
+            if not isinstance(body, dict) or set(body) - CLI_FIELDS:
+                raise BadParameter("body", "only " + ", ".join(sorted(CLI_FIELDS)))
+            texts = {k: body.get(k) or [] for k in ("metrics", "group_by", "order", "filter")}
+            if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in texts.values()):
+                raise BadParameter("metrics", "lists of names")
+            limit, decimals = body.get("limit"), body.get("decimals")
+            if not all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in (limit, decimals)):
+                raise BadParameter("limit", "whole numbers")
+            times = [parse_time(body.get(k), k) for k in ("start_time", "end_time")]
+            filters = tuple(parse_filter(f) for f in texts["filter"])
+            query = Query(tuple(texts["metrics"]), tuple(texts["group_by"]), filters, tuple(texts["order"]), limit)
+            printed = layer.as_mf_prints(query, *times, decimals)
+        except (BadParameter, UnknownMetric, BadQuery, WarehouseBusy, ValueError) as e:
+            log.warning("request %s: cli query refused: %s", request_id, e)
+            return JSONResponse({"error": type(e).__name__, "request_id": request_id}, status_code=400)
+        return JSONResponse(printed, headers={"X-Request-Id": request_id})
+
     # --- API --------------------------------------------------------------------------------
     def respond(request: Request, columns: list[str], rows: list, extra: dict) -> Response:
         if request.query_params.get("format", "json") not in FORMATS:
@@ -332,6 +375,7 @@ def create_app(layer: SemanticLayer | None = None, access: Access | None = None)
         Route("/api/query", guarded(api_query)),
         Route("/healthz", healthz),
         Route("/static/charts/{name}", chart_script),
+        Route("/cli/query", cli_query, methods=["POST"]),
     ]
     return Starlette(routes=routes)
 

@@ -12,7 +12,9 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -360,3 +362,114 @@ def test_the_server_reads_the_warehouse_through_a_connection_that_cannot_reach_f
             layer._read(lambda sql=sql: layer._client.query(sql))
         assert not isinstance(refused.value, BadQuery)
         assert any(w in str(refused.value) for w in ("Permission", "read-only", "locked", "Cannot")), refused.value
+
+
+MF_QUERIES = [
+    ["--metrics", "lead_count,order_close_rate", "--group-by", "metric_time__month", "--order", "metric_time__month"],
+    ["--metrics", "delivery_count", "--group-by", "store__region", "--order", "-delivery_count", "--limit", "3"],
+    [
+        "--metrics",
+        "app_member_active_daily_avg",
+        "--group-by",
+        "metric_time__day",
+        "--start-time",
+        "2026-10-01",
+        "--end-time",
+        "2026-10-07",
+    ],
+    ["--metrics", "order_to_delivery_days_avg", "--group-by", "metric_time__quarter", "--decimals", "2"],
+    [
+        "--metrics",
+        "lead_count,test_drive_count",
+        "--group-by",
+        "metric_time__month,advisor__advisor_name",
+        "--where",
+        "{{ Entity('store') }} = 'ST0001' and {{ TimeDimension('metric_time', 'month') }} = '2026-10-01'",
+    ],
+]
+
+
+def bin_mf(server: Server, *args: str, cold: bool = False) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NEV_DUCKDB_PATH=str(server.database), NEV_ACCESS_FILE=str(server.access))
+    env.update(DBT_PROFILES_DIR=str(ROOT), DBT_TARGET="duckdb", NEV_MF_VERBOSE="1")
+    if cold:
+        env["NEV_MF_COLD"] = "1"
+    result = subprocess.run([str(ROOT / "bin" / "mf"), "query", *args], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return result
+
+
+def table_part(stdout: str) -> list[str]:
+    """What mf printed after its success line (the spinner's frames and timing differ)."""
+    lines = [line.rstrip("\r") for line in stdout.split("\n")]
+    start = next(i for i, line in enumerate(lines) if "Success" in line)
+    return [line for line in lines[start + 1 :] if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "args", MF_QUERIES, ids=["months", "regions-limit", "days-window", "quarters-decimals", "where-and"]
+)
+def test_bin_mf_through_the_warm_server_prints_what_mf_prints(products_server: Server, args):
+    warm, cold = bin_mf(products_server, *args), bin_mf(products_server, *args, cold=True)
+    assert "answered by the metrics server" in warm.stderr, warm.stderr
+    assert "answered by the metrics server" not in cold.stderr
+    assert table_part(warm.stdout) == table_part(cold.stdout) != []
+
+
+def test_bin_mf_csv_through_the_server_equals_mf_and_a_where_runs_mf_itself(products_server: Server, tmp_path):
+    args = ["--metrics", "lead_count", "--group-by", "store,metric_time__month"]
+    warm = bin_mf(products_server, *args, "--csv", str(tmp_path / "warm.csv"))
+    bin_mf(products_server, *args, "--csv", str(tmp_path / "cold.csv"), cold=True)
+    assert "answered by the metrics server" in warm.stderr
+    assert (tmp_path / "warm.csv").read_text() == (tmp_path / "cold.csv").read_text()
+    # a where clause that is not field-operator-literal is SQL text: mf runs it, the server never sees it
+    for where in ("{{ Entity('store') }} = 'ST0001' or 1=1", "1=(select count(*) from read_csv('/etc/passwd'))"):
+        result = subprocess.run(
+            [str(ROOT / "bin" / "mf"), "query", "--metrics", "lead_count", "--where", where],
+            capture_output=True,
+            text=True,
+            env=dict(
+                os.environ,
+                NEV_DUCKDB_PATH=str(products_server.database),
+                NEV_ACCESS_FILE=str(products_server.access),
+                DBT_PROFILES_DIR=str(ROOT),
+                DBT_TARGET="duckdb",
+                NEV_MF_VERBOSE="1",
+            ),
+        )
+        assert "answered by the metrics server" not in result.stderr, where
+
+
+def test_the_cli_endpoint_answers_only_its_secret_and_only_structure(products_server: Server):
+    secret = json.loads(products_server.access.with_name("serve.json").read_text())["secret"]
+
+    def post(body, key=secret):
+        request = urllib.request.Request(
+            products_server.url + "/cli/query",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "X-Serve-Secret": key},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    assert post({"metrics": ["lead_count"]})[0] == 200
+    assert post({"metrics": ["lead_count"]}, key="guess")[0] == 403
+    assert post({"metrics": ["lead_count"]}, key=products_server.hq)[0] == 403  # a board token is not the secret
+    assert post({"metrics": ["lead_count"], "filter": ["store:=:ST0001"]})[0] == 200
+    for body in (
+        {"metrics": ["lead_count"], "where": ["1=1"]},
+        {"metrics": ["lead_count"], "filter": ["store:=:ST0001') or ('1'='1"]},
+        {"metrics": ["lead_count"], "filter": ["1=1"]},
+        {"metrics": ["lead_count"], "group_by": ["store) or (1=1"]},
+        {"metrics": ["lead_count from x; --"]},
+        {"metrics": "lead_count"},
+        {"metrics": ["lead_count"], "limit": "1; drop"},
+        {"metrics": ["lead_count"], "start_time": "read_csv('/etc/passwd')"},
+        ["lead_count"],
+    ):
+        status, text = post(body)
+        assert status == 400 and not leaks(products_server, text.encode()), (body, status, text)
