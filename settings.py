@@ -15,8 +15,10 @@ layer order from dbt_project.yml's vars. The environment variables, all optional
   NEV_PROD_ARTIFACTS      the last successful daily run's dbt artifacts, for slim CI (state/prod-artifacts)
   NEV_ACCESS_FILE         the boards' and the API's tokens (state/access.json; products/access.py)
   NEV_SERVE_HOST, NEV_SERVE_PORT   where `make serve` listens (127.0.0.1:8050)
-  NEV_NOW                 the business wall-clock time the freshness checks judge by (ISO, for replays
-                          and tests; the real clock in Asia/Shanghai when unset)
+  NEV_NOW                 the business wall-clock time the freshness checks and boards judge by (ISO,
+                          for replays and tests); unset: the demo's own clock on the demo seeds (the
+                          morning after its last day), the real clock in Asia/Shanghai otherwise
+  NEV_CLOCK=real          the real clock on the demo seeds too (the demo's data then shows as late)
 """
 
 from __future__ import annotations
@@ -57,12 +59,29 @@ def business_utc_offset() -> dt.timedelta:
 BUSINESS_UTC_OFFSET_HOURS: int = int(business_utc_offset().total_seconds() // 3600)
 
 
+def raw_source() -> str:
+    """What dbt reads as raw: `seeds` (the demo CSVs) or `landing` (dbt_project.yml, NEV_RAW_SOURCE)."""
+    return _render(str(project_vars()["raw_source"])).strip()
+
+
+def demo_clock() -> dt.datetime | None:
+    """The demo's own clock: the morning after its last day of data (09:00, when that day is due),
+    so that the demo's data is judged as a warehouse that is up to date. None when the warehouse
+    reads real landings (NEV_RAW_SOURCE=landing) or NEV_CLOCK=real asks for the real clock."""
+    if os.environ.get("NEV_CLOCK", "").strip().lower() == "real" or raw_source() != "seeds":
+        return None
+    from datagen.config import Config
+
+    return dt.datetime.combine(Config().end + dt.timedelta(days=1), dt.time(9))
+
+
 def business_now() -> dt.datetime:
-    """The wall-clock time in the business time zone (naive, as the warehouse keeps times)."""
+    """The wall-clock time in the business time zone (naive, as the warehouse keeps times): NEV_NOW
+    if pinned, else the demo's clock on the demo, else the real clock."""
     pinned = os.environ.get("NEV_NOW")
     if pinned:
         return dt.datetime.fromisoformat(pinned).replace(tzinfo=None)
-    return dt.datetime.now(ZoneInfo(BUSINESS_TIME_ZONE)).replace(tzinfo=None)
+    return demo_clock() or dt.datetime.now(ZoneInfo(BUSINESS_TIME_ZONE)).replace(tzinfo=None)
 
 
 def _render(text: str) -> str:

@@ -27,10 +27,22 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 SEMANTIC_GROUP = "semantic_layer"
 MICRO_BATCH_JOB = "realtime_micro_batch"
 
-# Landing days in business time; today's partition exists so that micro-batches can run on it.
-daily_partitions = dg.DailyPartitionsDefinition(
-    start_date=settings.PARTITIONS_START, timezone=settings.BUSINESS_TIME_ZONE, end_offset=1
-)
+
+def landing_day_partitions() -> dg.DailyPartitionsDefinition:
+    """Landing days in business time. On real landings today's partition exists, so that
+    micro-batches can run on it; on the demo seeds they end at the demo's last day of data, so
+    "latest" is a day with data (settings.demo_clock)."""
+    demo = settings.demo_clock()
+    if demo is not None:
+        return dg.DailyPartitionsDefinition(
+            start_date=settings.PARTITIONS_START, end_date=demo.date().isoformat(), timezone=settings.BUSINESS_TIME_ZONE
+        )
+    return dg.DailyPartitionsDefinition(
+        start_date=settings.PARTITIONS_START, timezone=settings.BUSINESS_TIME_ZONE, end_offset=1
+    )
+
+
+daily_partitions = landing_day_partitions()
 
 
 def layer_op_specs() -> list[tuple[str, str, bool]]:

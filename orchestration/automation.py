@@ -17,7 +17,7 @@ from dagster_dbt import build_dbt_asset_selection
 import settings
 from contract.landing import landed_at_sql, read_files
 
-from .assets import MICRO_BATCH_JOB, SEMANTIC_GROUP, window_tags
+from .assets import MICRO_BATCH_JOB, SEMANTIC_GROUP, daily_partitions, window_tags
 
 # The real-time sources' models carry the dbt tag `realtime` (leads, follow-ups, store visits, APP
 # events, orders and members): the micro-batch builds them and everything above them up to ADS.
@@ -57,7 +57,16 @@ def partition_of(instant: dt.datetime) -> str:
 )
 def daily_at_six(context: dg.ScheduleEvaluationContext):
     day = partition_of(context.scheduled_execution_time - dt.timedelta(days=1))
+    if not daily_partitions.has_partition_key(day):
+        return dg.SkipReason(beyond_the_data(day))
     return dg.RunRequest(run_key=day, partition_key=day)
+
+
+def beyond_the_data(day: str) -> str:
+    return (
+        f"no partition {day}: the demo's data ends on {daily_partitions.get_last_partition_key()} and nothing "
+        "lands on the demo seeds (NEV_RAW_SOURCE=landing runs on landed files)"
+    )
 
 
 @dg.schedule(
@@ -70,6 +79,8 @@ def realtime_every_15_minutes(context: dg.ScheduleEvaluationContext):
     end = context.scheduled_execution_time.astimezone(ZoneInfo(BUSINESS_TIMEZONE)).replace(tzinfo=None)
     end = end.replace(second=0, microsecond=0)
     start = end - dt.timedelta(minutes=15)
+    if not daily_partitions.has_partition_key(start.date().isoformat()):
+        return dg.SkipReason(beyond_the_data(start.date().isoformat()))
     return dg.RunRequest(run_key=end.isoformat(), partition_key=start.date().isoformat(), tags=window_tags(start, end))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -259,6 +260,8 @@ class Boards:
             "due_day": due.isoformat() if due else None,
             "due_hours": hours,
             "overdue": bool(due and newest and newest < due),
+            # whose clock: NEV_NOW pinned, the demo's own (settings.demo_clock), or the real one
+            "clock": "pinned" if os.environ.get("NEV_NOW") else "demo" if settings.demo_clock() else "real",
             "period_end": (period_end or shown).isoformat(),
         }
 

@@ -280,18 +280,16 @@ def test_the_boards_say_which_day_they_show_how_old_it_is_and_in_which_zone(
         assert "2026-11-30 06:00" in page.locator("[data-testid=gate]").inner_text()
         assert "UTC+8" in page.locator("[data-testid=time-zone]").inner_text()
         day = page.locator("[data-testid=shown-day]").inner_text()
-        # the demo's data ends weeks before the clock this server runs on: the board says so
-        assert "天前 days ago" in day and "今天" not in day, day
-        overdue = page.locator("[data-testid=overdue]").inner_text()
-        assert "数据未按时更新" in overdue and "was due 8 h after that day" in overdue, overdue
+        # the demo is judged by its own clock, the morning after its last day, and says so
+        assert "1 天前 days ago" in day and "今天" not in day, day
+        assert "2026-11-01 09:00" in page.locator("[data-testid=demo-clock]").inner_text()
+        assert page.locator("[data-testid=overdue]").count() == 0
         # the month's D7 retention still has open cohorts: marked, with a note; a count is not
-        assert (
-            page.locator("[data-testid=aarrr] [data-metric=member_retention_d7_rate] [data-testid=incomplete]").count()
-            == 1
-        )
-        assert page.locator("[data-testid=aarrr] [data-metric=member_new_count] [data-testid=incomplete]").count() == 0
+        aarrr = page.locator("[data-testid=aarrr]")
+        assert aarrr.locator("[data-metric=member_retention_d7_rate] [data-testid=incomplete]").count() == 1
+        assert aarrr.locator("[data-metric=member_new_count] [data-testid=incomplete]").count() == 0
         assert page.locator("[data-testid=incomplete-note]").count() == 1
-        title = page.locator("[data-testid=aarrr] [data-metric=member_retention_d7_rate] .label").get_attribute("title")
+        title = aarrr.locator("[data-metric=member_retention_d7_rate] .label").get_attribute("title")
         assert "7th day after registering" in title, "the metric's definition is on hover"
         page.close()
         # a month long closed: no cohort is still open
@@ -300,6 +298,27 @@ def test_the_boards_say_which_day_they_show_how_old_it_is_and_in_which_zone(
         page.close()
     finally:
         gates.unlink(missing_ok=True)
+
+
+def test_on_the_real_clock_the_demo_board_says_its_data_is_late(
+    browser, built_warehouse, tmp_path, monkeypatch, output_dir
+):
+    """NEV_CLOCK=real: the demo's data ends weeks before today, and the board's banner says so."""
+    from conftest import start_products_server
+
+    monkeypatch.setenv("NEV_CLOCK", "real")
+    server, proc = start_products_server(built_warehouse, tmp_path)
+    try:
+        page = open_board(browser, server, "/boards/store", PHONE, server.store_token)
+        overdue = page.locator("[data-testid=overdue]").inner_text()
+        assert "数据未按时更新" in overdue and "was due 8 h after that day" in overdue, overdue
+        assert page.locator("[data-testid=demo-clock]").count() == 0
+        assert "今日" not in page.locator("[data-testid=today] h2").inner_text()
+        page.screenshot(path=str(output_dir / "board_store_real_clock.png"), full_page=True)
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def test_the_data_is_not_late_on_its_own_clock(products_server: Server, monkeypatch):

@@ -29,6 +29,7 @@ from orchestration.assets import (
     DbtRunConfig,
     batch_environment,
     dbt_build_args,
+    landing_day_partitions,
     layer_op_specs,
     run_target_path,
     tagged_window,
@@ -75,6 +76,15 @@ def test_the_asset_graph_matches_its_reviewed_snapshot(defs: dg.Definitions):
         SNAPSHOT.write_text(current)
     assert SNAPSHOT.exists(), f"no snapshot at {SNAPSHOT}: run with NEV_UPDATE_SNAPSHOTS=1"
     assert current == SNAPSHOT.read_text(), "the asset graph changed: rerun with NEV_UPDATE_SNAPSHOTS=1 and review"
+
+
+def test_every_dbt_test_is_an_asset_check(defs: dg.Definitions):
+    """A dbt test of several models is a check too (its meta names the asset it is shown on), never
+    an observation nobody sees in a Checks tab."""
+    manifest = json.loads((ROOT / "target" / "manifest.json").read_text())
+    tests = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    checks = {key.name for key in defs.resolve_asset_graph().asset_check_keys}
+    assert tests - checks == set(), f"dbt tests that are not Dagster checks: {sorted(tests - checks)}"
 
 
 def test_the_graph_has_the_five_layers_and_the_semantic_layer(defs: dg.Definitions):
@@ -243,7 +253,18 @@ def test_a_window_in_a_runs_tags_reaches_dbt_as_its_batch():
     assert tagged_window({"dagster/partition": "2026-11-01"}) is None
 
 
-def test_the_schedules_ask_for_the_right_landing_day():
+def test_on_the_demo_the_partitions_end_at_its_last_day_and_the_schedules_skip_beyond_it():
+    demo = landing_day_partitions()  # the demo seeds, the demo's clock (settings.demo_clock)
+    assert demo.get_last_partition_key() == DEMO_LAST_DAY, "latest must be a day with data"
+    assert settings.business_now() == dt.datetime(2026, 11, 1, 9, 0)
+    today = dt.datetime(2026, 12, 6, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    skipped = automation.daily_at_six(dg.build_schedule_context(scheduled_execution_time=today))
+    assert isinstance(skipped, dg.SkipReason) and f"ends on {DEMO_LAST_DAY}" in skipped.skip_message
+
+
+def test_the_schedules_ask_for_the_right_landing_day(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NEV_RAW_SOURCE", "landing")  # real landings: the partitions run to today
+    monkeypatch.setattr(automation, "daily_partitions", landing_day_partitions())
     daily = automation.daily_at_six(
         dg.build_schedule_context(
             scheduled_execution_time=dt.datetime(2026, 11, 3, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -1,5 +1,7 @@
 -- The AARRR overview and the service overview add up to DWD over the whole period.
 -- (check, ADS aggregate, ADS model, DWD model, DWD condition)
+-- A test of several models is shown in Dagster as a check on the one named here.
+{{ config(meta={"dagster": {"ref": {"name": "ads_aarrr_overview_daily"}}}) }}
 {%- set checks = [
     ('aarrr deliveries', 'sum(deliveries)', 'ads_aarrr_overview_daily', 'dwd_fct_delivery', none),
     ('aarrr new members', 'sum(new_members)', 'ads_aarrr_overview_daily', 'dwd_dim_member',

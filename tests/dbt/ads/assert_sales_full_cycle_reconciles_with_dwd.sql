@@ -1,5 +1,7 @@
 -- The published sales full-cycle table adds up to DWD for every month: visits, new leads, test
 -- drives, new orders, cancellations and deliveries. Returns the months (and measure) that differ.
+-- A test of several models is shown in Dagster as a check on the one named here.
+{{ config(meta={"dagster": {"ref": {"name": "ads_sales_full_cycle_monthly"}}}) }}
 with ads as (
     select
         month_start,

@@ -1,5 +1,7 @@
 -- An order with a delivery is delivered, with its delivery time, also when the order version that
 -- said so was set aside: the order and delivery facts never disagree. Returns the orders that do.
+-- A test of several models is shown in Dagster as a check on the one named here.
+{{ config(meta={"dagster": {"ref": {"name": "dwd_fct_vehicle_order"}}}) }}
 select
     d.order_id,
     d.delivery_id,

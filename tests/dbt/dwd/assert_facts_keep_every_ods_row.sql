@@ -1,5 +1,7 @@
 -- Joins to dimensions and identities must neither drop nor multiply rows: each fact has exactly the
 -- rows of the ODS model it is built from. (fact, ODS model, ODS condition)
+-- A test of several models is shown in Dagster as a check on the one named here.
+{{ config(meta={"dagster": {"ref": {"name": "dwd_fct_lead"}}}) }}
 {%- set pairs = [
     ('dwd_fct_store_visit', 'ods_showroom__store_visits', none),
     ('dwd_fct_vehicle_order', 'ods_oms__vehicle_orders', 'is_current'),

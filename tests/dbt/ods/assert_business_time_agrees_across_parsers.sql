@@ -1,5 +1,8 @@
 -- An engine's own to_business_time (macros/engines.sql) answers as the portable one does, on the
 -- three documented shapes and on the malformed values sources send. Returns the values they disagree on.
+-- A test of several models is shown in Dagster as a check on the one named here.
+{{ config(meta={"dagster": {"ref": {"name": "ods_quality__rejected_rows"}}}) }}
+-- depends_on: {{ ref('ods_quality__rejected_rows') }}
 with source_values as (
     select v.raw_value
     from (
