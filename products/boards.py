@@ -40,6 +40,7 @@ STORE_MONTH = [
     "delivery_target_completion_rate",
     "prospect_held_closing_count",
 ]
+STORE_MONTH_TILES = [*STORE_TODAY, "prospect_held_closing_count"]
 STORE_FUNNEL = ["store_visit_count", "card_count", "test_drive_count", "order_new_count", "delivery_count"]
 STORE_RATES = ["store_visit_card_rate", "test_drive_rate", "order_close_rate", "order_cancellation_rate"]
 ADVISOR_RANKING = ["order_new_count", "test_drive_count", "card_count"]
@@ -265,6 +266,23 @@ class Boards:
             "period_end": (period_end or shown).isoformat(),
         }
 
+    def month_to_date(self, metrics, day: dt.date, back: int, where=()) -> dict:
+        """The metrics over the month `back` months before day's, through the same day of the month
+        (the whole month when `day` is its month's last): a month still running is compared with
+        the same days of the earlier month, never with a whole month. A metric with no day grain (a
+        monthly target and what divides by it) is the whole month."""
+        start = months_before(month_start(day), back)
+        whole = day == month_end(day)
+        through = month_end(start) if whole else min(start + (day - month_start(day)), month_end(start))
+        daily = [m for m in metrics if not whole and DAY in self.layer.fields((m,))]
+        monthly = [m for m in metrics if m not in daily]
+        out = {}
+        if daily:
+            out.update(next(iter(self.q(daily, [MONTH], where=[*where, _time_between("day", start, through)])), {}))
+        if monthly:
+            out.update(next(iter(self.q(monthly, [MONTH], where=[*where, _on_time("month", start)])), {}))
+        return out
+
     def incomplete(self, metrics, period_end: dt.date, newest: dt.date) -> dict[str, int]:
         """The cohort metrics whose window has not closed for the period's last cohort: metric -> window."""
         out = {}
@@ -310,8 +328,10 @@ class Boards:
             where = [on("store", "eq", store)]
             name = self.q(["store_visit_count"], ["store__store_name"], where=where)
             today = self.q(STORE_TODAY, [DAY], where=[*where, _on_time("day", day)])
-            this_month = self.q(STORE_MONTH, [MONTH], where=[*where, _on_time("month", month)])
-            rates = self.q(STORE_RATES, [MONTH], where=[*where, _on_time("month", month)])
+            through = min(month_end(month), day)  # the month to the day shown, as its heading says
+            month_row = self.month_to_date(STORE_MONTH, through, 0, where)
+            before = self.month_to_date(STORE_MONTH_TILES, through, 1, where)
+            rates = self.month_to_date(STORE_RATES, through, 0, where)
             trend = self.q(
                 STORE_TODAY, [DAY], where=[*where, _time_between("day", day - dt.timedelta(days=13), day)], order=[DAY]
             )
@@ -326,7 +346,6 @@ class Boards:
             advisors = [a for a in advisors if a.get("advisor") not in (None, UNASSIGNED)][:10]
             metrics = {*STORE_MONTH, *STORE_FUNNEL, *STORE_RATES, *ADVISOR_RANKING, "prospect_held_closing_count"}
             labels = self.labels(metrics)
-            month_row = this_month[0] if this_month else {}
             funnel = [
                 {"stage": labels[m], "value": month_row.get(m) or 0, "order": i} for i, m in enumerate(STORE_FUNNEL)
             ]
@@ -339,11 +358,13 @@ class Boards:
                 "incomplete": self.incomplete(STORE_RATES, min(month_end(month), day), newest),
                 "today": today[0] if today else {},
                 "this_month": month_row,
-                "rates": rates[0] if rates else {},
+                "month_mom": {m: change(month_row.get(m), before.get(m), m) for m in STORE_MONTH_TILES},
+                "rates": rates,
                 "advisors": advisors,
                 "labels": labels,
                 "descriptions": self.descriptions(metrics),
                 "today_metrics": STORE_TODAY,
+                "month_tiles": STORE_MONTH_TILES,
                 "funnel": STORE_FUNNEL,
                 "rate_metrics": STORE_RATES,
                 "advisor_metrics": ADVISOR_RANKING,
@@ -379,12 +400,7 @@ class Boards:
         def build():
             day = self.newest_day()
             month = month_start(day)
-            previous, last_year = months_before(month, 1), months_before(month, 12)
-            kpis = self.q(NATIONAL_KPIS, [MONTH], where=[_time_between("month", last_year, month)])
-            by_month = {str(r[MONTH])[:7]: r for r in kpis}
-            now = by_month.get(month.isoformat()[:7], {})
-            before = by_month.get(previous.isoformat()[:7], {})
-            year_ago = by_month.get(last_year.isoformat()[:7], {})
+            now, before, year_ago = (self.month_to_date(NATIONAL_KPIS, day, back) for back in (0, 1, 12))
             zones = self.q(
                 ZONE_COMPARISON,
                 ["store__war_zone", "store__region"],

@@ -367,3 +367,36 @@ def test_every_board_shows_data_as_of_and_a_failed_gate_keeps_the_last_good_data
         page.close()
     finally:
         gates.unlink(missing_ok=True)
+
+
+def test_a_month_still_running_is_compared_with_the_same_days_of_the_month_before(
+    browser, products_server: Server, reference
+):
+    """The store board on 15 October: the month's tiles are 1-15 October, and MoM compares them
+    with 1-15 September, never with the whole of September."""
+    from products.boards import change
+    from products.server import fmt_change
+
+    page = open_board(
+        browser,
+        products_server,
+        f"/boards/store?store={products_server.store}&date=2026-10-15",
+        PHONE,
+        products_server.hq,
+    )
+    store = f"{{{{ Entity('store') }}}} = '{products_server.store}'"
+
+    def days(first: str, last: str) -> dict:
+        where = [store, f"{{{{ TimeDimension('metric_time', 'day') }}}} between '{first}' and '{last}'"]
+        return reference(["store_visit_count", "lead_count"], ["metric_time__month"], where).records()[0]
+
+    now, before = days("2026-10-01", "2026-10-15"), days("2026-09-01", "2026-09-15")
+    whole_september = reference(["lead_count"], ["metric_time__month"], [store, where_month("2026-09")]).records()[0][
+        "lead_count"
+    ]
+    assert whole_september != before["lead_count"], "the test needs September's second half to differ"
+    for metric in ("store_visit_count", "lead_count"):
+        assert shown(page, "month", metric) == fmt(now[metric], metric), metric
+        tile = page.locator(f"[data-testid=month] [data-metric={metric}] [data-testid=mom]").inner_text()
+        assert tile == "环比 " + fmt_change(change(now[metric], before[metric], metric), metric), (metric, tile)
+    page.close()
