@@ -84,6 +84,7 @@ demo: $(STAMP) data-docs-assets ## layer by layer with quality gates: seeds, dbt
 	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo
 	@$(BIN)/python scripts/print_query.py $(REPORT)
 	@echo; $(QUALITY) gates
+	@$(if $(filter duckdb,$(TARGET)),DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/python -m orchestration.record)
 
 build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres, spark); FULL_REFRESH=1 rebuilds incremental models
 	$(if $(filter duckdb,$(TARGET)),$(LOCKED) $(BIN)/python -m contract.files seeds &&) \

@@ -190,9 +190,50 @@ def layer_op(project: DbtProject, name: str, select: str, partitioned: bool) -> 
             warehouse_lock(holder=f"dagster {name}", log=context.log.info),
             environment(batch_environment(window, micro_batch=context.run.job_name == MICRO_BATCH_JOB)),
         ):
-            yield from dbt.cli(args, context=context, target_path=run_target_path(context.run.run_id, args)).stream()
+            target = run_target_path(context.run.run_id, args)
+            invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
+            failed = []  # a failed test's check waits for dbt to end: then its rows can be read
+            for event in invocation.stream():
+                if isinstance(event, dg.AssetCheckResult) and not event.passed:
+                    failed.append(event)
+                    continue
+                yield event
+            yield from with_findings(failed, project.project_dir / target, project.manifest_path)
+            error = invocation.get_error()
+            if error is not None:
+                raise error
 
     return _layer
+
+
+def with_findings(failed: list[dg.AssetCheckResult], target: Path, manifest_path: Path):
+    """Each failed dbt test's check with what it found (its first rows, as the GX gates show
+    theirs), so that the run page says what is wrong, not only which test: dbt says only how many
+    rows. Read after dbt has ended, from the test's compiled SQL, on the warehouse read-only."""
+    import duckdb
+
+    from quality.dbt_findings import markdown, sample, shown
+
+    if not failed:
+        return
+    nodes = json.loads(Path(manifest_path).read_text(encoding="utf-8"))["nodes"]
+    compiled = {path.name: path for path in target.glob("compiled/**/*.sql")}
+    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        for event in failed:
+            node = nodes.get(str(getattr(event.metadata.get("unique_id"), "value", "")), {})
+            path = compiled.get(Path(node.get("path", "")).name)  # dbt's file name: long test names are hashed
+            try:
+                columns, rows = sample(con, path.read_text()) if path else ([], [])
+            except (duckdb.Error, OSError):
+                columns, rows = [], []
+            if not rows:
+                yield event
+                continue
+            count = getattr(event.metadata.get("dagster_dbt/failed_row_count"), "value", "?")
+            yield event._replace(
+                description=f"{count} row(s) found, e.g. {shown(columns, rows)}",
+                metadata={**event.metadata, "found": dg.MetadataValue.md(markdown(columns, rows))},
+            )
 
 
 def semantic_layer_assets(project_dir: Path) -> list[dg.AssetsDefinition]:

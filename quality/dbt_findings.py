@@ -35,6 +35,23 @@ def _value(v) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
+def sample(con: duckdb.DuckDBPyConnection, code: str, limit: int = SAMPLE_ROWS) -> tuple[list[str], list[tuple]]:
+    """The first rows a test's compiled SQL finds, with their column names."""
+    cursor = con.execute(f"select * from ({code.strip().rstrip(';')}) as found limit {limit}")
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def shown(columns: list[str], rows: list[tuple]) -> str:
+    return "; ".join(", ".join(f"{c}={_value(v)}" for c, v in zip(columns, row, strict=True)) for row in rows)
+
+
+def markdown(columns: list[str], rows: list[tuple]) -> str:
+    """The rows as a Markdown table (what Dagster shows in a check's metadata)."""
+    cell = lambda v: _value(v).replace("|", "\\|")  # noqa: E731
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
+    return "\n".join(lines + ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows])
+
+
 def findings(run_results: Path, database: Path, limit: int = SAMPLE_ROWS) -> list[str]:
     """One line per failed test: its name, the rows it found and the first `limit` of them."""
     failed = failed_tests(run_results)
@@ -50,14 +67,11 @@ def findings(run_results: Path, database: Path, limit: int = SAMPLE_ROWS) -> lis
                 lines.append(f"{name}: error: {message[0] if message else 'no message'}")
                 continue
             try:
-                cursor = con.execute(f"select * from ({code}) as found limit {limit}")
-                columns = [d[0] for d in cursor.description]
-                rows = cursor.fetchall()
+                columns, rows = sample(con, code, limit)
             except duckdb.Error as e:
                 lines.append(f"{name}: {r.get('failures')} row(s) found; could not read them again ({e})")
                 continue
-            shown = "; ".join(", ".join(f"{c}={_value(v)}" for c, v in zip(columns, row, strict=True)) for row in rows)
-            lines.append(f"{name}: {r.get('failures')} row(s) found, e.g. {shown}")
+            lines.append(f"{name}: {r.get('failures')} row(s) found, e.g. {shown(columns, rows)}")
     return lines
 
 

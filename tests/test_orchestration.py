@@ -200,6 +200,22 @@ def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
     invocations, parsed = parsing_invocations(folder)
     assert invocations == len(layer_op_specs()) - 1 and parsed <= 1, (invocations, parsed)
 
+    # A failed dbt test's check says what it found, on the run: damage one DWS row, rebuild ADS.
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.execute(
+            f"update dws.dws_sales_funnel_daily set store_visits = store_visits + 1000 "
+            f"where activity_date = '{DEMO_LAST_DAY}' and store_id = (select min(store_id) from dwd.dwd_dim_store)"
+        )
+    ads = [k for k in defs.resolve_asset_graph().get_all_asset_keys() if k.path[0] == "ads"]
+    broken = defs.resolve_job_def("warehouse_daily").execute_in_process(
+        partition_key=DEMO_LAST_DAY, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, asset_selection=ads
+    )
+    assert not broken.success
+    found = {e.check_name: e for e in broken.get_asset_check_evaluations() if not e.passed}
+    check = found["assert_sales_full_cycle_reconciles_with_dwd"]
+    assert "row(s) found, e.g. measure=store_visits" in check.description, check.description
+    assert "found" in check.metadata and "|" in check.metadata["found"].value
+
 
 # Sensors and the alert
 
@@ -575,3 +591,21 @@ def test_rebuilding_a_table_with_old_data_does_not_make_it_fresh():
 def test_the_freshness_checks_run_every_15_minutes_without_being_switched_on():
     schedule = freshness.ads_freshness_every_15_minutes
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING and schedule.job_name == freshness.JOB_NAME
+
+
+def test_after_the_demo_dagster_shows_every_table_it_built(defs: dg.Definitions):
+    """make demo builds with dbt outside Dagster; its last step records the build, so that the
+    catalog shows each dbt asset materialised (a partitioned one on the demo's last day)."""
+    from orchestration.record import record
+
+    instance = dg.DagsterInstance.ephemeral()
+    assert record(instance) > 100
+    graph = defs.resolve_asset_graph()
+    for key in graph.materializable_asset_keys:
+        node = graph.get(key)
+        if node.group_name == "semantic_layer":
+            continue
+        if node.partitions_def:
+            assert instance.get_materialized_partitions(key) == {DEMO_LAST_DAY}, key
+        else:
+            assert instance.get_latest_materialization_event(key) is not None, key
