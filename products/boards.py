@@ -396,9 +396,10 @@ class Boards:
         return self.render_data("store", params, build)
 
     # --- 经营大屏 -------------------------------------------------------------------------------
-    def c_level(self) -> dict:
+    def c_level(self, chosen_month: dt.date | None = None) -> dict:
         def build():
-            day = self.newest_day()
+            newest = self.newest_day()
+            day = min(month_end(chosen_month), newest) if chosen_month else newest
             month = month_start(day)
             now, before, year_ago = (self.month_to_date(NATIONAL_KPIS, day, back) for back in (0, 1, 12))
             zones = self.q(
@@ -436,8 +437,8 @@ class Boards:
             return {
                 "day": day.isoformat(),
                 "month": month.isoformat()[:7],
-                "timing": self.timing(day, day, day),
-                "incomplete": self.incomplete(AARRR, day, day),
+                "timing": self.timing(day, newest, day),
+                "incomplete": self.incomplete(AARRR, day, newest),
                 "kpis": [
                     {
                         "metric": m,
@@ -513,7 +514,7 @@ class Boards:
                 },
             }
 
-        return self.render_data("c_level", {}, build)
+        return self.render_data("c_level", {"month": chosen_month.isoformat() if chosen_month else None}, build)
 
     # --- 经销商月报 -----------------------------------------------------------------------------
     def dealer_rows(self, month: dt.date, where: list, keys=DEALER_KEYS) -> list[dict]:

@@ -4,7 +4,7 @@
 
 Boards (HTML, a token in ?token= or 'Authorization: Bearer'):
   /boards/store?store=S001   门店看板, phone layout; a store-bound token sees its own store only
-  /boards/c-level            经营大屏, 1920x1080, refreshes itself every minute (head office)
+  /boards/c-level?month=YYYY-MM   经营大屏, 1920x1080, refreshes itself every minute (head office)
   /boards/dealer?month=YYYY-MM&region=..&war_zone=..   经销商月报, with /boards/dealer.csv (UTF-8 with
                              BOM) and .xlsx; a store row opens that store's board
   /static/charts/<file>      the charts' pinned Vega-Lite scripts (make data-docs-assets keeps them)
@@ -203,7 +203,8 @@ def create_app(
     async def c_level_board(request: Request, who: Reader) -> Response:
         if who.store:
             raise Denied(f"the national board is for head office; this token is bound to store {who.store}")
-        return page(request, "c_level.html", boards.c_level(), who)
+        month = boards.checked_day(request.query_params.get("month"), "month")
+        return page(request, "c_level.html", boards.c_level(month), who)
 
     def dealer_data(request: Request, who: Reader) -> dict:
         chosen = boards.checked_day(request.query_params.get("month"), "month")

@@ -247,6 +247,7 @@ def attacks(server: Server) -> list[tuple[str, dict]]:
             ("/boards/store", {"store": p}),
             ("/boards/store", {"store": server.store, "date": p}),
             ("/boards/dealer", {"month": p}),
+            ("/boards/c-level", {"month": p}),
             ("/boards/dealer.csv", {"store": p}),
             ("/boards/dealer", {"region": p}),
             ("/boards/dealer.xlsx", {"war_zone": p}),

@@ -122,6 +122,13 @@ def test_the_c_level_board_fills_a_big_screen_and_refreshes_itself(
     assert page.locator("[data-testid=zones] tr[data-zone]").count() == len(zones)
     page.screenshot(path=str(output_dir / "board_c_level_1920.png"))
     page.close()
+    # an earlier month, picked: its figures, and no open cohort marks once their windows closed
+    page = open_board(browser, products_server, "/boards/c-level?month=2026-06", BIG_SCREEN, products_server.hq)
+    june = reference(NATIONAL_KPIS, ["metric_time__month"], [where_month("2026-06")]).records()[0]
+    for metric in NATIONAL_KPIS:
+        assert shown(page, "kpis", metric) == fmt(june[metric], metric), metric
+    assert page.locator("[data-testid=aarrr] [data-testid=incomplete]").count() == 0
+    page.close()
 
 
 def test_the_dealer_report_shows_mom_and_yoy_and_downloads_for_excel(
