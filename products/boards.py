@@ -25,7 +25,7 @@ from quality.freshness import data_times
 from quality.run import published_gate
 
 from .access import STORE_ID
-from .filters import BadParameter, on
+from .filters import LITERAL, BadParameter, on
 from .semantic import Query, SemanticLayer
 
 DAY = "metric_time__day"
@@ -203,7 +203,8 @@ class Boards:
         is in it. None when not given."""
         if not value:
             return None
-        on(DEALER_FILTERS[parameter], "eq", value)  # the filter grammar's literal rule: 400 if not plain
+        if not LITERAL.fullmatch(value):  # the filter grammar's rule for a literal
+            raise BadParameter(parameter, "a name: letters, digits, spaces or . : / - _ ·")
         known = {str(r[DEALER_FILTERS[parameter]]) for r in self.store_places()}
         if value not in known:
             raise NotFound(f"{parameter}: no store is in such a {parameter.replace('_', ' ')}")  # never echo the value

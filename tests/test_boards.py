@@ -223,6 +223,10 @@ def test_a_region_on_the_big_screen_opens_its_stores_with_metricflows_figures(
     browser, products_server: Server, reference
 ):
     page = open_board(browser, products_server, "/boards/c-level", BIG_SCREEN, products_server.hq)
+    for bad, status in (("' or 1=1", 400), ("{{ x }}", 400), ("火星大区", 404)):
+        response = page.request.get(f"{products_server.url}/boards/dealer?token={products_server.hq}&region={bad}")
+        assert response.status == status, (bad, response.status)
+        assert bad not in response.text(), "the value is never echoed"
     link = page.locator("[data-testid=drill-region]").first
     region = link.inner_text().strip()
     link.click()
