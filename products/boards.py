@@ -167,6 +167,7 @@ class Boards:
         self.layer = layer
         self.last_good_dir = last_good_dir or layer.database.with_name(layer.database.name + ".boards")
         self.manifest = manifest or settings.ROOT / "target" / "manifest.json"
+        self._due: tuple[int, int | None] | None = None
 
     # --- shared ------------------------------------------------------------------------------
     def q(self, metrics, group_by=(), where=(), order=(), limit=None):
@@ -242,10 +243,14 @@ class Boards:
     def due_hours(self) -> int | None:
         """How long after a day ends its data is due on the boards: the strictest day-grain ADS
         freshness rule (each ADS model's meta.freshness)."""
-        if not self.manifest.exists():
+        try:
+            version = self.manifest.stat().st_mtime_ns
+        except FileNotFoundError:
             return None
-        hours = [t.due_hours for t in data_times(self.manifest) if t.grain == "day"]
-        return min(hours) if hours else None
+        if self._due is None or self._due[0] != version:  # the manifest is megabytes: read it once
+            hours = [t.due_hours for t in data_times(self.manifest) if t.grain == "day"]
+            self._due = (version, min(hours) if hours else None)
+        return self._due[1]
 
     def timing(self, shown: dt.date, newest: dt.date | None, period_end: dt.date | None = None) -> dict:
         """What day a board shows, how old the data is against the business clock, whether that is
