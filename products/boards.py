@@ -14,6 +14,7 @@ under a warning; it never shows figures the gate refused.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ from .filters import LITERAL, BadParameter, on
 from .semantic import Query, SemanticLayer
 
 DAY = "metric_time__day"
+SERIES = "series__series_name"
 MONTH = "metric_time__month"
 
 # 门店看板: the store's day and month
@@ -170,9 +172,31 @@ class Boards:
         self._due: tuple[int, int | None] | None = None
 
     # --- shared ------------------------------------------------------------------------------
-    def q(self, metrics, group_by=(), where=(), order=(), limit=None):
+    def q(self, metrics, group_by=(), where=(), order=(), limit=None, series: str | None = None):
+        """The metrics' answer; with a series, filtered to it where the metrics can be cut by series
+        (the boards label a section that cannot: the APP's AARRR figures are every series')."""
+        if series and SERIES in self.layer.fields(tuple(metrics)):
+            where = [*where, on(SERIES, "eq", series)]
         answer = self.layer.query(Query(tuple(metrics), tuple(group_by), tuple(where), tuple(order), limit))
         return answer.records()
+
+    def by_series(self, metrics) -> bool:
+        return SERIES in self.layer.fields(tuple(metrics))
+
+    def series_names(self) -> list[str]:
+        rows = self.q(["order_new_count", "lead_count"], [SERIES])
+        # the named series: the dimension's "unknown" row is not one a person picks
+        return sorted(str(r[SERIES]) for r in rows if r[SERIES] is not None and LITERAL.fullmatch(str(r[SERIES])))
+
+    def checked_series(self, value: str | None) -> str | None:
+        """A series (车系) a request named: 400 when it cannot be a name, 404 when unknown."""
+        if not value:
+            return None
+        if not LITERAL.fullmatch(value):
+            raise BadParameter("series", "a name: letters, digits, spaces or . : / - _ ·")
+        if value not in self.series_names():
+            raise NotFound("series: no such series in the warehouse")  # never echo the value
+        return value
 
     def stores(self) -> dict[str, str]:
         """Every store the warehouse has facts for: id -> name."""
@@ -272,7 +296,7 @@ class Boards:
             "period_end": (period_end or shown).isoformat(),
         }
 
-    def month_to_date(self, metrics, day: dt.date, back: int, where=()) -> dict:
+    def month_to_date(self, metrics, day: dt.date, back: int, where=(), series: str | None = None) -> dict:
         """The metrics over the month `back` months before day's, through the same day of the month
         (the whole month when `day` is its month's last): a month still running is compared with
         the same days of the earlier month, never with a whole month. A metric with no day grain (a
@@ -284,9 +308,11 @@ class Boards:
         monthly = [m for m in metrics if m not in daily]
         out = {}
         if daily:
-            out.update(next(iter(self.q(daily, [MONTH], where=[*where, _time_between("day", start, through)])), {}))
+            days = [*where, _time_between("day", start, through)]
+            out.update(next(iter(self.q(daily, [MONTH], where=days, series=series)), {}))
         if monthly:
-            out.update(next(iter(self.q(monthly, [MONTH], where=[*where, _on_time("month", start)])), {}))
+            month = [*where, _on_time("month", start)]
+            out.update(next(iter(self.q(monthly, [MONTH], where=month, series=series)), {}))
         return out
 
     def incomplete(self, metrics, period_end: dt.date, newest: dt.date) -> dict[str, int]:
@@ -326,22 +352,23 @@ class Boards:
         return {**data, **status}
 
     # --- 门店看板 -------------------------------------------------------------------------------
-    def store(self, store: str, chosen_day: dt.date | None = None) -> dict:
+    def store(self, store: str, chosen_day: dt.date | None = None, series: str | None = None) -> dict:
         def build():
+            q = functools.partial(self.q, series=series)
             newest = self.newest_day()
             day = chosen_day or newest
             month = month_start(day)
             where = [on("store", "eq", store)]
-            name = self.q(["store_visit_count"], ["store__store_name"], where=where)
-            today = self.q(STORE_TODAY, [DAY], where=[*where, _on_time("day", day)])
+            name = q(["store_visit_count"], ["store__store_name"], where=where)
+            today = q(STORE_TODAY, [DAY], where=[*where, _on_time("day", day)])
             through = min(month_end(month), day)  # the month to the day shown, as its heading says
-            month_row = self.month_to_date(STORE_MONTH, through, 0, where)
-            before = self.month_to_date(STORE_MONTH_TILES, through, 1, where)
-            rates = self.month_to_date(STORE_RATES, through, 0, where)
-            trend = self.q(
+            month_row = self.month_to_date(STORE_MONTH, through, 0, where, series=series)
+            before = self.month_to_date(STORE_MONTH_TILES, through, 1, where, series=series)
+            rates = self.month_to_date(STORE_RATES, through, 0, where, series=series)
+            trend = q(
                 STORE_TODAY, [DAY], where=[*where, _time_between("day", day - dt.timedelta(days=13), day)], order=[DAY]
             )
-            advisors = self.q(
+            advisors = q(
                 ADVISOR_RANKING,
                 ["advisor", "advisor__advisor_name"],
                 where=[*where, _on_time("month", month)],
@@ -358,6 +385,8 @@ class Boards:
             return {
                 "store": store,
                 "store_name": name[0]["store__store_name"] if name else store,
+                "series": series,
+                "series_options": self.series_names(),
                 "day": day.isoformat(),
                 "month": month.isoformat()[:7],
                 "timing": self.timing(day, newest, min(month_end(month), day)),
@@ -398,31 +427,32 @@ class Boards:
                 },
             }
 
-        params = {"store": store, "day": chosen_day.isoformat() if chosen_day else None}
+        params = {"store": store, "day": chosen_day.isoformat() if chosen_day else None, "series": series}
         return self.render_data("store", params, build)
 
     # --- 经营大屏 -------------------------------------------------------------------------------
-    def c_level(self, chosen_month: dt.date | None = None) -> dict:
+    def c_level(self, chosen_month: dt.date | None = None, series: str | None = None) -> dict:
         def build():
+            q = functools.partial(self.q, series=series)
             newest = self.newest_day()
             day = min(month_end(chosen_month), newest) if chosen_month else newest
             month = month_start(day)
-            now, before, year_ago = (self.month_to_date(NATIONAL_KPIS, day, back) for back in (0, 1, 12))
-            zones = self.q(
+            now, before, year_ago = (self.month_to_date(NATIONAL_KPIS, day, back, series=series) for back in (0, 1, 12))
+            zones = q(
                 ZONE_COMPARISON,
                 ["store__war_zone", "store__region"],
                 where=[_on_time("month", month)],
                 order=["store__war_zone", "-delivery_count"],
             )
-            aarrr = self.q(AARRR, [MONTH], where=[_on_time("month", month)])
-            funnel_row = self.q(STORE_FUNNEL, [MONTH], where=[_on_time("month", month)])
-            delivery = self.q(
+            aarrr = q(AARRR, [MONTH], where=[_on_time("month", month)])
+            funnel_row = q(STORE_FUNNEL, [MONTH], where=[_on_time("month", month)])
+            delivery = q(
                 DELIVERY_TIME,
                 [MONTH],
                 where=[_time_between("month", months_before(month, 11), month)],
                 order=[MONTH],
             )
-            trend = self.q(
+            trend = q(
                 DAILY_TREND,
                 [DAY],
                 where=[_time_between("day", day - dt.timedelta(days=13), day)],
@@ -464,6 +494,9 @@ class Boards:
                 "descriptions": self.descriptions(metrics),
                 "aarrr_metrics": AARRR,
                 "zone_metrics": ZONE_COMPARISON,
+                "series": series,
+                "series_options": self.series_names(),
+                "aarrr_by_series": self.by_series(AARRR),
                 "charts": {
                     "trend": wall(
                         chart(
@@ -520,16 +553,17 @@ class Boards:
                 },
             }
 
-        return self.render_data("c_level", {"month": chosen_month.isoformat() if chosen_month else None}, build)
+        params = {"month": chosen_month.isoformat() if chosen_month else None, "series": series}
+        return self.render_data("c_level", params, build)
 
     # --- 经销商月报 -----------------------------------------------------------------------------
-    def dealer_rows(self, month: dt.date, where: list, keys=DEALER_KEYS) -> list[dict]:
+    def dealer_rows(self, month: dt.date, where: list, keys=DEALER_KEYS, series: str | None = None) -> list[dict]:
         """One row per store (or one row in all, with no keys): each indicator for the month, with
         its MoM and YoY, every figure a metric's answer for that grouping."""
         months = [month, months_before(month, 1), months_before(month, 12)]
         answers = {}
         for m in months:
-            for r in self.q(DEALER, list(keys), where=[*where, _on_time("month", m)]):
+            for r in self.q(DEALER, list(keys), where=[*where, _on_time("month", m)], series=series):
                 answers[(m, r.get("store"))] = r
         rows = []
         for (m, store_id), r in sorted(answers.items(), key=lambda kv: str(kv[0][1])):
@@ -544,7 +578,9 @@ class Boards:
             rows.append(row)
         return rows
 
-    def dealer(self, month: dt.date | None, store: str | None, places: dict[str, str] | None = None) -> dict:
+    def dealer(
+        self, month: dt.date | None, store: str | None, places: dict[str, str] | None = None, series: str | None = None
+    ) -> dict:
         places = {k: v for k, v in (places or {}).items() if v}
 
         def build():
@@ -552,8 +588,8 @@ class Boards:
             chosen = month or month_start(newest)
             where = [on("store", "eq", store)] if store else []
             where += [on(DEALER_FILTERS[k], "eq", v) for k, v in sorted(places.items())]
-            rows = self.dealer_rows(chosen, where)
-            totals = self.dealer_rows(chosen, where, keys=()) if rows else []
+            rows = self.dealer_rows(chosen, where, series=series)
+            totals = self.dealer_rows(chosen, where, keys=(), series=series) if rows else []
             labels = self.labels(DEALER)
             span = self.first_and_newest_day()
             chosen_place = ", ".join(places.values())
@@ -571,7 +607,7 @@ class Boards:
                 "descriptions": self.descriptions(DEALER),
                 "timing": self.timing(min(month_end(chosen), newest), newest, min(month_end(chosen), newest)),
                 "incomplete": self.incomplete(DEALER, min(month_end(chosen), newest), newest),
-                "filters": places,
+                "filters": {**places, **({"series": series} if series else {})},
                 "options": {k: sorted({str(r[d]) for r in self.store_places()}) for k, d in DEALER_FILTERS.items()},
                 "charts": {
                     "orders": chart(
@@ -584,7 +620,7 @@ class Boards:
                 },
             }
 
-        params = {"month": month.isoformat() if month else None, "store": store, **places}
+        params = {"month": month.isoformat() if month else None, "store": store, "series": series, **places}
         return self.render_data("dealer", params, build)
 
 

@@ -248,6 +248,8 @@ def attacks(server: Server) -> list[tuple[str, dict]]:
             ("/boards/store", {"store": server.store, "date": p}),
             ("/boards/dealer", {"month": p}),
             ("/boards/c-level", {"month": p}),
+            ("/boards/c-level", {"series": p}),
+            ("/boards/dealer.csv", {"series": p}),
             ("/boards/dealer.csv", {"store": p}),
             ("/boards/dealer", {"region": p}),
             ("/boards/dealer.xlsx", {"war_zone": p}),

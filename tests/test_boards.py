@@ -411,3 +411,38 @@ def test_a_month_still_running_is_compared_with_the_same_days_of_the_month_befor
         tile = page.locator(f"[data-testid=month] [data-metric={metric}] [data-testid=mom]").inner_text()
         assert tile == "环比 " + fmt_change(change(now[metric], before[metric], metric), metric), (metric, tile)
     page.close()
+
+
+def test_every_board_filters_by_series_to_metricflows_answer_for_it(browser, products_server: Server, reference):
+    series = "Aster A5"
+    where = [where_month("2026-10"), f"{{{{ Dimension('series__series_name') }}}} = '{series}'"]
+    page = open_board(browser, products_server, f"/boards/c-level?series={series}", BIG_SCREEN, products_server.hq)
+    national = reference(["order_new_count", "test_drive_count"], ["metric_time__month"], where).records()[0]
+    everything = reference(["order_new_count"], ["metric_time__month"], [where_month("2026-10")]).records()[0]
+    assert national["order_new_count"] != everything["order_new_count"], "the test needs the filter to matter"
+    for metric in ("order_new_count", "test_drive_count"):
+        assert shown(page, "kpis", metric) == fmt(national[metric], metric), metric
+    assert page.locator("[data-testid=all-series]").count() == 1, "the APP section says it is every series"
+    page.close()
+    page = open_board(
+        browser, products_server, f"/boards/dealer?month=2026-10&series={series}", DESKTOP, products_server.hq
+    )
+    total = page.locator("[data-testid=totals] [data-metric=order_new_count]").inner_text().splitlines()[0]
+    assert total == fmt(national["order_new_count"], "order_new_count")
+    page.close()
+    store = f"{{{{ Entity('store') }}}} = '{products_server.store}'"
+    mine = reference(["test_drive_count"], ["metric_time__month"], [*where, store]).records()
+    page = open_board(
+        browser,
+        products_server,
+        f"/boards/store?store={products_server.store}&series={series}",
+        PHONE,
+        products_server.hq,
+    )
+    assert shown(page, "month", "test_drive_count") == fmt(mine[0]["test_drive_count"] if mine else None, "x")
+    for bad, status in (("A5') or ('1'='1", 400), ("Aster Z9", 404)):
+        response = page.request.get(
+            f"{products_server.url}/boards/store?token={products_server.hq}&store={products_server.store}&series={bad}"
+        )
+        assert response.status == status and bad not in response.text(), (bad, response.status)
+    page.close()
