@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import settings
@@ -31,6 +32,7 @@ from .semantic import Query, SemanticLayer
 
 DAY = "metric_time__day"
 SERIES = "series__series_name"
+SERIES_TTL_SECONDS = 600
 MONTH = "metric_time__month"
 
 # 门店看板: the store's day and month
@@ -56,6 +58,7 @@ NATIONAL_KPIS = [
     "delivery_count",
     "delivery_target_completion_rate",
 ]
+FUNNEL_ONLY = [m for m in STORE_FUNNEL if m not in NATIONAL_KPIS]  # the funnel's stages the KPIs lack
 ZONE_COMPARISON = ["lead_count", "order_new_count", "delivery_count", "delivery_target_completion_rate"]
 AARRR = [
     "app_member_active_daily_avg",
@@ -170,6 +173,7 @@ class Boards:
         self.last_good_dir = last_good_dir or layer.database.with_name(layer.database.name + ".boards")
         self.manifest = manifest or settings.ROOT / "target" / "manifest.json"
         self._due: tuple[int, int | None] | None = None
+        self._series: tuple[float, list[str]] | None = None
 
     # --- shared ------------------------------------------------------------------------------
     def q(self, metrics, group_by=(), where=(), order=(), limit=None, series: str | None = None):
@@ -184,9 +188,14 @@ class Boards:
         return SERIES in self.layer.fields(tuple(metrics))
 
     def series_names(self) -> list[str]:
-        rows = self.q(["order_new_count", "lead_count"], [SERIES])
-        # the named series: the dimension's "unknown" row is not one a person picks
-        return sorted(str(r[SERIES]) for r in rows if r[SERIES] is not None and LITERAL.fullmatch(str(r[SERIES])))
+        """The named series (the dimension's "unknown" row is not one a person picks). Kept for ten
+        minutes across new batches: a new series is rare, and the list is on every page."""
+        now = time.monotonic()
+        if self._series is None or now - self._series[0] > SERIES_TTL_SECONDS:
+            rows = self.q(["order_new_count", "lead_count"], [SERIES])
+            names = sorted(str(r[SERIES]) for r in rows if r[SERIES] is not None and LITERAL.fullmatch(str(r[SERIES])))
+            self._series = (now, names)
+        return self._series[1]
 
     def checked_series(self, value: str | None) -> str | None:
         """A series (车系) a request named: 400 when it cannot be a name, 404 when unknown."""
@@ -437,7 +446,9 @@ class Boards:
             newest = self.newest_day()
             day = min(month_end(chosen_month), newest) if chosen_month else newest
             month = month_start(day)
-            now, before, year_ago = (self.month_to_date(NATIONAL_KPIS, day, back, series=series) for back in (0, 1, 12))
+            # this month's KPIs and the funnel's stages in one query; the earlier months' KPIs
+            now = self.month_to_date([*NATIONAL_KPIS, *FUNNEL_ONLY], day, 0, series=series)
+            before, year_ago = (self.month_to_date(NATIONAL_KPIS, day, back, series=series) for back in (1, 12))
             zones = q(
                 ZONE_COMPARISON,
                 ["store__war_zone", "store__region"],
@@ -445,7 +456,6 @@ class Boards:
                 order=["store__war_zone", "-delivery_count"],
             )
             aarrr = q(AARRR, [MONTH], where=[_on_time("month", month)])
-            funnel_row = q(STORE_FUNNEL, [MONTH], where=[_on_time("month", month)])
             delivery = q(
                 DELIVERY_TIME,
                 [MONTH],
@@ -464,7 +474,7 @@ class Boards:
                 "axis": {"labelFontSize": 16, "titleFontSize": 16, "labelOverlap": True},
                 "legend": {"labelFontSize": 16, "orient": "top"},
             }
-            funnel = funnel_row[0] if funnel_row else {}
+            funnel = now
 
             def wall(spec):  # readable at three metres
                 spec["config"] = {**spec["config"], **big}
