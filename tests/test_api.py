@@ -369,7 +369,7 @@ def test_the_server_reads_the_warehouse_through_a_connection_that_cannot_reach_f
 
 MF_QUERIES = [
     ["--metrics", "lead_count,order_close_rate", "--group-by", "metric_time__month", "--order", "metric_time__month"],
-    ["--metrics", "delivery_count", "--group-by", "store__region", "--order", "-delivery_count", "--limit", "3"],
+    ["--metrics", "delivery_count", "--group-by", "store__region", "--order", "-delivery_count,store__region", "--limit", "3"],
     [
         "--metrics",
         "app_member_active_daily_avg",
@@ -379,8 +379,17 @@ MF_QUERIES = [
         "2026-10-01",
         "--end-time",
         "2026-10-07",
+        "--order",
+        "metric_time__day",
     ],
-    ["--metrics", "order_to_delivery_days_avg", "--group-by", "metric_time__quarter", "--decimals", "2"],
+    [
+        "--metrics",
+        "order_to_delivery_days_avg",
+        "--group-by",
+        "metric_time__quarter",
+        "--order",
+        "metric_time__quarter",
+    ],
     [
         "--metrics",
         "lead_count,test_drive_count",
@@ -388,6 +397,10 @@ MF_QUERIES = [
         "metric_time__month,advisor__advisor_name",
         "--where",
         "{{ Entity('store') }} = 'ST0001' and {{ TimeDimension('metric_time', 'month') }} = '2026-10-01'",
+        "--order",
+        "advisor__advisor_name",
+        "--decimals",
+        "2",
     ],
 ]
 
@@ -420,7 +433,7 @@ def test_bin_mf_through_the_warm_server_prints_what_mf_prints(products_server: S
 
 
 def test_bin_mf_csv_through_the_server_equals_mf_and_a_where_runs_mf_itself(products_server: Server, tmp_path):
-    args = ["--metrics", "lead_count", "--group-by", "store,metric_time__month"]
+    args = ["--metrics", "lead_count", "--group-by", "store,metric_time__month", "--order", "metric_time__month,store"]
     warm = bin_mf(products_server, *args, "--csv", str(tmp_path / "warm.csv"))
     bin_mf(products_server, *args, "--csv", str(tmp_path / "cold.csv"), cold=True)
     assert "answered by the metrics server" in warm.stderr
