@@ -369,7 +369,16 @@ def test_the_server_reads_the_warehouse_through_a_connection_that_cannot_reach_f
 
 MF_QUERIES = [
     ["--metrics", "lead_count,order_close_rate", "--group-by", "metric_time__month", "--order", "metric_time__month"],
-    ["--metrics", "delivery_count", "--group-by", "store__region", "--order", "-delivery_count,store__region", "--limit", "3"],
+    [
+        "--metrics",
+        "delivery_count",
+        "--group-by",
+        "store__region",
+        "--order",
+        "-delivery_count,store__region",
+        "--limit",
+        "3",
+    ],
     [
         "--metrics",
         "app_member_active_daily_avg",
