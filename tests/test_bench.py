@@ -183,10 +183,10 @@ def test_a_run_rewrites_its_own_column_of_the_current_figures_and_keeps_the_othe
     assert "SF 1: 2026-11-30, code bbb" in summary and "SF 10: 2026-11-29, code aaa" in summary
     row = next(line for line in summary.splitlines() if line.startswith("| 15-minute slice"))
     assert row.split("|")[3].strip() == "20.0 s (met)" and row.split("|")[5].strip().startswith(
-        "150 s (**missed** by 1.2x"
+        "150 s (**missed** by 2.5x"
     )
     row = next(line for line in summary.splitlines() if line.startswith("| one whole day"))
-    assert "40.0 s (**missed** by 1.3x)" in row
+    assert "40.0 s (**missed** by 2.0x)" in row
     assert "## SF" not in text, "BENCHMARKS.md holds the current figures only"
     history = log.read_text()
     assert history.index("## SF 10 run") < history.index("## SF 1 run")  # the run log, oldest first
