@@ -32,6 +32,7 @@ TARGETS = {
     "slowest board page, answers recomputed": {"1": 0.5, "10": 1.5},
 }
 
+
 @dataclass
 class Results:
     """The figures the summary is made of (None: not measured in this run)."""
