@@ -127,11 +127,14 @@ def header(sf: float, days: int, spark: bool, threads: int, code: str) -> str:
     cores = os.cpu_count()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     if spark:  # pyspark is in the Spark environment only (settings.SPARK_VENV)
-        version = subprocess.run(
-            [str(settings.SPARK_VENV / "bin" / "python"), "-c", "import pyspark; print(pyspark.__version__)"],
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        try:
+            version = subprocess.run(
+                [str(settings.SPARK_VENV / "bin" / "python"), "-c", "import pyspark; print(pyspark.__version__)"],
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        except OSError:  # no Spark environment (yet): the run itself will say `make spark-up`
+            version = ""
         engine = (
             f"on Spark {version or '?'} (local standalone cluster: "
             f"{os.environ.get('NEV_SPARK_WORKERS', '2')} workers x {os.environ.get('NEV_SPARK_WORKER_CORES', '1')} core, "

@@ -14,6 +14,7 @@ or raises WarehouseBusy, which the server turns into a 503.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -95,6 +96,20 @@ def _plain(value):
     return value
 
 
+@contextlib.contextmanager
+def _environment(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 class SemanticLayer:
     """One warm MetricFlow engine on the DuckDB warehouse, safe to share between threads."""
 
@@ -107,11 +122,12 @@ class SemanticLayer:
         self._mutex = threading.Lock()  # one query at a time through the engine's single connection
         # The profile's `serve` connection: the file read-only (a writer that skipped the lock fails
         # fast rather than this process blocking it), no file access, configuration locked.
-        os.environ["NEV_DUCKDB_PATH"] = str(self.database)
-        os.environ["DBT_TARGET"] = SERVE_TARGET
+        # The profile is rendered once, here: the process's environment is put back afterwards, so
+        # that nothing else in it (a test, a GX run) finds the serving target as its own.
         from indicators.engine import metricflow_engine, release_warehouse
 
-        self._engine, self._client = metricflow_engine()
+        with _environment(NEV_DUCKDB_PATH=str(self.database), DBT_TARGET=SERVE_TARGET):
+            self._engine, self._client = metricflow_engine()
         release_warehouse()
         self._metrics = {m.name: m for m in self._engine.list_metrics()}
         # by set of metrics asked, newest last; bounded, as a caller can ask any combination

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, sync_playwright
 from test_dagster_ui import CHROMIUM, CHROMIUM_ARGS
 
 from products.boards import AARRR, NATIONAL_KPIS, STORE_TODAY, ZONE_COMPARISON, months_before
-from products.semantic import Answer, SemanticLayer, _plain
+from products.semantic import Answer, Query, SemanticLayer, _plain
 from products.server import fmt
 
 PHONE = {"width": 390, "height": 844}
@@ -446,3 +446,14 @@ def test_every_board_filters_by_series_to_metricflows_answer_for_it(browser, pro
         )
         assert response.status == status and bad not in response.text(), (bad, response.status)
     page.close()
+
+
+def test_the_serving_layer_leaves_the_process_environment_as_it_found_it(products_server: Server):
+    """The serving target and the served file are the layer's own: a GX run or a test in the same
+    process once found DBT_TARGET=serve and failed with "no GX data source for target 'serve'"."""
+    import os
+
+    before = {k: os.environ.get(k) for k in ("DBT_TARGET", "NEV_DUCKDB_PATH")}
+    layer = SemanticLayer(products_server.database, busy_timeout=60)
+    assert {k: os.environ.get(k) for k in before} == before
+    assert layer.query(Query(("lead_count",))).rows  # and it still answers, through its own connection
