@@ -23,9 +23,11 @@ layer order from dbt_project.yml's vars. The environment variables, all optional
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -57,6 +59,25 @@ def business_utc_offset() -> dt.timedelta:
 
 # The same offset in whole hours, as the SQL that turns a UTC landing time into business time adds it.
 BUSINESS_UTC_OFFSET_HOURS: int = int(business_utc_offset().total_seconds() // 3600)
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str | None]) -> Iterator[None]:
+    """os.environ with these variables set (None: unset) for the block, as they were after it."""
+    saved = {name: os.environ.get(name) for name in values}
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def raw_source() -> str:

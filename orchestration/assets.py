@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -123,19 +122,9 @@ def batch_environment(window: dg.TimeWindow | None, micro_batch: bool = False) -
 def environment(values: dict[str, str]) -> Iterator[None]:
     """os.environ with values set (others of the batch's variables unset) for the block: dagster-dbt
     hands dbt the environment of the process."""
-    names = ["NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_TEST_SCOPE", *values]
-    saved = {name: os.environ.get(name) for name in names}
-    for name in names:
-        os.environ.pop(name, None)
-    os.environ.update(values)
-    try:
+    unset = dict.fromkeys(["NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_TEST_SCOPE"])
+    with settings.environment({**unset, **values}):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def dbt_build_args(config: DbtRunConfig) -> list[str]:

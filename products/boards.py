@@ -136,6 +136,30 @@ def chart(mark: str, values: list[dict], x: dict, y: dict, color: dict | None = 
     }
 
 
+def trend_chart(rows: list[dict], metrics, labels: dict, height: int) -> dict:
+    """Daily lines of several metrics, one per metric, the days labelled MM-DD."""
+    return chart(
+        "line",
+        long_format(rows, DAY, metrics, labels),
+        {"field": DAY, "type": "ordinal", "title": None, "axis": {"labelExpr": "slice(datum.value, 5)"}},
+        {"field": "value", "type": "quantitative", "title": None},
+        {"field": "metric", "type": "nominal"},
+        height=height,
+    )
+
+
+def funnel_chart(values: dict, labels: dict, height: int) -> dict:
+    """The funnel's stages (STORE_FUNNEL) as bars, top stage first."""
+    stages = [{"stage": labels[m], "value": values.get(m) or 0, "order": i} for i, m in enumerate(STORE_FUNNEL)]
+    return chart(
+        "bar",
+        stages,
+        {"field": "value", "type": "quantitative", "title": None, "axis": {"tickCount": 5}},
+        {"field": "stage", "type": "nominal", "title": None, "sort": {"field": "order"}},
+        height=height,
+    )
+
+
 def long_format(rows: list[dict], key: str, metrics, labels: dict) -> list[dict]:
     """Rows of several metrics as one value per (key, metric): what a multi-series chart reads."""
     return [
@@ -388,9 +412,6 @@ class Boards:
             advisors = [a for a in advisors if a.get("advisor") not in (None, UNASSIGNED)][:10]
             metrics = {*STORE_MONTH, *STORE_FUNNEL, *STORE_RATES, *ADVISOR_RANKING, "prospect_held_closing_count"}
             labels = self.labels(metrics)
-            funnel = [
-                {"stage": labels[m], "value": month_row.get(m) or 0, "order": i} for i, m in enumerate(STORE_FUNNEL)
-            ]
             return {
                 "store": store,
                 "store_name": name[0]["store__store_name"] if name else store,
@@ -413,26 +434,8 @@ class Boards:
                 "rate_metrics": STORE_RATES,
                 "advisor_metrics": ADVISOR_RANKING,
                 "charts": {
-                    "trend": chart(
-                        "line",
-                        long_format(trend, DAY, ["store_visit_count", "lead_count", "order_new_count"], labels),
-                        {
-                            "field": DAY,
-                            "type": "ordinal",
-                            "title": None,
-                            "axis": {"labelExpr": "slice(datum.value, 5)"},
-                        },
-                        {"field": "value", "type": "quantitative", "title": None},
-                        {"field": "metric", "type": "nominal"},
-                        height=180,
-                    ),
-                    "funnel": chart(
-                        "bar",
-                        funnel,
-                        {"field": "value", "type": "quantitative", "title": None, "axis": {"tickCount": 5}},
-                        {"field": "stage", "type": "nominal", "title": None, "sort": {"field": "order"}},
-                        height=160,
-                    ),
+                    "trend": trend_chart(trend, ["store_visit_count", "lead_count", "order_new_count"], labels, 180),
+                    "funnel": funnel_chart(month_row, labels, 160),
                 },
             }
 
@@ -474,7 +477,6 @@ class Boards:
                 "axis": {"labelFontSize": 16, "titleFontSize": 16, "labelOverlap": True},
                 "legend": {"labelFontSize": 16, "orient": "top"},
             }
-            funnel = now
 
             def wall(spec):  # readable at three metres
                 spec["config"] = {**spec["config"], **big}
@@ -508,21 +510,7 @@ class Boards:
                 "series_options": self.series_names(),
                 "aarrr_by_series": self.by_series(AARRR),
                 "charts": {
-                    "trend": wall(
-                        chart(
-                            "line",
-                            long_format(trend, DAY, DAILY_TREND, labels),
-                            {
-                                "field": DAY,
-                                "type": "ordinal",
-                                "title": None,
-                                "axis": {"labelExpr": "slice(datum.value, 5)"},
-                            },
-                            {"field": "value", "type": "quantitative", "title": None},
-                            {"field": "metric", "type": "nominal"},
-                            height=210,
-                        )
-                    ),
+                    "trend": wall(trend_chart(trend, DAILY_TREND, labels, 210)),
                     "zones": wall(
                         chart(
                             "bar",
@@ -539,18 +527,7 @@ class Boards:
                             height=210,
                         )
                     ),
-                    "funnel": wall(
-                        chart(
-                            "bar",
-                            [
-                                {"stage": labels[m], "value": funnel.get(m) or 0, "order": i}
-                                for i, m in enumerate(STORE_FUNNEL)
-                            ],
-                            {"field": "value", "type": "quantitative", "title": None, "axis": {"tickCount": 5}},
-                            {"field": "stage", "type": "nominal", "title": None, "sort": {"field": "order"}},
-                            height=210,
-                        )
-                    ),
+                    "funnel": wall(funnel_chart(now, labels, 210)),
                     "delivery_time": wall(
                         chart(
                             "line",

@@ -14,9 +14,7 @@ or raises WarehouseBusy, which the server turns into a 503.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -96,20 +94,6 @@ def _plain(value):
     return value
 
 
-@contextlib.contextmanager
-def _environment(**values: str):
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 class SemanticLayer:
     """One warm MetricFlow engine on the DuckDB warehouse, safe to share between threads."""
 
@@ -126,7 +110,7 @@ class SemanticLayer:
         # that nothing else in it (a test, a GX run) finds the serving target as its own.
         from indicators.engine import metricflow_engine, release_warehouse
 
-        with _environment(NEV_DUCKDB_PATH=str(self.database), DBT_TARGET=SERVE_TARGET):
+        with settings.environment({"NEV_DUCKDB_PATH": str(self.database), "DBT_TARGET": SERVE_TARGET}):
             self._engine, self._client = metricflow_engine()
         release_warehouse()
         self._metrics = {m.name: m for m in self._engine.list_metrics()}
@@ -267,26 +251,36 @@ class SemanticLayer:
                 self._cache.popitem(last=False)
         return answer
 
-    def _run(self, q: Query) -> tuple[list[str], list[tuple]]:
+    def _request(self, q: Query, start: dt.datetime | None = None, end: dt.datetime | None = None):
+        """MetricFlow's request for a checked query: the where clause written here (products/filters.py)."""
         from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
-        from metricflow_semantics.errors.error_classes import MetricFlowInternalError
 
         fields = self.fields(q.metrics)
-        request = MetricFlowQueryRequest.create(
+        return MetricFlowQueryRequest.create(
             metric_names=list(q.metrics),
             group_by_names=list(q.group_by) or None,
             where_constraints=[render(f, fields[f.field]) for f in q.filters] or None,
             order_by_names=list(q.order) or None,
             limit=q.limit,
+            time_constraint_start=start,
+            time_constraint_end=end,
         )
+
+    def _table(self, request):
+        """MetricFlow's result table; its query errors and the database's as BadQuery."""
+        from metricflow_semantics.errors.error_classes import MetricFlowInternalError
+
         try:
-            table = self._engine.query(request).result_df
+            return self._engine.query(request).result_df
         except MetricFlowInternalError:
             raise
         except Exception as e:  # MetricFlow's query errors and the database's (a bad where clause)
             if type(e).__module__.startswith(("metricflow", "dbt", "duckdb", "dbt_common")):
                 raise BadQuery(" ".join(str(e).split())) from e
             raise
+
+    def _run(self, q: Query) -> tuple[list[str], list[tuple]]:
+        table = self._table(self._request(q))
         return list(table.column_names), [tuple(_plain(v) for v in row) for row in table.rows]
 
     def as_mf_prints(
@@ -297,29 +291,9 @@ class SemanticLayer:
         import csv
         import io
 
-        from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
-
         self.check(q)
-        fields = self.fields(q.metrics)
-        request = MetricFlowQueryRequest.create(
-            metric_names=list(q.metrics),
-            group_by_names=list(q.group_by) or None,
-            where_constraints=[render(f, fields[f.field]) for f in q.filters] or None,
-            order_by_names=list(q.order) or None,
-            limit=q.limit,
-            time_constraint_start=start,
-            time_constraint_end=end,
-        )
-
-        def work():
-            try:
-                return self._engine.query(request).result_df
-            except Exception as e:
-                if type(e).__module__.startswith(("metricflow", "dbt", "duckdb", "dbt_common")):
-                    raise BadQuery(" ".join(str(e).split())) from e
-                raise
-
-        table = self._read(work)
+        request = self._request(q, start, end)
+        table = self._read(lambda: self._table(request))
         out = io.StringIO()
         writer = csv.writer(out)  # as mf writes it
         writer.writerow(table.column_names)
