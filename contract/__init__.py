@@ -14,6 +14,7 @@ from .tables import (
     SYSTEMS,
     TABLES,
     Column,
+    Parent,
     RawTable,
     Ref,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "SYSTEMS",
     "TABLES",
     "Column",
+    "Parent",
     "RawTable",
     "Ref",
 ]

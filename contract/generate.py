@@ -15,6 +15,7 @@ import yaml
 
 from .landing import read_landing
 from .tables import (
+    BY_NAME,
     CLOCK_SKEW_MINUTES,
     MAX_QUARANTINE_SHARE,
     MAX_REJECT_SHARE,
@@ -48,6 +49,13 @@ def column_spec(table: RawTable, column: Column) -> dict:
         spec["min"] = _bound(low)
     if high is not None:
         spec["max"] = _bound(high)
+    if column.references:
+        parent = BY_NAME[column.references]
+        spec["references"] = {"table": parent.name, "key": parent.key[0], "landed": parent.landed}
+    if column.follows:
+        via = next(c for c in table.columns if c.name == column.follows.via)
+        parent = BY_NAME[via.references]
+        spec["follows"] = {"via": via.name, "table": parent.name, "key": parent.key[0], "column": column.follows.column}
     return spec
 
 
@@ -112,7 +120,11 @@ def landing_sources() -> dict:
     root = "{{ env_var('NEV_LANDING_DIR', 'state/landing') }}"
     tables = []
     for t in TABLES:
-        table = {"name": t.name, "description": t.description, "meta": {"external_location": read_landing(root, t)}}
+        table = {
+            "name": t.name,
+            "description": t.description,
+            "meta": {"external_location": read_landing(root, t, origin=True)},
+        }
         if t.landing_hours:
             table["meta"]["landing_sla_hours"] = t.landing_hours
         tables.append(table)

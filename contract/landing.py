@@ -10,11 +10,15 @@ import settings
 from .tables import RawTable
 
 
-def read_landing(root: Path | str, table: RawTable) -> str:
-    """DuckDB's read of one table of a landing zone."""
+def read_landing(root: Path | str, table: RawTable, origin: bool = False) -> str:
+    """DuckDB's read of one table of a landing zone; with origin, each row's file and its number in
+    the file (columns filename and file_row_number, for the rows ODS sets aside)."""
+    options = ", filename = true, file_row_number = true" if origin else ""
     if table.landed:
-        return f"read_parquet('{root}/{table.name}/*/*.parquet', union_by_name = true, hive_partitioning = true)"
-    return f"read_parquet('{root}/{table.name}/*.parquet', union_by_name = true)"
+        return (
+            f"read_parquet('{root}/{table.name}/*/*.parquet', union_by_name = true, hive_partitioning = true{options})"
+        )
+    return f"read_parquet('{root}/{table.name}/*.parquet', union_by_name = true{options})"
 
 
 def landed_at_sql(column: str = "_loaded_at") -> str:

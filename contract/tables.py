@@ -15,6 +15,16 @@ column's codes' spellings, or it lies outside the column's bounds):
   recorded (ods_quality__quarantined_values).
 A code outside the code set is the exception: it is kept as 'unknown' and counted, because a
 source adds codes before it documents them.
+
+Rules across tables, checked where the row enters ODS, with the same outcome (a required column
+rejects the row, an optional one is quarantined):
+- `references`: the column names a row of another table by its key. A reference table (sent whole)
+  must know the key: a visit at a store that raw_ref__stores does not list is refused. A landed
+  table may send the parent later (a follow-up before its lead, within var late_arrival_days), so
+  only a parent that was itself rejected, and has no accepted version, refuses its children: the
+  APP events of a member whose registration was rejected go with it, under their own reason.
+- `follows`: the time may not be before a time of the row's parent (a handover before its order
+  was created).
 """
 
 from __future__ import annotations
@@ -35,6 +45,15 @@ Bound = float | int | str | Ref | None  # a number, a date 'YYYY-MM-DD', or anot
 
 
 @dataclass(frozen=True)
+class Parent:
+    """A time of the row's parent: `column` of the row that the column `via` (which `references` the
+    parent table) names."""
+
+    via: str
+    column: str
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: str
@@ -43,6 +62,8 @@ class Column:
     codes: dict[str, tuple[str, ...]] | None = None  # code: canonical -> accepted spellings (case, blanks ignored)
     min: Bound = None
     max: Bound = None
+    references: str | None = None  # the raw table whose (one-column) key this column holds
+    follows: Parent | None = None  # a time that may not be before its parent's
 
 
 @dataclass(frozen=True)
@@ -155,7 +176,7 @@ TABLES: tuple[RawTable, ...] = (
                 "direct (直营) or partner (授权).",
                 codes=codes(direct=("DIRECT", "直营"), partner=("PARTNER", "授权")),
             ),
-            C("city_code", "text", True, "City of the store."),
+            C("city_code", "text", True, "City of the store.", references="raw_ref__cities"),
             C("opened_on", "date", True, "Opening date."),
             C("closed_on", "date", False, "Closing date, if closed.", min=Ref("opened_on")),
         ),
@@ -168,7 +189,7 @@ TABLES: tuple[RawTable, ...] = (
         (
             C("advisor_id", "text", True, "Advisor id."),
             C("advisor_name", "text", True, "Advisor display name."),
-            C("store_id", "text", True, "Home store."),
+            C("store_id", "text", True, "Home store.", references="raw_ref__stores"),
             C("hired_on", "date", True, "Hire date."),
             C("left_on", "date", False, "Leave date, if left.", min=Ref("hired_on")),
         ),
@@ -199,9 +220,9 @@ TABLES: tuple[RawTable, ...] = (
             C("oms_customer_id", "text", True, "Customer id in the order system."),
             C("buyer_phone", "phone", False, "Buyer phone as typed (mixed formats)."),
             C("crm_lead_id", "text", False, "CRM lead the order came from, when the advisor linked it."),
-            C("store_id", "text", True, "Selling store."),
-            C("advisor_id", "text", False, "Selling advisor."),
-            C("model_code", "text", True, "Ordered model."),
+            C("store_id", "text", True, "Selling store.", references="raw_ref__stores"),
+            C("advisor_id", "text", False, "Selling advisor.", references="raw_ref__advisors"),
+            C("model_code", "text", True, "Ordered model.", references="raw_ref__vehicle_models"),
             C(
                 "order_status",
                 "code",
@@ -230,7 +251,7 @@ TABLES: tuple[RawTable, ...] = (
         ("merch_order_id",),
         (
             C("merch_order_id", "text", True, "Merchandise order id."),
-            C("member_id", "text", True, "APP member who ordered."),
+            C("member_id", "text", True, "APP member who ordered.", references="raw_app__members"),
             C(
                 "sku_category",
                 "code",
@@ -253,10 +274,16 @@ TABLES: tuple[RawTable, ...] = (
         ("delivery_id",),
         (
             C("delivery_id", "text", True, "Delivery id."),
-            C("order_id", "text", True, "Delivered order."),
+            C("order_id", "text", True, "Delivered order.", references="raw_oms__vehicle_orders"),
             C("vin", "text", True, "Vehicle identification number."),
-            C("store_id", "text", True, "Delivering store."),
-            C("delivered_at", "timestamp", True, "Handover time (UTC, Z)."),
+            C("store_id", "text", True, "Delivering store.", references="raw_ref__stores"),
+            C(
+                "delivered_at",
+                "timestamp",
+                True,
+                "Handover time (UTC, Z).",
+                follows=Parent("order_id", "created_at"),
+            ),
             LOADED_AT,
         ),
         event_time="delivered_at",
@@ -290,7 +317,7 @@ TABLES: tuple[RawTable, ...] = (
         ("target_month", "store_id", "series_code"),
         (
             C("target_month", "date", True, "First day of the month."),
-            C("store_id", "text", True, "Store."),
+            C("store_id", "text", True, "Store.", references="raw_ref__stores"),
             C("series_code", "text", True, "Series."),
             C("target_units", "int", True, "Target deliveries.", min=0, max=10_000),
         ),
@@ -321,8 +348,8 @@ TABLES: tuple[RawTable, ...] = (
                     event="EVENT",
                 ),
             ),
-            C("store_id", "text", True, "Store the lead is assigned to."),
-            C("advisor_id", "text", False, "Assigned advisor."),
+            C("store_id", "text", True, "Store the lead is assigned to.", references="raw_ref__stores"),
+            C("advisor_id", "text", False, "Assigned advisor.", references="raw_ref__advisors"),
             C("series_code", "text", False, "Series of interest."),
             C(
                 "lead_status",
@@ -357,8 +384,8 @@ TABLES: tuple[RawTable, ...] = (
         ("follow_up_id",),
         (
             C("follow_up_id", "text", True, "Follow-up id."),
-            C("lead_id", "text", True, "Lead followed up."),
-            C("advisor_id", "text", False, "Advisor."),
+            C("lead_id", "text", True, "Lead followed up.", references="raw_crm__leads"),
+            C("advisor_id", "text", False, "Advisor.", references="raw_ref__advisors"),
             C(
                 "follow_up_channel",
                 "code",
@@ -381,9 +408,9 @@ TABLES: tuple[RawTable, ...] = (
         ("invitation_id",),
         (
             C("invitation_id", "text", True, "Invitation id."),
-            C("lead_id", "text", True, "Invited lead."),
-            C("advisor_id", "text", False, "Inviting advisor."),
-            C("store_id", "text", True, "Store the lead is invited to."),
+            C("lead_id", "text", True, "Invited lead.", references="raw_crm__leads"),
+            C("advisor_id", "text", False, "Inviting advisor.", references="raw_ref__advisors"),
+            C("store_id", "text", True, "Store the lead is invited to.", references="raw_ref__stores"),
             C("invitation_type", "code", True, "NET_PHONE or OUTREACH.", codes=INVITATION_TYPES),
             C("invited_at", "timestamp", True, "Local time."),
             C(
@@ -406,10 +433,10 @@ TABLES: tuple[RawTable, ...] = (
         ("test_drive_id",),
         (
             C("test_drive_id", "text", True, "Test drive id."),
-            C("lead_id", "text", True, "Lead who drove."),
-            C("store_id", "text", True, "Store."),
-            C("advisor_id", "text", False, "Accompanying advisor."),
-            C("model_code", "text", True, "Model driven."),
+            C("lead_id", "text", True, "Lead who drove.", references="raw_crm__leads"),
+            C("store_id", "text", True, "Store.", references="raw_ref__stores"),
+            C("advisor_id", "text", False, "Accompanying advisor.", references="raw_ref__advisors"),
+            C("model_code", "text", True, "Model driven.", references="raw_ref__vehicle_models"),
             C("drive_started_at", "timestamp", True, "Local time."),
             C("duration_minutes", "int", False, "Duration.", min=1, max=480),
             LOADED_AT,
@@ -425,8 +452,8 @@ TABLES: tuple[RawTable, ...] = (
         ("visit_id",),
         (
             C("visit_id", "text", True, "Visit id."),
-            C("store_id", "text", True, "Store."),
-            C("crm_lead_id", "text", False, "Lead recognised at the door, when known."),
+            C("store_id", "text", True, "Store.", references="raw_ref__stores"),
+            C("crm_lead_id", "text", False, "Lead recognised at the door, when known.", references="raw_crm__leads"),
             C("visitor_phone", "phone", False, "Phone left at reception (mixed formats)."),
             C(
                 "visit_purpose",
@@ -488,7 +515,7 @@ TABLES: tuple[RawTable, ...] = (
         ("event_id",),
         (
             C("event_id", "text", True, "Event id."),
-            C("member_id", "text", True, "Member."),
+            C("member_id", "text", True, "Member.", references="raw_app__members"),
             C("session_id", "text", True, "App session."),
             C(
                 "event_type",
@@ -531,9 +558,9 @@ TABLES: tuple[RawTable, ...] = (
         ("referral_id",),
         (
             C("referral_id", "text", True, "Referral id."),
-            C("referrer_member_id", "text", True, "Recommending member."),
+            C("referrer_member_id", "text", True, "Recommending member.", references="raw_app__members"),
             C("referee_phone", "phone", False, "Friend's phone (mixed formats)."),
-            C("crm_lead_id", "text", False, "Lead created for the friend."),
+            C("crm_lead_id", "text", False, "Lead created for the friend.", references="raw_crm__leads"),
             C("referred_at", "timestamp", True, "ISO-8601 with offset."),
             LOADED_AT,
         ),
@@ -547,7 +574,7 @@ TABLES: tuple[RawTable, ...] = (
         ("claim_id",),
         (
             C("claim_id", "text", True, "Claim id."),
-            C("member_id", "text", True, "Member."),
+            C("member_id", "text", True, "Member.", references="raw_app__members"),
             C("old_vehicle_brand", "text", False, "Brand of the car traded in."),
             C("claimed_at", "timestamp", True, "ISO-8601 with offset."),
             LOADED_AT,
@@ -562,7 +589,7 @@ TABLES: tuple[RawTable, ...] = (
         ("consultation_id",),
         (
             C("consultation_id", "text", True, "Consultation id."),
-            C("member_id", "text", True, "Member."),
+            C("member_id", "text", True, "Member.", references="raw_app__members"),
             C(
                 "topic",
                 "code",
@@ -587,7 +614,7 @@ TABLES: tuple[RawTable, ...] = (
             C("as_customer_id", "text", True, "Customer id in the after-sales system."),
             C("owner_phone", "phone", False, "Owner phone (mixed formats)."),
             C("vin", "text", False, "Vehicle."),
-            C("store_id", "text", True, "Service store."),
+            C("store_id", "text", True, "Service store.", references="raw_ref__stores"),
             C(
                 "ticket_type",
                 "code",
@@ -631,7 +658,7 @@ TABLES: tuple[RawTable, ...] = (
         (
             C("review_id", "text", True, "Review id."),
             C("as_customer_id", "text", True, "Customer id in the after-sales system."),
-            C("store_id", "text", True, "Reviewed store."),
+            C("store_id", "text", True, "Reviewed store.", references="raw_ref__stores"),
             C("rating", "int", True, "1-5 stars.", min=1, max=5),
             C("would_recommend", "bool", False, "Would recommend the brand to a friend (Y/N)."),
             C("reviewed_at", "timestamp", True, "Local time."),

@@ -167,3 +167,30 @@
     where landing_batch in (select b.landing_batch from {{ batch }} as b) and not ({{ landed_in_window(landed) }})
     {%- endif %}
 {%- endmacro %}
+
+
+{#- Each row set aside once, as it first landed (ods_quality models): of the copies with the same
+    raw_hash (the same values sent) the first landed, then the first in its file; and none the table
+    already holds from an earlier landing (a day re-sent is not a second bad row). -#}
+{% macro first_landed_copies(batch, columns) -%}
+    select {{ columns | join(', ') }}
+    from (
+        select
+            *,
+            row_number() over (
+                partition by raw_table, raw_hash order by _loaded_at, source_file, source_row
+            ) as _copy_rank
+        from {{ batch }}
+    ) as copies
+    where
+        _copy_rank = 1
+        {%- if is_incremental() %}
+        and not exists (
+            select 1 from {{ this }} as earlier
+            where
+                earlier.raw_table = copies.raw_table
+                and earlier.raw_hash = copies.raw_hash
+                and earlier._loaded_at < copies._loaded_at
+        )
+        {%- endif %}
+{%- endmacro %}

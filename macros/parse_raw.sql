@@ -9,6 +9,12 @@
       `_raw_key` holds the row's key as landed;
     - in an optional column, is quarantined: the column is null and `_quarantine` says which value
       and why; the row is kept.
+    The contract's rules across tables are checked here too, against the ODS models of the tables
+    they name: a key a reference table does not list, a key whose landed parent was rejected (and
+    has no accepted version), a time before its parent's (contract/tables.py, `references`, `follows`).
+    A row set aside carries where it came from (`_source_file`, `_source_row`: macros/adapters/
+    raw_origin.sql) and `_raw_hash`, a hash of its values as sent (without the landing time): a row
+    re-sent is the same row, recorded once.
     Each raw table's parsed batch is one model (ods_<system>__<entity>_parsed), read by its ODS
     model, the reject and quarantine models and the raw-to-ODS reconciliation. -#}
 {% macro parse_raw(raw_name) -%}
@@ -23,7 +29,7 @@
     {%- set batched = table.landed and ods_model_exists(raw_name) -%}
     {%- set required = spec | selectattr('required') | list -%}
     {%- set optional = [] -%}
-    {%- for c in spec if not c.required and (c.type != 'text' or c.get('min') or c.get('max')) -%}
+    {%- for c in spec if not c.required and (c.type != 'text' or c.get('min') or c.get('max') or c.get('references')) -%}
         {%- do optional.append(c) -%}
     {%- endfor -%}
     select
@@ -53,17 +59,33 @@
         {%- set raw_key = [] %}
         {%- for k in table.key %}{% do raw_key.append('__text__' ~ k) %}{% endfor %}
         case when {% for c in required %}__bad__{{ c.name }} or {% endfor %}false
-            then {{ key_as_text(raw_key) }} end as _raw_key
+            then {{ key_as_text(raw_key) }} end as _raw_key,
+        {#- A CDC table's every row says where it came from: a version that loses a conflict is recorded
+            with it (ods_quality__rejected_rows). #}
+        {%- set set_aside %}{% for c in spec if c in required or c in optional %}__bad__{{ c.name }} or {% endfor %}false{% endset %}
+        {%- if table.cdc %}
+        __source_file as _source_file,
+        __source_row as _source_row,
+        {%- else %}
+        case when {{ set_aside }} then __source_file end as _source_file,
+        case when {{ set_aside }} then __source_row end as _source_row,
+        {%- endif %}
+        {%- set sent = [] %}
+        {%- for c in spec if c.name != '_loaded_at' %}{% do sent.append('__text__' ~ c.name) %}{% endfor %}
+        case when {{ set_aside }} then {{ row_content_hash(sent) }} end as _raw_hash
     from (
         select
             *,
             {%- for c in spec %}
             {{ problem_condition(c, 'missing') }} or {{ problem_condition(c, 'unparsed') }}
-                or {{ problem_condition(c, 'below') }} or {{ problem_condition(c, 'above') }} as __bad__{{ c.name }}
+                or {{ problem_condition(c, 'below') }} or {{ problem_condition(c, 'above') }}
+                or {{ problem_condition(c, 'orphan') }} or {{ problem_condition(c, 'early') }} as __bad__{{ c.name }}
             {%- if not loop.last %},{% endif %}
             {%- endfor %}
         from (
             select
+                __source_file,
+                __source_row,
                 {%- for c in spec %}
                 __text__{{ c.name }},
                 {{ parse_value('__text__' ~ c.name, c) }} as {{ c.name }}
@@ -71,7 +93,10 @@
                 {%- endfor %}
             from (
                 {#- Each value trimmed once: the parse expressions refer to it several times. #}
+                {%- set origin = raw_origin(raw_name) %}
                 select
+                    {{ origin.file }} as __source_file,
+                    {{ origin.row }} as __source_row,
                     {%- for c in spec %}
                     nullif(trim({{ c.name }}), '') as __text__{{ c.name }}
                     {%- if not loop.last %},{% endif %}
@@ -82,6 +107,7 @@
                 {%- endif %}
             ) as trimmed
         ) as typed
+        {{- parent_joins(spec) }}
         {%- if table.landed %}
         where {{ landed_before_cutoff('_loaded_at') }}{% if batched %} and {{ landed_in_window('_loaded_at') }}{% endif %}
         {%- endif %}
@@ -96,6 +122,12 @@
         {{ '(' ~ text ~ ' is null)' if c.required else 'false' }}
     {%- elif kind == 'unparsed' -%}
         {{ '(' ~ text ~ ' is not null and ' ~ c.name ~ ' is null)' if c.type != 'text' else 'false' }}
+    {%- elif kind == 'orphan' and c.get('references') and c.references.landed -%}
+        (__rejected_parent__{{ c.name }} is not null)
+    {%- elif kind == 'orphan' and c.get('references') -%}
+        ({{ c.name }} is not null and __known__{{ c.name }} is null)
+    {%- elif kind == 'early' and c.get('follows') -%}
+        ({{ c.name }} < __follows__{{ c.name }})
     {%- elif kind in ('below', 'above') and c.get('min' if kind == 'below' else 'max') -%}
         ({{ c.name }} {{ '<' if kind == 'below' else '>' }} {{ bound_sql(c, c.get('min' if kind == 'below' else 'max')) }})
     {%- else -%}
@@ -123,7 +155,50 @@
                 {%- if c.get('max') %}
                 when {{ problem_condition(c, 'above') }} then '{{ c.name }}: ' || {{ quoted }} || ' is {{ 'after' if c.type in ('date', 'timestamp') else 'above' }} {{ bound_label(c.max) }}; '
                 {%- endif %}
+                {%- if c.get('references') %}
+                when {{ problem_condition(c, 'orphan') }} then '{{ c.name }}: ' || {{ quoted }} || ' {{ 'was rejected in' if c.references.landed else 'is not in' }} {{ c.references.table }}; '
+                {%- endif %}
+                {%- if c.get('follows') %}
+                when {{ problem_condition(c, 'early') }} then '{{ c.name }}: ' || {{ quoted }} || ' is before {{ c.follows.column }} of its {{ c.follows.table }} row; '
+                {%- endif %}
             end, '')
+{%- endmacro %}
+
+
+{#- The rows of other tables the contract's rules across tables compare with (parse_raw): per column
+    that `references` a reference table, the keys it lists (__known__<column>); per column that
+    references a landed table, the keys whose rows were rejected in the parent's batch and have no
+    accepted version in its ODS model (__rejected_parent__<column>); per time that `follows` its
+    parent's, that time (the earliest over the parent's versions, __follows__<column>). -#}
+{% macro parent_joins(spec) -%}
+    {%- for c in spec if c.get('references') %}
+    {%- set parent = c.references %}
+    left join (
+        {%- if parent.landed %}
+        select distinct {{ parent.key }} as __rejected_parent__{{ c.name }}
+        from {{ ref(parsed_model(parent.table)) }}
+        where
+            _reject_reason is not null
+            and {{ parent.key }} not in (
+                select o.{{ parent.key }} from {{ ref(ods_model(parent.table)) }} as o where o.{{ parent.key }} is not null
+            )
+        {%- else %}
+        select distinct {{ parent.key }} as __known__{{ c.name }}
+        from {{ ref(ods_model(parent.table)) }}
+        {%- endif %}
+    ) as __parent__{{ c.name }}
+        on typed.{{ c.name }} = __parent__{{ c.name }}.{{ '__rejected_parent__' if parent.landed else '__known__' }}{{ c.name }}
+    {%- endfor %}
+    {%- for c in spec if c.get('follows') %}
+    left join (
+        select
+            {{ c.follows.key }} as __follows_key__{{ c.name }},
+            min({{ c.follows.column }}) as __follows__{{ c.name }}
+        from {{ ref(ods_model(c.follows.table)) }}
+        group by {{ c.follows.key }}
+    ) as __follows_parent__{{ c.name }}
+        on typed.{{ c.follows.via }} = __follows_parent__{{ c.name }}.__follows_key__{{ c.name }}
+    {%- endfor %}
 {%- endmacro %}
 
 
@@ -170,7 +245,9 @@
     with the table, the columns and what to do. -#}
 {% macro check_raw_columns(relation, raw_name, spec) -%}
     {%- if var('raw_source') == 'landing' -%}
-        {%- set actual = get_columns_in_query('select * from ' ~ relation) | map('lower') | reject('equalto', 'load_date') | list -%}
+        {#- The landing read adds its folder's day and each row's file and place in it. -#}
+        {%- set actual = get_columns_in_query('select * from ' ~ relation) | map('lower')
+            | reject('in', ['load_date', 'filename', 'file_row_number']) | list -%}
     {%- else -%}
         {%- set actual = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
     {%- endif -%}

@@ -15,14 +15,14 @@
         {"name": "store_id", "type": "text", "required": true},
         {"name": "store_name", "type": "text", "required": true},
         {"name": "store_type", "type": "code", "required": true, "codes": {"direct": ["DIRECT", "直营"], "partner": ["PARTNER", "授权"]}},
-        {"name": "city_code", "type": "text", "required": true},
+        {"name": "city_code", "type": "text", "required": true, "references": {"table": "raw_ref__cities", "key": "city_code", "landed": false}},
         {"name": "opened_on", "type": "date", "required": true, "min": {"value": "2000-01-01"}, "max": {"value": "2099-12-31"}},
         {"name": "closed_on", "type": "date", "required": false, "min": {"column": "opened_on", "days": 0, "minutes": 0}, "max": {"value": "2099-12-31"}}
     ]},
     "raw_ref__advisors": {"key": ["advisor_id"], "cdc": false, "large": false, "landed": false, "event_time": "", "columns": [
         {"name": "advisor_id", "type": "text", "required": true},
         {"name": "advisor_name", "type": "text", "required": true},
-        {"name": "store_id", "type": "text", "required": true},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
         {"name": "hired_on", "type": "date", "required": true, "min": {"value": "2000-01-01"}, "max": {"value": "2099-12-31"}},
         {"name": "left_on", "type": "date", "required": false, "min": {"column": "hired_on", "days": 0, "minutes": 0}, "max": {"value": "2099-12-31"}}
     ]},
@@ -40,9 +40,9 @@
         {"name": "oms_customer_id", "type": "text", "required": true},
         {"name": "buyer_phone", "type": "phone", "required": false},
         {"name": "crm_lead_id", "type": "text", "required": false},
-        {"name": "store_id", "type": "text", "required": true},
-        {"name": "advisor_id", "type": "text", "required": false},
-        {"name": "model_code", "type": "text", "required": true},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
+        {"name": "advisor_id", "type": "text", "required": false, "references": {"table": "raw_ref__advisors", "key": "advisor_id", "landed": false}},
+        {"name": "model_code", "type": "text", "required": true, "references": {"table": "raw_ref__vehicle_models", "key": "model_code", "landed": false}},
         {"name": "order_status", "type": "code", "required": true, "codes": {"intent": ["INTENT"], "deposit": ["DEPOSIT"], "locked": ["LOCKED"], "cancelled": ["CANCELLED"], "delivered": ["DELIVERED"]}},
         {"name": "intent_fee", "type": "decimal", "required": false, "min": {"value": 0}, "max": {"value": 50000}},
         {"name": "deposit_amount", "type": "decimal", "required": false, "min": {"value": 0}, "max": {"value": 200000}},
@@ -54,7 +54,7 @@
     ]},
     "raw_oms__merchandise_orders": {"key": ["merch_order_id"], "cdc": false, "large": false, "landed": true, "event_time": "ordered_at", "columns": [
         {"name": "merch_order_id", "type": "text", "required": true},
-        {"name": "member_id", "type": "text", "required": true},
+        {"name": "member_id", "type": "text", "required": true, "references": {"table": "raw_app__members", "key": "member_id", "landed": true}},
         {"name": "sku_category", "type": "code", "required": true, "codes": {"charging": ["CHARGING"], "accessory": ["ACCESSORY"], "lifestyle": ["LIFESTYLE"]}},
         {"name": "amount", "type": "decimal", "required": true, "min": {"value": 0}, "max": {"value": 100000}},
         {"name": "order_status", "type": "code", "required": true, "codes": {"paid": ["PAID"], "refunded": ["REFUNDED"]}},
@@ -63,10 +63,10 @@
     ]},
     "raw_oms__deliveries": {"key": ["delivery_id"], "cdc": false, "large": false, "landed": true, "event_time": "delivered_at", "columns": [
         {"name": "delivery_id", "type": "text", "required": true},
-        {"name": "order_id", "type": "text", "required": true},
+        {"name": "order_id", "type": "text", "required": true, "references": {"table": "raw_oms__vehicle_orders", "key": "order_id", "landed": true}},
         {"name": "vin", "type": "text", "required": true},
-        {"name": "store_id", "type": "text", "required": true},
-        {"name": "delivered_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
+        {"name": "delivered_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}, "follows": {"via": "order_id", "table": "raw_oms__vehicle_orders", "key": "order_id", "column": "created_at"}},
         {"name": "_loaded_at", "type": "timestamp", "required": true}
     ]},
     "raw_oms__production_milestones": {"key": ["order_id", "milestone"], "cdc": false, "large": false, "landed": true, "event_time": "milestone_at", "columns": [
@@ -78,7 +78,7 @@
     ]},
     "raw_oms__sales_targets": {"key": ["target_month", "store_id", "series_code"], "cdc": false, "large": false, "landed": false, "event_time": "", "columns": [
         {"name": "target_month", "type": "date", "required": true, "min": {"value": "2000-01-01"}, "max": {"value": "2099-12-31"}},
-        {"name": "store_id", "type": "text", "required": true},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
         {"name": "series_code", "type": "text", "required": true},
         {"name": "target_units", "type": "int", "required": true, "min": {"value": 0}, "max": {"value": 10000}}
     ]},
@@ -87,8 +87,8 @@
         {"name": "crm_customer_id", "type": "text", "required": true},
         {"name": "phone", "type": "phone", "required": false},
         {"name": "source_channel", "type": "code", "required": true, "codes": {"app": ["APP"], "web": ["WEB"], "net_phone": ["NET_PHONE", "网电"], "outreach": ["OUTREACH", "外拓"], "referral": ["REFERRAL"], "walk_in": ["WALK_IN", "WALK-IN", "WALKIN"], "auto_media": ["AUTO_MEDIA"], "event": ["EVENT"]}},
-        {"name": "store_id", "type": "text", "required": true},
-        {"name": "advisor_id", "type": "text", "required": false},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
+        {"name": "advisor_id", "type": "text", "required": false, "references": {"table": "raw_ref__advisors", "key": "advisor_id", "landed": false}},
         {"name": "series_code", "type": "text", "required": false},
         {"name": "lead_status", "type": "code", "required": true, "codes": {"new": ["NEW"], "following": ["FOLLOWING"], "dormant": ["DORMANT"], "defeated": ["DEFEATED"], "converted": ["CONVERTED"]}},
         {"name": "card_created_at", "type": "timestamp", "required": false, "min": {"column": "created_at", "days": 0, "minutes": 0}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
@@ -99,8 +99,8 @@
     ]},
     "raw_crm__follow_ups": {"key": ["follow_up_id"], "cdc": false, "large": true, "landed": true, "event_time": "followed_up_at", "columns": [
         {"name": "follow_up_id", "type": "text", "required": true},
-        {"name": "lead_id", "type": "text", "required": true},
-        {"name": "advisor_id", "type": "text", "required": false},
+        {"name": "lead_id", "type": "text", "required": true, "references": {"table": "raw_crm__leads", "key": "lead_id", "landed": true}},
+        {"name": "advisor_id", "type": "text", "required": false, "references": {"table": "raw_ref__advisors", "key": "advisor_id", "landed": false}},
         {"name": "follow_up_channel", "type": "code", "required": true, "codes": {"phone": ["PHONE"], "wechat": ["WECHAT"], "sms": ["SMS"], "visit": ["VISIT"]}},
         {"name": "follow_up_result", "type": "text", "required": false},
         {"name": "followed_up_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
@@ -108,9 +108,9 @@
     ]},
     "raw_crm__invitations": {"key": ["invitation_id"], "cdc": false, "large": false, "landed": true, "event_time": "invited_at", "columns": [
         {"name": "invitation_id", "type": "text", "required": true},
-        {"name": "lead_id", "type": "text", "required": true},
-        {"name": "advisor_id", "type": "text", "required": false},
-        {"name": "store_id", "type": "text", "required": true},
+        {"name": "lead_id", "type": "text", "required": true, "references": {"table": "raw_crm__leads", "key": "lead_id", "landed": true}},
+        {"name": "advisor_id", "type": "text", "required": false, "references": {"table": "raw_ref__advisors", "key": "advisor_id", "landed": false}},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
         {"name": "invitation_type", "type": "code", "required": true, "codes": {"net_phone": ["NET_PHONE"], "outreach": ["OUTREACH"]}},
         {"name": "invited_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
         {"name": "appointment_date", "type": "date", "required": false, "min": {"column": "invited_at", "days": 0, "minutes": 0}, "max": {"column": "invited_at", "days": 90, "minutes": 0}},
@@ -118,18 +118,18 @@
     ]},
     "raw_crm__test_drives": {"key": ["test_drive_id"], "cdc": false, "large": false, "landed": true, "event_time": "drive_started_at", "columns": [
         {"name": "test_drive_id", "type": "text", "required": true},
-        {"name": "lead_id", "type": "text", "required": true},
-        {"name": "store_id", "type": "text", "required": true},
-        {"name": "advisor_id", "type": "text", "required": false},
-        {"name": "model_code", "type": "text", "required": true},
+        {"name": "lead_id", "type": "text", "required": true, "references": {"table": "raw_crm__leads", "key": "lead_id", "landed": true}},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
+        {"name": "advisor_id", "type": "text", "required": false, "references": {"table": "raw_ref__advisors", "key": "advisor_id", "landed": false}},
+        {"name": "model_code", "type": "text", "required": true, "references": {"table": "raw_ref__vehicle_models", "key": "model_code", "landed": false}},
         {"name": "drive_started_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
         {"name": "duration_minutes", "type": "int", "required": false, "min": {"value": 1}, "max": {"value": 480}},
         {"name": "_loaded_at", "type": "timestamp", "required": true}
     ]},
     "raw_showroom__store_visits": {"key": ["visit_id"], "cdc": false, "large": true, "landed": true, "event_time": "visited_at", "columns": [
         {"name": "visit_id", "type": "text", "required": true},
-        {"name": "store_id", "type": "text", "required": true},
-        {"name": "crm_lead_id", "type": "text", "required": false},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
+        {"name": "crm_lead_id", "type": "text", "required": false, "references": {"table": "raw_crm__leads", "key": "lead_id", "landed": true}},
         {"name": "visitor_phone", "type": "phone", "required": false},
         {"name": "visit_purpose", "type": "code", "required": true, "codes": {"purchase": ["01", "1", "PURCHASE"], "after_sales": ["02", "2", "AFTER_SALES"], "other": ["03", "3", "OTHER"]}},
         {"name": "is_first_visit", "type": "bool", "required": true},
@@ -152,7 +152,7 @@
     ]},
     "raw_app__events": {"key": ["event_id"], "cdc": false, "large": true, "landed": true, "event_time": "event_at", "columns": [
         {"name": "event_id", "type": "text", "required": true},
-        {"name": "member_id", "type": "text", "required": true},
+        {"name": "member_id", "type": "text", "required": true, "references": {"table": "raw_app__members", "key": "member_id", "landed": true}},
         {"name": "session_id", "type": "text", "required": true},
         {"name": "event_type", "type": "code", "required": true, "codes": {"app_open": ["APP_OPEN"], "article_read": ["ARTICLE_READ"], "article_share": ["ARTICLE_SHARE"], "poster_read": ["POSTER_READ"], "poster_share": ["POSTER_SHARE"], "model_page_click": ["MODEL_PAGE_CLICK"], "configurator_step": ["CONFIGURATOR_STEP"], "post_create": ["POST_CREATE"]}},
         {"name": "section", "type": "code", "required": false, "codes": {"circles": ["CIRCLES"], "news": ["NEWS"], "posts": ["POSTS"]}},
@@ -164,22 +164,22 @@
     ]},
     "raw_app__referrals": {"key": ["referral_id"], "cdc": false, "large": false, "landed": true, "event_time": "referred_at", "columns": [
         {"name": "referral_id", "type": "text", "required": true},
-        {"name": "referrer_member_id", "type": "text", "required": true},
+        {"name": "referrer_member_id", "type": "text", "required": true, "references": {"table": "raw_app__members", "key": "member_id", "landed": true}},
         {"name": "referee_phone", "type": "phone", "required": false},
-        {"name": "crm_lead_id", "type": "text", "required": false},
+        {"name": "crm_lead_id", "type": "text", "required": false, "references": {"table": "raw_crm__leads", "key": "lead_id", "landed": true}},
         {"name": "referred_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
         {"name": "_loaded_at", "type": "timestamp", "required": true}
     ]},
     "raw_app__trade_in_gifts": {"key": ["claim_id"], "cdc": false, "large": false, "landed": true, "event_time": "claimed_at", "columns": [
         {"name": "claim_id", "type": "text", "required": true},
-        {"name": "member_id", "type": "text", "required": true},
+        {"name": "member_id", "type": "text", "required": true, "references": {"table": "raw_app__members", "key": "member_id", "landed": true}},
         {"name": "old_vehicle_brand", "type": "text", "required": false},
         {"name": "claimed_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
         {"name": "_loaded_at", "type": "timestamp", "required": true}
     ]},
     "raw_app__insurance_consultations": {"key": ["consultation_id"], "cdc": false, "large": false, "landed": true, "event_time": "consulted_at", "columns": [
         {"name": "consultation_id", "type": "text", "required": true},
-        {"name": "member_id", "type": "text", "required": true},
+        {"name": "member_id", "type": "text", "required": true, "references": {"table": "raw_app__members", "key": "member_id", "landed": true}},
         {"name": "topic", "type": "code", "required": false, "codes": {"new_policy": ["NEW_POLICY"], "renewal": ["RENEWAL"], "claim": ["CLAIM"]}},
         {"name": "consulted_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
         {"name": "_loaded_at", "type": "timestamp", "required": true}
@@ -189,7 +189,7 @@
         {"name": "as_customer_id", "type": "text", "required": true},
         {"name": "owner_phone", "type": "phone", "required": false},
         {"name": "vin", "type": "text", "required": false},
-        {"name": "store_id", "type": "text", "required": true},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
         {"name": "ticket_type", "type": "code", "required": true, "codes": {"maintenance": ["MAINT", "MAINTENANCE"], "rescue": ["RESCUE"], "complaint": ["COMPLAINT"], "suggestion": ["SUGGESTION"], "accident_estimate": ["ACCIDENT_EST"]}},
         {"name": "ticket_status", "type": "code", "required": true, "codes": {"open": ["OPEN"], "handled": ["HANDLED"], "closed": ["CLOSED"]}},
         {"name": "created_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},
@@ -199,7 +199,7 @@
     "raw_aftersales__customer_reviews": {"key": ["review_id"], "cdc": false, "large": false, "landed": true, "event_time": "reviewed_at", "columns": [
         {"name": "review_id", "type": "text", "required": true},
         {"name": "as_customer_id", "type": "text", "required": true},
-        {"name": "store_id", "type": "text", "required": true},
+        {"name": "store_id", "type": "text", "required": true, "references": {"table": "raw_ref__stores", "key": "store_id", "landed": false}},
         {"name": "rating", "type": "int", "required": true, "min": {"value": 1}, "max": {"value": 5}},
         {"name": "would_recommend", "type": "bool", "required": false},
         {"name": "reviewed_at", "type": "timestamp", "required": true, "min": {"value": "2000-01-01"}, "max": {"column": "_loaded_at", "days": 0, "minutes": 10}},

@@ -159,10 +159,11 @@ def _raw_suite(t: contract.RawTable) -> Suite:
 
 
 # What went wrong with a row, without the value: "visited_at: cannot parse '31/10/2026'; " ->
-# "visited_at: cannot parse". Bad values differ row by row; grouped by value, a flood of distinct
-# bad values would be many groups of one, each under the flood threshold.
+# "visited_at: cannot parse …", "store_id: 'ST9' is not in raw_ref__stores; " -> "store_id: … is not
+# in raw_ref__stores". Bad values differ row by row; grouped by value, a flood of distinct bad values
+# would be many groups of one, each under the flood threshold.
 def _problem(reason: str) -> str:
-    return f"trim(split_part(split_part({reason}, ';', 1), chr(39), 1))"
+    return f"trim(regexp_replace(split_part({reason}, ';', 1), chr(39) || '.*' || chr(39), '…'))"
 
 
 def _column(reason: str) -> str:
@@ -174,20 +175,24 @@ SET_ASIDE_ON_DAY = f"(cast(_loaded_at as date) = {DAY} or _loaded_at is null)"
 
 
 def _set_aside_suite() -> Suite:
-    """Every row set aside on the batch day, below the flood threshold too: table, key, column and
-    the kind of problem (never the value, which can be personal data)."""
+    """Every row set aside on the batch day, below the flood threshold too: table, key, column, the
+    kind of problem and where the row is (file and row); never the value, which can be personal data."""
     batch = f"""
         with set_aside as (
-            select raw_table, raw_key, {_problem("reject_reason")} as problem, 'rejected' as outcome
+            select raw_table, raw_key, source_file, source_row, {_problem("reject_reason")} as problem,
+                'rejected' as outcome
             from ods.ods_quality__rejected_rows where {SET_ASIDE_ON_DAY}
             union all
-            select raw_table, raw_key, {_problem("quarantined")} as problem, 'quarantined' as outcome
+            select raw_table, raw_key, source_file, source_row, {_problem("quarantined")} as problem,
+                'quarantined' as outcome
             from ods.ods_quality__quarantined_values where {SET_ASIDE_ON_DAY}
         )
         select
             s.outcome,
             case when s.raw_table is not null then s.raw_table || ' ' || s.outcome || ' key '
-                || coalesce(nullif(s.raw_key, ''), '(blank)') || ': ' || s.problem end as set_aside
+                || coalesce(nullif(s.raw_key, ''), '(blank)') || ': ' || s.problem || ' ('
+                || coalesce(s.source_file, 'file unknown')
+                || coalesce(' row ' || cast(s.source_row as varchar), '') || ')' end as set_aside
         from set_aside as s
         right join (select 1 as one) as always on true"""
     return suite(

@@ -4,8 +4,6 @@ with its reason; either way nothing is lost, old rows as well as new, and nothin
 
 from __future__ import annotations
 
-import random
-
 import pandas as pd
 from conftest import RECONCILIATION, Project, start_from
 
@@ -131,30 +129,27 @@ def test_old_and_optional_bad_values_never_publish(project_copy: Project, built_
     assert len(raw_versions) == ods + len({k for k, _ in rejected})
 
 
-def test_a_same_time_conflict_resolves_the_same_way_whatever_the_row_order(
+def test_a_same_time_conflict_keeps_the_version_sent_last_and_records_the_other_with_its_row(
     project_copy: Project, built_warehouse: Project
 ):
-    """Two different rows for one order version (same updated_at, same landing): the winner depends on
-    their content only, never on the order they arrive in, and the loser is recorded."""
+    """Two different rows for one order version (same updated_at, same landing): the one the source
+    sent last (the later row of the file) wins, as a change log is read, whichever comes first; the
+    other is recorded as a lost conflict with its file and row, and counted with the rows set aside."""
     orders = "seeds/oms/raw_oms__vehicle_orders.csv"
     start_from(built_warehouse, project_copy)
     original = (project_copy.path / orders).read_text()
-    order_id = pd.read_csv(project_copy.path / orders, dtype=str, keep_default_na=False).iloc[100].order_id
-    winners = set()
-    # The rows shuffled, with the two versions in one order and then in the other.
-    for twin_first in (False, True):
+    base = pd.read_csv(project_copy.path / orders, dtype=str, keep_default_na=False)
+    order_id = base.iloc[100].order_id
+    twin_status = "CANCELLED" if base.iloc[100].order_status != "CANCELLED" else "LOCKED"
+    for twin_last in (False, True):
 
-        def conflict(df: pd.DataFrame, twin_first: bool = twin_first) -> pd.DataFrame:
+        def conflict(df: pd.DataFrame, twin_last: bool = twin_last) -> pd.DataFrame:
             twin = df.iloc[[100]].copy()
-            twin["order_status"] = "CANCELLED" if df.iloc[100].order_status != "CANCELLED" else "LOCKED"
-            rows = pd.concat([df, twin], ignore_index=True)
-            order = list(range(len(rows)))
-            random.Random(1).shuffle(order)
-            first, second = sorted((order.index(100), order.index(len(rows) - 1)))
-            order[first], order[second] = (len(rows) - 1, 100) if twin_first else (100, len(rows) - 1)
-            return rows.iloc[order]
+            twin["order_status"] = twin_status
+            rows = [df.iloc[:100], twin, df.iloc[100:]] if not twin_last else [df, twin]
+            return pd.concat(rows, ignore_index=True)
 
-        edit_seed(project_copy, conflict, orders)
+        df = edit_seed(project_copy, conflict, orders)
         project_copy.dbt("seed", "--select", "raw_oms__vehicle_orders")
         project_copy.dbt(
             "run",
@@ -164,21 +159,80 @@ def test_a_same_time_conflict_resolves_the_same_way_whatever_the_row_order(
             "ods_quality__rejected_rows",
             "--full-refresh",
         )
-        winners.add(
-            tuple(
-                project_copy.query(
-                    f"select order_status, valid_from from ods.ods_oms__vehicle_orders where order_id = '{order_id}' "
-                    "order by valid_from"
-                )
-            )
+        versions = df.index[(df.order_id == order_id) & (df.updated_at == base.iloc[100].updated_at)]
+        first, last = versions.min(), versions.max()
+        valid_from = project_copy.query(
+            f"select order_status from ods.ods_oms__vehicle_orders where order_id = '{order_id}' "
+            f"and _source_row = {last + 2}"
         )
+        assert valid_from == [(df.loc[last, "order_status"].lower(),)], (twin_last, valid_from)
         lost = project_copy.query(
-            f"select reject_reason from ods.ods_quality__rejected_rows where raw_key = '{order_id}'"
+            "select reject_reason, source_file, source_row from ods.ods_quality__rejected_rows "
+            f"where raw_key = '{order_id}'"
         )
-        assert lost and lost[0][0].startswith("conflict:"), lost
-        (project_copy.path / orders).write_text(original)  # the next shuffle starts from the same rows
-    assert len(winners) == 1, winners
+        assert lost == [(lost[0][0], orders, first + 2)] and lost[0][0].startswith("conflict:"), lost
+        (project_copy.path / orders).write_text(original)  # the next arrangement starts from the same rows
     project_copy.dbt("test", "--select", RECONCILIATION)
+
+
+def test_a_row_that_breaks_a_rule_across_tables_is_set_aside_where_it_enters_and_the_rest_goes_on(
+    project_copy: Project, built_warehouse: Project
+):
+    """A visit at a store the stores do not list, a handover dated before its order was created, a
+    member registered after the newest landing (a source clock ahead) and that member's APP events:
+    each is rejected at ODS with its reason, file and row, and the build of every layer, its DWD
+    relationship tests included, passes."""
+
+    def unknown_store(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[40, "store_id"] = "ST9999"
+        return df
+
+    def early_delivery(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[7, "delivered_at"] = "2024-01-01 10:00:00"
+        return df
+
+    events = pd.read_csv(project_copy.path / "seeds/app/raw_app__events.csv", dtype=str, keep_default_na=False)
+    member = events.member_id.value_counts().index[-1]  # a member with few events
+
+    def skewed_member(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[df.member_id == member, "registered_at"] = "2099-01-01 10:00:00"  # every version of it
+        return df
+
+    visits = edit_seed(project_copy, unknown_store, "seeds/showroom/raw_showroom__store_visits.csv")
+    deliveries = edit_seed(project_copy, early_delivery, "seeds/oms/raw_oms__deliveries.csv")
+    edit_seed(project_copy, skewed_member, "seeds/app/raw_app__members.csv")
+    start_from(built_warehouse, project_copy)
+    visits_before = project_copy.query("select count(*) from dwd.dwd_fct_store_visit")[0][0]
+    project_copy.dbt("seed", "--select", "raw_showroom__store_visits", "raw_oms__deliveries", "raw_app__members")
+    project_copy.dbt("build", "--exclude", "resource_type:seed", "test_type:unit", "--full-refresh")
+
+    rejected = {
+        (t, k): (reason, file, row)
+        for t, k, reason, file, row in project_copy.query(
+            "select raw_table, raw_key, reject_reason, source_file, source_row from ods.ods_quality__rejected_rows"
+        )
+    }
+    visit = visits.loc[40, "visit_id"]
+    assert rejected[("raw_showroom__store_visits", visit)] == (
+        "store_id: 'ST9999' is not in raw_ref__stores; ",
+        "seeds/showroom/raw_showroom__store_visits.csv",
+        42,
+    )
+    delivery = deliveries.loc[7, "delivery_id"]
+    reason, file, row = rejected[("raw_oms__deliveries", delivery)]
+    assert reason == "delivered_at: '2024-01-01 10:00:00' is before created_at of its raw_oms__vehicle_orders row; "
+    assert (file, row) == ("seeds/oms/raw_oms__deliveries.csv", 9)
+    assert "registered_at: '2099-01-01 10:00:00' is after its landing time" in rejected[("raw_app__members", member)][0]
+    member_events = set(events.event_id[events.member_id == member])
+    assert member_events and all(
+        rejected[("raw_app__events", e)][0] == f"member_id: '{member}' was rejected in raw_app__members; "
+        for e in member_events
+    )
+    # Nothing of them is published; everything else is.
+    assert project_copy.query(f"select count(*) from dwd.dwd_fct_store_visit where visit_id = '{visit}'") == [(0,)]
+    assert project_copy.query(f"select count(*) from dwd.dwd_fct_delivery where delivery_id = '{delivery}'") == [(0,)]
+    assert project_copy.query(f"select count(*) from dwd.dwd_fct_app_event where member_id = '{member}'") == [(0,)]
+    assert project_copy.query("select count(*) from dwd.dwd_fct_store_visit") == [(visits_before - 1,)]
 
 
 def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_copy: Project, built_warehouse: Project):
@@ -200,8 +254,12 @@ def test_events_without_a_key_are_rejected_and_every_other_event_kept(project_co
     rejected = project_copy.query(
         "select raw_key, reject_reason from ods.ods_quality__rejected_rows where raw_table = 'raw_app__events'"
     )
-    # One reject row per blank row (rows with the same key, reason and landing time would be one).
-    assert sum("event_id: missing" in reason for _, reason in rejected) == df.loc[[5, 6], "_loaded_at"].nunique()
+    # One reject row per blank row, found by its file and row: the key is blank.
+    blank = project_copy.query(
+        "select raw_key, source_file, source_row from ods.ods_quality__rejected_rows "
+        "where raw_table = 'raw_app__events' and reject_reason like 'event_id: missing%' order by source_row"
+    )
+    assert blank == [("", "seeds/app/raw_app__events.csv", 7), ("", "seeds/app/raw_app__events.csv", 8)]
     assert kept | {key for key, _ in rejected if key} == set(df.event_id) - {""}
     assert len(kept) > 0.9 * df.event_id.nunique()
 
@@ -231,3 +289,47 @@ def test_a_quoted_multi_line_field_far_down_a_file_loads_intact(project_copy: Pr
     assert project_copy.query("select count(distinct follow_up_id) from ods.ods_crm__follow_ups") == [
         (df.follow_up_id.nunique(),)
     ]
+
+
+def test_a_re_sent_day_does_not_record_its_bad_rows_a_second_time(project_copy: Project, built_warehouse: Project):
+    """The source sends a day again (the same rows, landed a day later): a bad row in it is recorded
+    once, where it first landed, by the full build and by the incremental run that takes in the
+    re-sent day alike; a different bad row with the same key is a second record."""
+    visits = "seeds/showroom/raw_showroom__store_visits.csv"
+    bad = {}
+
+    def resend(df: pd.DataFrame) -> pd.DataFrame:
+        df = df.sort_values("_loaded_at", kind="stable").reset_index(drop=True)
+        df.loc[5, "visited_at"] = "31/10/2026 19:16:28"
+        df.loc[6, "visited_at"] = "yesterday"
+        bad.update(first=df.loc[5, "_loaded_at"], keys={df.loc[5, "visit_id"], df.loc[6, "visit_id"]})
+        again = df.loc[[5, 6]].copy()
+        later = (pd.Timestamp(df._loaded_at.max().replace("Z", "")) + pd.Timedelta(days=1)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        again["_loaded_at"] = later
+        again.loc[6, "visited_at"] = "the day before"  # the row itself changed: a new bad row
+        bad["resent"] = later
+        return pd.concat([df, again], ignore_index=True)
+
+    edit_seed(project_copy, resend, visits)
+    start_from(built_warehouse, project_copy)
+    project_copy.dbt("seed", "--select", "raw_showroom__store_visits")
+    ods = ["ods_showroom__store_visits_parsed", "ods_showroom__store_visits", "ods_quality__rejected_rows"]
+    records = (
+        "select raw_key, reject_reason, source_row from ods.ods_quality__rejected_rows "
+        f"where raw_table = 'raw_showroom__store_visits' and raw_key in {tuple(sorted(bad['keys']))} order by 3"
+    )
+    project_copy.dbt("run", "--select", *ods, "--full-refresh")
+    full = project_copy.query(records)
+    # The first landing of the day, then the re-sent day as the next incremental run.
+    resent_from = pd.Timestamp(bad["resent"].replace("Z", "")) + pd.Timedelta(hours=8)
+    project_copy.dbt(
+        "run", "--select", *ods, "--full-refresh", env={"NEV_RAW_LOADED_BEFORE": f"{resent_from:%Y-%m-%d %H:%M:%S}"}
+    )
+    project_copy.dbt("run", "--select", *ods)
+    incremental = project_copy.query(records)
+    assert full == incremental
+    reasons = [reason for _, reason, _ in full]
+    assert len(full) == 3, full  # the unchanged row once, the changed one twice
+    assert reasons.count("visited_at: cannot parse '31/10/2026 19:16:28'; ") == 1

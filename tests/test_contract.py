@@ -53,6 +53,21 @@ def test_bounds_refer_to_columns_of_the_same_table():
                     assert bound.column in t.column_names, (t.name, c.name, bound)
 
 
+def test_references_name_a_table_by_its_one_column_key_and_follows_a_time_of_it():
+    for t in contract.TABLES:
+        for c in t.columns:
+            if c.references:
+                parent = contract.BY_NAME[c.references]
+                assert len(parent.key) == 1 and parent.name != t.name, (t.name, c.name)
+                assert not parent.landed or t.landed, (
+                    f"{t.name}.{c.name}: a reference table cannot wait for a landed one"
+                )
+            if c.follows:
+                via = next(v for v in t.columns if v.name == c.follows.via)
+                assert via.references, (t.name, c.name)
+                assert c.follows.column in contract.BY_NAME[via.references].column_names, (t.name, c.name)
+
+
 # Raw files a source sends: each bad one is refused with one line naming the file, the problem and
 # the fix, before anything loads (contract/files.py, the first step of make demo and make build).
 

@@ -122,8 +122,9 @@ DEFECTS = {
     ),
     "a flood of rejected rows": (
         "ods__ods_quality__landing_batches",
-        "insert into ods.ods_quality__rejected_rows select 'raw_showroom__store_visits', 'V' || i, "
-        f"'visited_at: cannot parse ''2026/10/31 10:00''; ', timestamp '{DAY} 10:00:00', "
+        "insert into ods.ods_quality__rejected_rows (raw_table, raw_key, reject_reason, raw_hash, _loaded_at, landing_batch) "
+        "select 'raw_showroom__store_visits', 'V' || i, "
+        f"'visited_at: cannot parse ''2026/10/31 10:00''; ', i, timestamp '{DAY} 10:00:00', "
         f"'raw_showroom__store_visits|{DAY}' from range(6) as t(i)",
         "expect_column_values_to_be_null",
         "reject_problem",
@@ -131,8 +132,9 @@ DEFECTS = {
     ),
     "a flood of quarantined values": (
         "ods__ods_quality__landing_batches",
-        "insert into ods.ods_quality__quarantined_values select 'raw_crm__leads', 'L' || i, "
-        f"'phone: not a mobile number ''12''; ', timestamp '{DAY} 10:00:00', 'raw_crm__leads|{DAY}' "
+        "insert into ods.ods_quality__quarantined_values (raw_table, raw_key, quarantined, raw_hash, _loaded_at, "
+        "landing_batch) select 'raw_crm__leads', 'L' || i, "
+        f"'phone: not a mobile number ''12''; ', i, timestamp '{DAY} 10:00:00', 'raw_crm__leads|{DAY}' "
         "from range(30) as t(i)",
         "expect_column_values_to_be_null",
         "quarantine_problem",
@@ -169,21 +171,24 @@ DEFECTS = {
     ),
     "a flood of distinct bad values": (
         "ods__ods_quality__landing_batches",
-        "insert into ods.ods_quality__rejected_rows select 'raw_showroom__store_visits', 'V' || i, "
-        f"'visited_at: cannot parse ''3' || i || '/10/2026 19:16:28''; ', timestamp '{DAY} 10:00:00', "
+        "insert into ods.ods_quality__rejected_rows (raw_table, raw_key, reject_reason, raw_hash, _loaded_at, landing_batch) "
+        "select 'raw_showroom__store_visits', 'V' || i, "
+        f"'visited_at: cannot parse ''3' || i || '/10/2026 19:16:28''; ', i, timestamp '{DAY} 10:00:00', "
         f"'raw_showroom__store_visits|{DAY}' from range(6) as t(i)",
         "expect_column_values_to_be_null",
         "reject_problem",
-        f'raw_showroom__store_visits: 6 of 19 rows landed on {DAY} rejected for "visited_at: cannot parse" ',
+        f'raw_showroom__store_visits: 6 of 19 rows landed on {DAY} rejected for "visited_at: cannot parse …" ',
     ),
     "one row set aside, under the flood threshold": (
         SET_ASIDE_SUITE,
         "delete from ods.ods_quality__quarantined_values; delete from ods.ods_quality__rejected_rows; "
         "insert into ods.ods_quality__rejected_rows values ('raw_oms__vehicle_orders', 'O-TEST', "
-        f"'vehicle_price: cannot parse ''-1''; ', timestamp '{DAY} 10:00:00', 'raw_oms__vehicle_orders|{DAY}')",
+        f"'vehicle_price: cannot parse ''-1''; ', 'seeds/oms/raw_oms__vehicle_orders.csv', 412, 1, "
+        f"timestamp '{DAY} 10:00:00', 'raw_oms__vehicle_orders|{DAY}')",
         "expect_column_values_to_be_null",
         "set_aside",
-        "raw_oms__vehicle_orders rejected key O-TEST: vehicle_price: cannot parse'",
+        "raw_oms__vehicle_orders rejected key O-TEST: vehicle_price: cannot parse … "
+        "(seeds/oms/raw_oms__vehicle_orders.csv row 412)'",
     ),
     # the gate reconciles what the boards read with the DWD facts it counts
     "a DWS row gains 1,000 visits": (

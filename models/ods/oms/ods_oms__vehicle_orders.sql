@@ -3,7 +3,7 @@
 
 {%- set columns = ['order_id', 'oms_customer_id', 'buyer_phone', 'crm_lead_id', 'store_id', 'advisor_id',
     'model_code', 'order_status', 'intent_fee', 'deposit_amount', 'vehicle_price', 'created_at', 'valid_from',
-    '_loaded_at'] %}
+    '_loaded_at', '_source_file', '_source_row'] %}
 
 with batch as {{ inline_cte() }} (
     select
@@ -20,7 +20,9 @@ with batch as {{ inline_cte() }} (
         vehicle_price,
         created_at,
         updated_at as valid_from,
-        _loaded_at
+        _loaded_at,
+        _source_file,
+        _source_row
     from {{ ref('ods_oms__vehicle_orders_parsed') }}
     where _reject_reason is null and {{ landed_since_last_run() }}
 ),
