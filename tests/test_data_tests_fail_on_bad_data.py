@@ -111,6 +111,15 @@ CASES = {
         "dwd_fct_app_event,test_name:relationships_after_late_arrival",
         "relationships_after_late_arrival_dwd_fct_app_event_member_id",
     ),
+    "APP event of a member whom ODS rejected in an earlier batch": (
+        "update ods.ods_app__events set member_id = 'M_SKEWED' "
+        "where event_id = (select min(event_id) from ods.ods_app__events); "
+        "insert into ods.ods_quality__rejected_rows values ('raw_app__members', 'M_SKEWED', "
+        "'registered_at: ''2099-01-01 10:00:00'' is after its landing time; ', "
+        "'seeds/app/raw_app__members.csv', 1234, 1, timestamp '2025-01-01 10:00:00', 'raw_app__members|2025-01-01')",
+        "dwd_fct_app_event,test_name:relationships_after_late_arrival",
+        "relationships_after_late_arrival_dwd_fct_app_event_member_id",
+    ),
     "an order with a delivery that says it is not delivered": (
         "update dwd.dwd_fct_vehicle_order set order_status = 'locked', delivered_at = null "
         "where order_id = (select min(order_id) from dwd.dwd_fct_delivery)",
@@ -131,6 +140,8 @@ FOUND = {
     "code outside the contract's code set": "carrier_pigeon",
     "price outside the contract's bounds, in an old row": "-1",
     "APP event of a member who never arrives": "M_NOBODY",
+    # the cause, not only the orphan: the member's own reject
+    "APP event of a member whom ODS rejected in an earlier batch": "parent_reject_reason=registered_at: '2099",
     "an order from the future": "2099-10-01",
 }
 

@@ -51,12 +51,30 @@ where {{ column_name }} < 0 or {{ column_name }} > 1
     the newest landing, must already find their parent. In a micro-batch (tests scoped to the batch)
     it checks the rows whose allowance runs out in the batch's window: those that landed
     late_arrival_days before it. Successive windows check each row once, when its parent is due;
-    the rows the batch itself brings are not due yet. -#}
+    the rows the batch itself brings are not due yet.
+    A missing parent that ODS rejected (a member registered "in 2099" by a clock ahead, in a batch
+    before the child's) is named with its reject: the table, the reason, its file and row. -#}
 {% test relationships_after_late_arrival(model, column_name, to, field) %}
 {{- config(meta={'sized_to_the_batch': true}) }}
 {%- set late = var('late_arrival_days') %}
-select child.{{ column_name }}, child._loaded_at
+select
+    child.{{ column_name }},
+    child._loaded_at,
+    rejected.raw_table as parent_rejected_in,
+    rejected.reject_reason as parent_reject_reason,
+    rejected.source_file as parent_source_file,
+    rejected.source_row as parent_source_row
 from (select * from {{ model }}) as child
+left join (
+    select raw_key, raw_table, reject_reason, source_file, source_row
+    from (
+        select
+            *,
+            row_number() over (partition by raw_key order by _loaded_at, raw_table) as first_reject
+        from {{ ref('ods_quality__rejected_rows') }}
+    ) as rejects
+    where first_reject = 1
+) as rejected on child.{{ column_name }} = rejected.raw_key
 where
     child.{{ column_name }} is not null
     {%- if tests_scoped_to_batch() %}
