@@ -64,20 +64,20 @@ BUSINESS_UTC_OFFSET_HOURS: int = int(business_utc_offset().total_seconds() // 36
 @contextlib.contextmanager
 def environment(values: dict[str, str | None]) -> Iterator[None]:
     """os.environ with these variables set (None: unset) for the block, as they were after it."""
-    saved = {name: os.environ.get(name) for name in values}
-    for name, value in values.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
+
+    def put(variables: dict[str, str | None]) -> None:
+        for name, value in variables.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+    saved = {name: os.environ.get(name) for name in values}
+    put(values)
+    try:
+        yield
+    finally:
+        put(saved)
 
 
 def raw_source() -> str:

@@ -32,6 +32,10 @@
     {%- for c in spec if not c.required and (c.type != 'text' or c.get('min') or c.get('max') or c.get('references')) -%}
         {%- do optional.append(c) -%}
     {%- endfor -%}
+    {#- Is the row rejected (a bad required value), does it have a quarantined value, either. #}
+    {%- set rejected %}({% for c in required %}__bad__{{ c.name }} or {% endfor %}false){% endset -%}
+    {%- set quarantined %}({% for c in optional %}__bad__{{ c.name }} or {% endfor %}false){% endset -%}
+    {%- set set_aside = '(' ~ rejected ~ ' or ' ~ quarantined ~ ')' -%}
     select
         {%- for c in spec %}
         {%- if c in optional %}
@@ -46,23 +50,21 @@
         {%- endif %}
         {#- Reasons are spelled out only for the rows that have one: concatenating empty strings for
             every accepted row cost more than parsing it. #}
-        case when {% for c in required %}__bad__{{ c.name }} or {% endfor %}false then nullif(
+        case when {{ rejected }} then nullif(
             {%- for c in required %}
             {{ problem_text(c) }} ||
             {%- endfor %}
             '', '') end as _reject_reason,
-        case when {% for c in optional %}__bad__{{ c.name }} or {% endfor %}false then nullif(
+        case when {{ quarantined }} then nullif(
             {%- for c in optional %}
             {{ problem_text(c) }} ||
             {%- endfor %}
             '', '') end as _quarantine,
         {%- set raw_key = [] %}
         {%- for k in table.key %}{% do raw_key.append('__text__' ~ k) %}{% endfor %}
-        case when {% for c in required %}__bad__{{ c.name }} or {% endfor %}false
-            then {{ key_as_text(raw_key) }} end as _raw_key,
+        case when {{ rejected }} then {{ key_as_text(raw_key) }} end as _raw_key,
         {#- A CDC table's every row says where it came from: a version that loses a conflict is recorded
             with it (ods_quality__rejected_rows). #}
-        {%- set set_aside %}{% for c in spec if c in required or c in optional %}__bad__{{ c.name }} or {% endfor %}false{% endset %}
         {%- if table.cdc %}
         __source_file as _source_file,
         __source_row as _source_row,
