@@ -31,9 +31,14 @@ from .filters import LITERAL, BadParameter, on
 from .semantic import Query, SemanticLayer
 
 DAY = "metric_time__day"
-SERIES = "series__series_name"
-SERIES_TTL_SECONDS = 600
 MONTH = "metric_time__month"
+# The cuts every board offers (a request parameter -> the field it filters and how a person names it).
+# Each applies to the metrics that can be cut by it; a figure that cannot is shown uncut, marked.
+SERIES = "series__series_name"
+CUTS = {"series": SERIES, "channel": "channel"}
+CUT_LABELS = {"series": "车系 series", "channel": "渠道 channel"}
+CUT_NAMES = {"channel": "channel__channel_name"}  # a cut whose value is a code: the name shown for it
+CUTS_TTL_SECONDS = 600
 
 # 门店看板: the store's day and month
 STORE_TODAY = ["lead_count", "store_visit_count", "test_drive_count", "order_new_count", "delivery_count"]
@@ -197,39 +202,106 @@ class Boards:
         self.last_good_dir = last_good_dir or layer.database.with_name(layer.database.name + ".boards")
         self.manifest = manifest or settings.ROOT / "target" / "manifest.json"
         self._due: tuple[int, int | None] | None = None
-        self._series: tuple[float, list[str]] | None = None
+        self._cut_options: tuple[float, dict[str, dict[str, str]]] | None = None
 
     # --- shared ------------------------------------------------------------------------------
-    def q(self, metrics, group_by=(), where=(), order=(), limit=None, series: str | None = None):
-        """The metrics' answer; with a series, filtered to it where the metrics can be cut by series
-        (the boards label a section that cannot: the APP's AARRR figures are every series')."""
-        if series and SERIES in self.layer.fields(tuple(metrics)):
-            where = [*where, on(SERIES, "eq", series)]
+    def q(self, metrics, group_by=(), where=(), order=(), limit=None, cuts: dict[str, str] | None = None):
+        """The metrics' answer; with cuts (a series, a channel), each metric filtered by the cuts it
+        can be cut by (the boards mark the figures a cut cannot reach: the APP's AARRR figures are
+        every series', a delivery target every channel's). Metrics that take different cuts are
+        asked apart and their rows joined on the group-by fields."""
+        metrics = tuple(metrics)
+        groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+        for m in metrics:
+            groups.setdefault(self.cuts_for((m,), cuts), []).append(m)
+        if len(groups) <= 1:
+            applied = next(iter(groups), ())
+            return self._ask(metrics, group_by, [*where, *self._cut_filters(applied, cuts)], order, limit)
+        merged: dict[tuple, dict] = {}
+        for applied, some in groups.items():
+            for r in self._ask(tuple(some), group_by, [*where, *self._cut_filters(applied, cuts)]):
+                merged.setdefault(tuple(r.get(g) for g in group_by), {}).update(r)
+        rows = [{k: r.get(k) for k in (*group_by, *metrics)} for r in merged.values()]
+        for o in reversed(order):  # as the database would order them, an absent value last
+            key = o.removeprefix("-")
+            present = sorted((r for r in rows if r[key] is not None), key=lambda r: r[key], reverse=o != key)
+            rows = present + [r for r in rows if r[key] is None]
+        return rows[:limit] if limit else rows
+
+    def _ask(self, metrics, group_by=(), where=(), order=(), limit=None) -> list[dict]:
         answer = self.layer.query(Query(tuple(metrics), tuple(group_by), tuple(where), tuple(order), limit))
         return answer.records()
 
-    def by_series(self, metrics) -> bool:
-        return SERIES in self.layer.fields(tuple(metrics))
+    def cuts_for(self, metrics, cuts: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
+        """Which of the chosen cuts these metrics can all be cut by, each with the field that cuts
+        them: the cut's own (`channel`), else the shortest path to it (`lead__channel`: a conversion
+        rate reaches a lead's source through its lead)."""
+        fields = self.layer.fields(tuple(metrics))
+        out = []
+        for parameter in sorted(cuts or {}):
+            field = CUTS[parameter]
+            paths = sorted((f for f in fields if f == field or f.endswith("__" + field)), key=lambda f: (len(f), f))
+            if paths:
+                out.append((parameter, paths[0]))
+        return tuple(out)
 
-    def series_names(self) -> list[str]:
-        """The named series (the dimension's "unknown" row is not one a person picks). Kept for ten
-        minutes across new batches: a new series is rare, and the list is on every page."""
+    @staticmethod
+    def _cut_filters(applied: tuple[tuple[str, str], ...], cuts: dict[str, str] | None) -> list:
+        return [on(field, "eq", cuts[parameter]) for parameter, field in applied]
+
+    def uncut(self, metrics, cuts: dict[str, str] | None) -> dict[str, list[str]]:
+        """The metrics a chosen cut cannot reach: metric -> the labels of the cuts it ignores."""
+        out = {}
+        for m in metrics:
+            applied = {p for p, _ in self.cuts_for((m,), cuts)}
+            missing = [CUT_LABELS[p] for p in sorted(cuts or {}) if p not in applied]
+            if missing:
+                out[m] = missing
+        return out
+
+    def cut_options(self) -> dict[str, dict[str, str]]:
+        """What a person can pick for each cut: value -> the name shown (the dimensions' "unknown"
+        rows are not a choice). Kept for ten minutes across new batches: a new series or channel is
+        rare, and the lists are on every page."""
         now = time.monotonic()
-        if self._series is None or now - self._series[0] > SERIES_TTL_SECONDS:
-            rows = self.q(["order_new_count", "lead_count"], [SERIES])
-            names = sorted(str(r[SERIES]) for r in rows if r[SERIES] is not None and LITERAL.fullmatch(str(r[SERIES])))
-            self._series = (now, names)
-        return self._series[1]
+        if self._cut_options is None or now - self._cut_options[0] > CUTS_TTL_SECONDS:
+            options = {}
+            for parameter, field in CUTS.items():
+                shown = CUT_NAMES.get(parameter, field)
+                keys = [field] if shown == field else [field, shown]
+                rows = self._ask(["order_new_count", "lead_count"], keys)
+                options[parameter] = {
+                    str(r[field]): str(r[shown])
+                    for r in sorted(rows, key=lambda r: str(r[shown]))
+                    if r[field] is not None and r[field] != UNASSIGNED and LITERAL.fullmatch(str(r[field]))
+                }
+            self._cut_options = (now, options)
+        return self._cut_options[1]
 
-    def checked_series(self, value: str | None) -> str | None:
-        """A series (车系) a request named: 400 when it cannot be a name, 404 when unknown."""
-        if not value:
-            return None
-        if not LITERAL.fullmatch(value):
-            raise BadParameter("series", "a name: letters, digits, spaces or . : / - _ ·")
-        if value not in self.series_names():
-            raise NotFound("series: no such series in the warehouse")  # never echo the value
-        return value
+    def cut_choices(self, metrics, cuts: dict[str, str] | None) -> dict:
+        """What a board's filter form and its marks need: the cuts chosen, what can be chosen, and
+        the board's figures a chosen cut cannot reach."""
+        return {
+            "cuts": cuts or {},
+            "cut_options": self.cut_options(),
+            "cut_labels": CUT_LABELS,
+            "uncut": self.uncut(sorted(metrics), cuts),
+        }
+
+    def checked_cuts(self, params) -> dict[str, str]:
+        """The cuts a request named (series=<a series name>, channel=<a channel code>): 400 when a
+        value cannot be one, 404 when the warehouse has no such series or channel."""
+        out = {}
+        for parameter in CUTS:
+            value = params.get(parameter)
+            if not value:
+                continue
+            if not LITERAL.fullmatch(value):
+                raise BadParameter(parameter, "a name: letters, digits, spaces or . : / - _ ·")
+            if value not in self.cut_options()[parameter]:
+                raise NotFound(f"{parameter}: no such {parameter} in the warehouse")  # never echo the value
+            out[parameter] = value
+        return out
 
     def stores(self) -> dict[str, str]:
         """Every store the warehouse has facts for: id -> name."""
@@ -329,7 +401,7 @@ class Boards:
             "period_end": (period_end or shown).isoformat(),
         }
 
-    def month_to_date(self, metrics, day: dt.date, back: int, where=(), series: str | None = None) -> dict:
+    def month_to_date(self, metrics, day: dt.date, back: int, where=(), cuts: dict[str, str] | None = None) -> dict:
         """The metrics over the month `back` months before day's, through the same day of the month
         (the whole month when `day` is its month's last): a month still running is compared with
         the same days of the earlier month, never with a whole month. A metric with no day grain (a
@@ -342,10 +414,10 @@ class Boards:
         out = {}
         if daily:
             days = [*where, _time_between("day", start, through)]
-            out.update(next(iter(self.q(daily, [MONTH], where=days, series=series)), {}))
+            out.update(next(iter(self.q(daily, [MONTH], where=days, cuts=cuts)), {}))
         if monthly:
             month = [*where, _on_time("month", start)]
-            out.update(next(iter(self.q(monthly, [MONTH], where=month, series=series)), {}))
+            out.update(next(iter(self.q(monthly, [MONTH], where=month, cuts=cuts)), {}))
         return out
 
     def incomplete(self, metrics, period_end: dt.date, newest: dt.date) -> dict[str, int]:
@@ -385,9 +457,9 @@ class Boards:
         return {**data, **status}
 
     # --- 门店看板 -------------------------------------------------------------------------------
-    def store(self, store: str, chosen_day: dt.date | None = None, series: str | None = None) -> dict:
+    def store(self, store: str, chosen_day: dt.date | None = None, cuts: dict[str, str] | None = None) -> dict:
         def build():
-            q = functools.partial(self.q, series=series)
+            q = functools.partial(self.q, cuts=cuts)
             newest = self.newest_day()
             day = chosen_day or newest
             month = month_start(day)
@@ -395,9 +467,9 @@ class Boards:
             name = q(["store_visit_count"], ["store__store_name"], where=where)
             today = q(STORE_TODAY, [DAY], where=[*where, _on_time("day", day)])
             through = min(month_end(month), day)  # the month to the day shown, as its heading says
-            month_row = self.month_to_date(STORE_MONTH, through, 0, where, series=series)
-            before = self.month_to_date(STORE_MONTH_TILES, through, 1, where, series=series)
-            rates = self.month_to_date(STORE_RATES, through, 0, where, series=series)
+            month_row = self.month_to_date(STORE_MONTH, through, 0, where, cuts=cuts)
+            before = self.month_to_date(STORE_MONTH_TILES, through, 1, where, cuts=cuts)
+            rates = self.month_to_date(STORE_RATES, through, 0, where, cuts=cuts)
             trend = q(
                 STORE_TODAY, [DAY], where=[*where, _time_between("day", day - dt.timedelta(days=13), day)], order=[DAY]
             )
@@ -415,8 +487,7 @@ class Boards:
             return {
                 "store": store,
                 "store_name": name[0]["store__store_name"] if name else store,
-                "series": series,
-                "series_options": self.series_names(),
+                **self.cut_choices(metrics, cuts),
                 "day": day.isoformat(),
                 "month": month.isoformat()[:7],
                 "timing": self.timing(day, newest, min(month_end(month), day)),
@@ -439,19 +510,19 @@ class Boards:
                 },
             }
 
-        params = {"store": store, "day": chosen_day.isoformat() if chosen_day else None, "series": series}
+        params = {"store": store, "day": chosen_day.isoformat() if chosen_day else None, **(cuts or {})}
         return self.render_data("store", params, build)
 
     # --- 经营大屏 -------------------------------------------------------------------------------
-    def c_level(self, chosen_month: dt.date | None = None, series: str | None = None) -> dict:
+    def c_level(self, chosen_month: dt.date | None = None, cuts: dict[str, str] | None = None) -> dict:
         def build():
-            q = functools.partial(self.q, series=series)
+            q = functools.partial(self.q, cuts=cuts)
             newest = self.newest_day()
             day = min(month_end(chosen_month), newest) if chosen_month else newest
             month = month_start(day)
             # this month's KPIs and the funnel's stages in one query; the earlier months' KPIs
-            now = self.month_to_date([*NATIONAL_KPIS, *FUNNEL_ONLY], day, 0, series=series)
-            before, year_ago = (self.month_to_date(NATIONAL_KPIS, day, back, series=series) for back in (1, 12))
+            now = self.month_to_date([*NATIONAL_KPIS, *FUNNEL_ONLY], day, 0, cuts=cuts)
+            before, year_ago = (self.month_to_date(NATIONAL_KPIS, day, back, cuts=cuts) for back in (1, 12))
             zones = q(
                 ZONE_COMPARISON,
                 ["store__war_zone", "store__region"],
@@ -506,9 +577,7 @@ class Boards:
                 "descriptions": self.descriptions(metrics),
                 "aarrr_metrics": AARRR,
                 "zone_metrics": ZONE_COMPARISON,
-                "series": series,
-                "series_options": self.series_names(),
-                "aarrr_by_series": self.by_series(AARRR),
+                **self.cut_choices(metrics, cuts),
                 "charts": {
                     "trend": wall(trend_chart(trend, DAILY_TREND, labels, 210)),
                     "zones": wall(
@@ -540,17 +609,19 @@ class Boards:
                 },
             }
 
-        params = {"month": chosen_month.isoformat() if chosen_month else None, "series": series}
+        params = {"month": chosen_month.isoformat() if chosen_month else None, **(cuts or {})}
         return self.render_data("c_level", params, build)
 
     # --- 经销商月报 -----------------------------------------------------------------------------
-    def dealer_rows(self, month: dt.date, where: list, keys=DEALER_KEYS, series: str | None = None) -> list[dict]:
+    def dealer_rows(
+        self, month: dt.date, where: list, keys=DEALER_KEYS, cuts: dict[str, str] | None = None
+    ) -> list[dict]:
         """One row per store (or one row in all, with no keys): each indicator for the month, with
         its MoM and YoY, every figure a metric's answer for that grouping."""
         months = [month, months_before(month, 1), months_before(month, 12)]
         answers = {}
         for m in months:
-            for r in self.q(DEALER, list(keys), where=[*where, _on_time("month", m)], series=series):
+            for r in self.q(DEALER, list(keys), where=[*where, _on_time("month", m)], cuts=cuts):
                 answers[(m, r.get("store"))] = r
         rows = []
         for (m, store_id), r in sorted(answers.items(), key=lambda kv: str(kv[0][1])):
@@ -566,7 +637,11 @@ class Boards:
         return rows
 
     def dealer(
-        self, month: dt.date | None, store: str | None, places: dict[str, str] | None = None, series: str | None = None
+        self,
+        month: dt.date | None,
+        store: str | None,
+        places: dict[str, str] | None = None,
+        cuts: dict[str, str] | None = None,
     ) -> dict:
         places = {k: v for k, v in (places or {}).items() if v}
 
@@ -575,8 +650,8 @@ class Boards:
             chosen = month or month_start(newest)
             where = [on("store", "eq", store)] if store else []
             where += [on(DEALER_FILTERS[k], "eq", v) for k, v in sorted(places.items())]
-            rows = self.dealer_rows(chosen, where, series=series)
-            totals = self.dealer_rows(chosen, where, keys=(), series=series) if rows else []
+            rows = self.dealer_rows(chosen, where, cuts=cuts)
+            totals = self.dealer_rows(chosen, where, keys=(), cuts=cuts) if rows else []
             labels = self.labels(DEALER)
             span = self.first_and_newest_day()
             chosen_place = ", ".join(places.values())
@@ -594,7 +669,8 @@ class Boards:
                 "descriptions": self.descriptions(DEALER),
                 "timing": self.timing(min(month_end(chosen), newest), newest, min(month_end(chosen), newest)),
                 "incomplete": self.incomplete(DEALER, min(month_end(chosen), newest), newest),
-                "filters": {**places, **({"series": series} if series else {})},
+                "filters": {**places, **(cuts or {})},
+                **self.cut_choices(DEALER, cuts),
                 "options": {k: sorted({str(r[d]) for r in self.store_places()}) for k, d in DEALER_FILTERS.items()},
                 "charts": {
                     "orders": chart(
@@ -607,7 +683,7 @@ class Boards:
                 },
             }
 
-        params = {"month": month.isoformat() if month else None, "store": store, "series": series, **places}
+        params = {"month": month.isoformat() if month else None, "store": store, **(cuts or {}), **places}
         return self.render_data("dealer", params, build)
 
 

@@ -103,8 +103,10 @@ def render(f: Filter, field: Field) -> str:
         ref = f"{{{{ Entity('{field.name}') }}}}"
     elif field.kind == "time":
         ref = f"{{{{ TimeDimension('{field.base}', '{field.grain}') }}}}"
-    else:
-        ref = f"{{{{ Dimension('{field.name}') }}}}"
+    else:  # a dimension reached through more than one entity names the path before its own entity
+        *path, entity, dimension = field.name.split("__")
+        through = f", entity_path={path!r}" if path else ""
+        ref = f"{{{{ Dimension('{entity}__{dimension}'{through}) }}}}"
     values = [_literal(v, field) for v in f.values]
     if f.op == "is null":
         return f"{ref} is null"

@@ -146,9 +146,7 @@ class SemanticLayer:
         known = self._fields.get(key)
         if known is not None:
             return known
-        found: dict[str, Field] = {}
-        for e in self._engine.entities_for_metrics(list(key)):
-            found[e.name] = Field(e.name, "entity")
+        found: dict[str, Field] = {name_: Field(name_, "entity") for name_ in self._entity_paths(key)}
         for d in self._engine.simple_dimensions_for_metrics(list(key), without_any_property=_without()):
             if d.type.value != "time":
                 found[d.dunder_name] = Field(d.dunder_name, "dimension")
@@ -166,6 +164,23 @@ class SemanticLayer:
             while len(self._fields) > self._cache_size:
                 self._fields.popitem(last=False)
         return found
+
+    def _entity_paths(self, metrics: tuple[str, ...]) -> set[str]:
+        """The entities the metrics can be cut by, each by the path MetricFlow resolves it through
+        (`store`, or `lead__store` for a metric that reaches stores through its lead).
+        `entities_for_metrics` names each entity without its path, so that a metric's reachable
+        `lead__channel` would read as a `channel` MetricFlow then refuses: the common group-by
+        items are read here instead (MetricFlow's own lookup, as that method reads it)."""
+        from dbt_semantic_interfaces.references import MetricReference
+        from metricflow.engine.metricflow_engine import ENTITY_WITH_ANY_PROPERTIES
+        from metricflow_semantics.model.semantics.element_filter import GroupByItemSetFilter
+        from metricflow_semantics.model.semantics.linkable_element import LinkableElementType
+
+        items = self._engine._semantic_manifest_lookup.metric_lookup.get_common_group_by_items(
+            metric_references=tuple(MetricReference(element_name=m) for m in metrics),
+            set_filter=GroupByItemSetFilter.create(any_properties_allowlist=ENTITY_WITH_ANY_PROPERTIES),
+        )
+        return {a.spec.dunder_name for a in items.annotated_specs if a.element_type is LinkableElementType.ENTITY}
 
     def check(self, q: Query) -> None:
         """Every name in the query is one the manifest declares for its metrics; else BadParameter

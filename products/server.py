@@ -4,7 +4,7 @@
 
 Boards (HTML, a token in ?token= or 'Authorization: Bearer'):
   /boards/store?store=S001&date=YYYY-MM-DD&series=..   门店看板, phone layout; a store-bound token sees
-                             its own store only (series: one 车系, on every board)
+                             its own store only (series=<车系>, channel=<渠道 code>: on every board)
   /boards/c-level?month=YYYY-MM   经营大屏, 1920x1080, refreshes itself every minute (head office)
   /boards/dealer?month=YYYY-MM&region=..&war_zone=..   经销商月报, with /boards/dealer.csv (UTF-8 with
                              BOM) and .xlsx; a store row opens that store's board
@@ -199,22 +199,22 @@ def create_app(
     async def store_board(request: Request, who: Reader) -> Response:
         store = boards.checked_store(who.check_store(request.query_params.get("store")))
         day = boards.checked_day(request.query_params.get("date"), "date")
-        series = boards.checked_series(request.query_params.get("series"))
-        return page(request, "store.html", boards.store(store, day, series), who)
+        cuts = boards.checked_cuts(request.query_params)
+        return page(request, "store.html", boards.store(store, day, cuts), who)
 
     async def c_level_board(request: Request, who: Reader) -> Response:
         if who.store:
             raise Denied(f"the national board is for head office; this token is bound to store {who.store}")
         month = boards.checked_day(request.query_params.get("month"), "month")
-        series = boards.checked_series(request.query_params.get("series"))
-        return page(request, "c_level.html", boards.c_level(month, series), who)
+        cuts = boards.checked_cuts(request.query_params)
+        return page(request, "c_level.html", boards.c_level(month, cuts), who)
 
     def dealer_data(request: Request, who: Reader) -> dict:
         chosen = boards.checked_day(request.query_params.get("month"), "month")
         store = who.check_store(request.query_params.get("store"))
         places = {k: boards.checked_place(k, request.query_params.get(k)) for k in DEALER_FILTERS}
-        series = boards.checked_series(request.query_params.get("series"))
-        return boards.dealer(chosen, boards.checked_store(store) if store else None, places, series)
+        cuts = boards.checked_cuts(request.query_params)
+        return boards.dealer(chosen, boards.checked_store(store) if store else None, places, cuts)
 
     async def dealer_board(request: Request, who: Reader) -> Response:
         return page(request, "dealer.html", dealer_data(request, who), who)

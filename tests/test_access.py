@@ -96,5 +96,10 @@ def test_a_filter_is_written_with_each_value_quoted():
         "{{ TimeDimension('metric_time', 'month') }} between '2026-01-01' and '2026-06-01'"
     )
     assert render(parse_filter("store:<=:ST0003"), Field("store", "entity")) == "{{ Entity('store') }} <= 'ST0003'"
+    # a dimension reached through two entities: MetricFlow takes the path apart from the name
+    series = Field("lead__series__series_name", "dimension")
+    assert render(parse_filter("lead__series__series_name:eq:Aster A5"), series) == (
+        "{{ Dimension('series__series_name', entity_path=['lead']) }} = 'Aster A5'"
+    )
     with pytest.raises(BadParameter):
         render(parse_filter("metric_time__month:eq:2026-13-01"), month)

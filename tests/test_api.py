@@ -249,6 +249,8 @@ def attacks(server: Server) -> list[tuple[str, dict]]:
             ("/boards/dealer", {"month": p}),
             ("/boards/c-level", {"month": p}),
             ("/boards/c-level", {"series": p}),
+            ("/boards/c-level", {"channel": p}),
+            ("/boards/store", {"store": server.store, "channel": p}),
             ("/boards/dealer.csv", {"series": p}),
             ("/boards/dealer.csv", {"store": p}),
             ("/boards/dealer", {"region": p}),

@@ -422,7 +422,10 @@ def test_every_board_filters_by_series_to_metricflows_answer_for_it(browser, pro
     assert national["order_new_count"] != everything["order_new_count"], "the test needs the filter to matter"
     for metric in ("order_new_count", "test_drive_count"):
         assert shown(page, "kpis", metric) == fmt(national[metric], metric), metric
-    assert page.locator("[data-testid=all-series]").count() == 1, "the APP section says it is every series"
+    # the APP's figures cannot be cut by series: shown for every series, marked, with a footnote
+    assert page.locator("[data-testid=aarrr] [data-metric=app_member_active_daily_avg] [data-testid=uncut]").count()
+    assert page.locator("[data-testid=uncut-note]").count() == 1
+    assert not page.locator("[data-testid=kpis] [data-metric=order_new_count] [data-testid=uncut]").count()
     page.close()
     page = open_board(
         browser, products_server, f"/boards/dealer?month=2026-10&series={series}", DESKTOP, products_server.hq
@@ -444,6 +447,69 @@ def test_every_board_filters_by_series_to_metricflows_answer_for_it(browser, pro
         response = page.request.get(
             f"{products_server.url}/boards/store?token={products_server.hq}&store={products_server.store}&series={bad}"
         )
+        assert response.status == status and bad not in response.text(), (bad, response.status)
+    page.close()
+
+
+def test_the_channel_filter_cuts_every_figure_it_can_reach_and_marks_the_rest(
+    browser, products_server: Server, reference, output_dir
+):
+    """渠道 channel: one lead source cuts the funnel, orders and deliveries (each sales fact names
+    its lead's source as the `channel` entity), a conversion rate through its lead; a delivery
+    target has no channel, so it shows every channel's figure, marked †. A section that mixes both
+    (the regions table) is asked per metric and joined: each cell is MetricFlow's answer."""
+    hq, month = products_server.hq, [where_month("2026-10")]
+    by_channel = "{{ Entity('channel') }} = 'app'"
+    page = open_board(browser, products_server, "/boards/c-level?month=2026-10&channel=app", BIG_SCREEN, hq)
+    cut = reference(["order_new_count", "lead_count", "delivery_count"], ["metric_time__month"], [*month, by_channel])
+    cut = cut.records()[0]
+    every = reference(["order_new_count", "delivery_target_completion_rate"], ["metric_time__month"], month).records()[
+        0
+    ]
+    assert cut["order_new_count"] != every["order_new_count"], "the test needs the filter to matter"
+    for metric in ("order_new_count", "lead_count", "delivery_count"):
+        assert shown(page, "kpis", metric) == fmt(cut[metric], metric), metric
+        assert not page.locator(f"[data-testid=kpis] [data-metric={metric}] [data-testid=uncut]").count(), metric
+    target = "delivery_target_completion_rate"
+    assert shown(page, "kpis", target) == fmt(every[target], target)
+    assert page.locator(f"[data-testid=kpis] [data-metric={target}] [data-testid=uncut]").count() == 1
+    assert "渠道 channel" in page.locator("[data-testid=uncut-note]").inner_text()
+    through_lead = "{{ Entity('lead__channel') }} = 'app'"
+    rate = "lead_to_test_drive_conversion_rate"
+    conversion = reference([rate], ["metric_time__month"], [*month, through_lead]).records()[0]
+    assert shown(page, "aarrr", rate) == fmt(conversion[rate], rate)
+    regions = reference(["delivery_count", target], ["store__region"], month).records()
+    cut_regions = {  # the figures the filter reaches, asked together as a person would ask them
+        r["store__region"]: r["delivery_count"]
+        for r in reference(
+            ["lead_count", "order_new_count", "delivery_count"], ["store__region"], [*month, by_channel]
+        ).records()
+    }
+    assert regions, "the test needs regions"
+    for r in regions:
+        row = page.locator(f"[data-testid=zones] tr[data-region='{r['store__region']}']")
+        assert row.locator("[data-metric=delivery_count]").inner_text() == fmt(
+            cut_regions.get(r["store__region"]), "delivery_count"
+        ), r
+        assert row.locator(f"[data-metric={target}]").inner_text() == fmt(r[target], target), r
+    assert "channel=app" in page.locator("[data-testid=drill-region]").first.get_attribute("href")
+    page.screenshot(path=str(output_dir / "board_c_level_channel.png"))
+    page.close()
+
+    page = open_board(browser, products_server, "/boards/dealer?month=2026-10&channel=app", DESKTOP, hq)
+    total = page.locator("[data-testid=totals] [data-metric=order_new_count]").inner_text().splitlines()[0]
+    assert total == fmt(cut["order_new_count"], "order_new_count")
+    assert page.locator("[data-testid=cut-channel] option:checked").inner_text() == "APP"
+    assert "channel=app" in page.locator("[data-testid=drill-store]").first.get_attribute("href")
+    page.close()
+    store = f"{{{{ Entity('store') }}}} = '{products_server.store}'"
+    mine = reference(["lead_count"], ["metric_time__month"], [*month, by_channel, store]).records()
+    page = open_board(
+        browser, products_server, f"/boards/store?store={products_server.store}&date=2026-10-31&channel=app", PHONE, hq
+    )
+    assert shown(page, "month", "lead_count") == fmt(mine[0]["lead_count"] if mine else None, "lead_count")
+    for bad, status in (("app') or ('1'='1", 400), ("pigeon", 404), ("unknown", 404)):
+        response = page.request.get(f"{products_server.url}/boards/c-level?token={hq}&channel={bad}")
         assert response.status == status and bad not in response.text(), (bad, response.status)
     page.close()
 

@@ -126,6 +126,12 @@ CASES = {
         "assert_an_order_with_a_delivery_is_delivered",
         "assert_an_order_with_a_delivery_is_delivered",
     ),
+    "a funnel row of a lead source the channel dimension does not list": (
+        "update dws.dws_sales_funnel_daily set source_channel = 'carrier_pigeon' "
+        "where activity_date = (select max(activity_date) from dws.dws_sales_funnel_daily)",
+        "dws_sales_funnel_daily,test_name:relationships",
+        "relationships_dws_sales_funnel_daily_source_channel",
+    ),
     "duplicated key": (
         "insert into dwd.dwd_fct_vehicle_order select * from dwd.dwd_fct_vehicle_order limit 1",
         "unique_dwd_fct_vehicle_order_order_id",
@@ -138,6 +144,7 @@ CASES = {
 FOUND = {
     "invalid phone": "2345",
     "code outside the contract's code set": "carrier_pigeon",
+    "a funnel row of a lead source the channel dimension does not list": "carrier_pigeon",
     "price outside the contract's bounds, in an old row": "-1",
     "APP event of a member who never arrives": "M_NOBODY",
     # the cause, not only the orphan: the member's own reject
