@@ -234,8 +234,8 @@ class Boards:
 
     def cuts_for(self, metrics, cuts: dict[str, str] | None) -> tuple[tuple[str, str], ...]:
         """Which of the chosen cuts these metrics can all be cut by, each with the field that cuts
-        them: the cut's own (`channel`), else the shortest path to it (`lead__channel`: a conversion
-        rate reaches a lead's source through its lead)."""
+        them: the cut's own (`channel`), else the shortest path to it (`lead__channel`, for a metric
+        that reaches a lead's source only through its lead)."""
         fields = self.layer.fields(tuple(metrics))
         out = []
         for parameter in sorted(cuts or {}):

@@ -454,10 +454,10 @@ def test_every_board_filters_by_series_to_metricflows_answer_for_it(browser, pro
 def test_the_channel_filter_cuts_every_figure_it_can_reach_and_marks_the_rest(
     browser, products_server: Server, reference, output_dir
 ):
-    """渠道 channel: one lead source cuts the funnel, orders and deliveries (each sales fact names
-    its lead's source as the `channel` entity), a conversion rate through its lead; a delivery
-    target has no channel, so it shows every channel's figure, marked †. A section that mixes both
-    (the regions table) is asked per metric and joined: each cell is MetricFlow's answer."""
+    """渠道 channel: one lead source cuts the funnel, orders, deliveries and the conversion rates
+    (each names its lead's source as the `channel` entity); a delivery target has no channel, so
+    it shows every channel's figure, marked †. A section that mixes both (the regions table) is
+    asked per metric and joined: each cell is MetricFlow's answer."""
     hq, month = products_server.hq, [where_month("2026-10")]
     by_channel = "{{ Entity('channel') }} = 'app'"
     page = open_board(browser, products_server, "/boards/c-level?month=2026-10&channel=app", BIG_SCREEN, hq)
@@ -474,9 +474,8 @@ def test_the_channel_filter_cuts_every_figure_it_can_reach_and_marks_the_rest(
     assert shown(page, "kpis", target) == fmt(every[target], target)
     assert page.locator(f"[data-testid=kpis] [data-metric={target}] [data-testid=uncut]").count() == 1
     assert "渠道 channel" in page.locator("[data-testid=uncut-note]").inner_text()
-    through_lead = "{{ Entity('lead__channel') }} = 'app'"
     rate = "lead_to_test_drive_conversion_rate"
-    conversion = reference([rate], ["metric_time__month"], [*month, through_lead]).records()[0]
+    conversion = reference([rate], ["metric_time__month"], [*month, by_channel]).records()[0]
     assert shown(page, "aarrr", rate) == fmt(conversion[rate], rate)
     regions = reference(["delivery_count", target], ["store__region"], month).records()
     cut_regions = {  # the figures the filter reaches, asked together as a person would ask them

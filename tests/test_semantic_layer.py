@@ -327,6 +327,57 @@ def test_metric_equals_an_independent_computation(engine, metric):
         assert got[month] == pytest.approx(float(value), rel=1e-9, abs=1e-9), (metric, month, got[month], value)
 
 
+# The conversion rates read day-grain pre-aggregates (dws_lead_conversion_daily,
+# dws_test_drive_conversion_daily): by every cut a board offers they must still equal the rate
+# computed lead by lead (test drive by test drive) from DWD, and their bases the funnel's counts.
+CONVERSION_BY_CUT = {
+    "lead_to_test_drive_conversion_rate": (
+        "select {month}, {cut}, avg(case when exists (select 1 from dwd.dwd_fct_test_drive as t "
+        "where t.lead_id = l.lead_id and t.drive_date >= l.created_date and t.drive_date < l.created_date "
+        "+ interval 14 day) then 1.0 else 0.0 end) from dwd.dwd_fct_lead as l group by 1, 2",
+        "l.created_date",
+        "l",
+    ),
+    "test_drive_to_order_conversion_rate": (
+        "select {month}, {cut}, avg(case when exists (select 1 from dwd.dwd_fct_vehicle_order as o "
+        "where o.lead_id = t.lead_id and o.created_date >= t.drive_date and o.created_date < t.drive_date "
+        "+ interval 30 day) then 1.0 else 0.0 end) from dwd.dwd_fct_test_drive as t group by 1, 2",
+        "t.drive_date",
+        "t",
+    ),
+}
+CUT_COLUMNS = {"channel": "source_channel", "store": "store_id", "series": "series_code"}
+
+
+@pytest.mark.parametrize("cut", sorted(CUT_COLUMNS))
+@pytest.mark.parametrize("metric", sorted(CONVERSION_BY_CUT))
+def test_a_conversion_rate_by_any_cut_equals_the_rate_counted_one_by_one(engine, metric, cut):
+    sql, date, alias = CONVERSION_BY_CUT[metric]
+    column = f"coalesce({alias}.{CUT_COLUMNS[cut]}, 'unknown')"
+    want = {
+        (str(m)[:10], str(c)): v
+        for m, c, v in engine.reference_sql(sql.format(month=MONTH.format(date), cut=column))
+        if m is not None
+    }
+    got = {(str(r[0])[:10], str(r[1])): r[2] for r in query(engine, [metric], ["metric_time__month", cut]).rows}
+    assert len(want) > 20, "the test needs many cells"
+    assert set(got) == set(want), (metric, cut, set(got) ^ set(want))
+    for key, value in want.items():
+        assert got[key] == pytest.approx(float(value), rel=1e-9), (metric, key, got[key], value)
+
+
+@pytest.mark.parametrize(
+    "base, count",
+    [("lead_conversion_base_count", "lead_count"), ("test_drive_conversion_base_count", "test_drive_count")],
+)
+def test_a_conversion_rates_base_is_the_funnels_count_under_every_cut(engine, base, count):
+    by = ["metric_time__month", "store", "channel", "series"]
+    rows = query(engine, [base, count], by).rows
+    assert len(rows) > 100
+    differ = [r for r in rows if (r[-2] or 0) != (r[-1] or 0)]
+    assert not differ, differ[:5]
+
+
 def test_saved_queries_export_to_files(engine, tmp_path):
     import duckdb
 
