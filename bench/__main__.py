@@ -249,6 +249,7 @@ def measure_run(run: Run, figures: list, results: report.Results) -> bool:
         figures.append(("full build (dbt build)", f"{full.seconds:.1f} s", full.note(floor, day)))
         figures.append(("  slowest nodes", "", full.slowest()))
         results.full_build, results.full_peak = full.seconds, full.peak_bytes
+        results.full_disk = full.largest_file_bytes if len(full.attempts) == 1 else None  # else a part of it
 
         if run.spark:
             figures.append(("freshness", "(DuckDB only)", "Dagster runs the warehouse on DuckDB"))

@@ -152,8 +152,16 @@ def dbt(
     shown = [x if len(x) < 2000 else x[:60] + " ..." for x in args]  # a resumed build's long --exclude
     print("  $ dbt " + " ".join(shown), flush=True)
     (work / "target" / "run_results.json").unlink(missing_ok=True)  # a failed step must not report the last one's
+    # DuckDB's warehouse is one file: its largest size is what the machine's disk must hold
+    watch = Path(env["NEV_DUCKDB_PATH"]) if target == "duckdb" and env.get("NEV_DUCKDB_PATH") else None
     result = measure.run(
-        cmd, env=env, cwd=settings.ROOT, echo=False, also=also, peak_file=attempt / f"peak{part}" if attempt else None
+        cmd,
+        env=env,
+        cwd=settings.ROOT,
+        echo=False,
+        also=also,
+        peak_file=attempt / f"peak{part}" if attempt else None,
+        watch=watch,
     )
     tail = [line for line in result.output.splitlines() if "Done." in line or "ERROR" in line]
     print("    " + ("\n    ".join(tail[-5:]) or "(no summary)"), flush=True)
@@ -182,6 +190,7 @@ class FullBuild:
     attempts: list[Attempt]
     parts: list[float]
     resumed_from_finished: bool
+    largest_file_bytes: int = 0  # the warehouse file at its largest in this run (0: not measured)
 
     def note(self, floor: float, day: dt.date) -> str:
         threads = [e.threads for e in self.attempts]
@@ -194,8 +203,13 @@ class FullBuild:
             )
         if self.resumed_from_finished:
             resumed += "; the steps below ran again in a later run"
+        disk = ""
+        if self.largest_file_bytes:
+            disk = f"; warehouse file at most {self.largest_file_bytes / 1e9:.1f} GB"
+            disk += " (this run's attempt)" if len(self.attempts) > 1 or self.resumed_from_finished else ""
         return (
-            f"peak {measure.gib(self.peak_bytes)}; {self.seconds / floor:.1f}x the floor; landed before {day}{resumed}"
+            f"peak {measure.gib(self.peak_bytes)}{disk}; {self.seconds / floor:.1f}x the floor; "
+            f"landed before {day}{resumed}"
         )
 
     def slowest(self) -> str:
@@ -320,7 +334,7 @@ def full_build(attempts: Attempts, common: list[str], work: Path, env: dict, als
     # this run's own time and peak as measured from its start, not from its log
     parts = [*(e.seconds for e in attempts.earlier), sum(r.seconds for r in runs)]
     peak = max(*(r.peak_bytes for r in runs), *(e.peak_bytes for e in every))
-    return FullBuild(sum(parts), peak, every, parts, False)
+    return FullBuild(sum(parts), peak, every, parts, False, max(r.peak_file_bytes for r in runs))
 
 
 def micro_batch(common: list[str], work: Path, env: dict, also: list[int]) -> measure.Measured:

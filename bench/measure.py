@@ -1,4 +1,5 @@
-"""Wall time and peak memory of a command's whole process tree, sampled from /proc."""
+"""Wall time and peak memory of a command's whole process tree, sampled from /proc, and the largest
+size a file it writes reached (the warehouse file with its write-ahead log)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,18 @@ class Measured:
     peak_bytes: int
     output: str
     returncode: int
+    peak_file_bytes: int = 0  # the watched file and its .wal at their largest (0: none watched)
+
+
+def file_size(path: Path) -> int:
+    """A DuckDB file's size on disk with its write-ahead log (0 when neither exists)."""
+    total = 0
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            total += p.stat().st_size
+        except OSError:  # not there (yet), or removed between two samples
+            continue
+    return total
 
 
 def tree_rss(root: int) -> int:
@@ -52,19 +65,23 @@ def run(
     echo: bool = True,
     also: list[int] | None = None,
     peak_file: Path | None = None,
+    watch: Path | None = None,
 ) -> Measured:
     """Run cmd, streaming its output (when echo), sampling its tree's memory every interval seconds.
     also: more process trees counted with it (a cluster's daemons, whose executors do the work).
-    peak_file: the peak so far is written there every few seconds, so a run that is killed leaves it."""
+    peak_file: the peak so far is written there every few seconds, so a run that is killed leaves it.
+    watch: a file whose largest size (with its .wal) is sampled at the same interval."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = [0]
+    peak, largest = [0], [0]
     done = threading.Event()
 
     def sample():
         written = time.perf_counter()
         while not done.is_set():
             peak[0] = max(peak[0], sum(tree_rss(pid) for pid in [proc.pid, *(also or [])]))
+            if watch:
+                largest[0] = max(largest[0], file_size(watch))
             if peak_file and time.perf_counter() - written > 5:
                 peak_file.write_text(str(peak[0]))
                 written = time.perf_counter()
@@ -82,7 +99,9 @@ def run(
     sampler.join()
     if peak_file:
         peak_file.write_text(str(peak[0]))
-    return Measured(time.perf_counter() - start, peak[0], "".join(lines), proc.returncode)
+    if watch:
+        largest[0] = max(largest[0], file_size(watch))
+    return Measured(time.perf_counter() - start, peak[0], "".join(lines), proc.returncode, largest[0])
 
 
 def gib(n: int) -> str:

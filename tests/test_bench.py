@@ -174,7 +174,14 @@ def test_a_run_rewrites_its_own_column_of_the_current_figures_and_keeps_the_othe
     from bench import report
 
     path, log = tmp_path / "BENCHMARKS.md", tmp_path / "docs" / "benchmark-history.md"
-    ten = report.Results(freshness=150.0, micro_batch=200.0, full_build=3000.0, full_peak=10 * 2**30, slowest_query=0.5)
+    ten = report.Results(
+        freshness=150.0,
+        micro_batch=200.0,
+        full_build=3000.0,
+        full_peak=10 * 2**30,
+        full_disk=45 * 10**9,
+        slowest_query=0.5,
+    )
     report.write(path, log, "## SF 10 run\n", 10, ten, "2026-11-29, code aaa")
     one = report.Results(freshness=20.0, micro_batch=40.0, micro_share=0.1, full_build=250.0, full_peak=5 * 2**30)
     report.write(path, log, "## SF 1 run\n", 1, one, "2026-11-30, code bbb")
@@ -187,6 +194,8 @@ def test_a_run_rewrites_its_own_column_of_the_current_figures_and_keeps_the_othe
     )
     row = next(line for line in summary.splitlines() if line.startswith("| one whole day"))
     assert "40.0 s (**missed** by 2.0x)" in row
+    row = next(line for line in summary.splitlines() if line.startswith("| largest warehouse file"))
+    assert [c.strip() for c in row.split("|")[2:6]] == ["-", "not measured", "<= 40", "45.0 (**missed** by 1.1x)"]
     assert "## SF" not in text, "BENCHMARKS.md holds the current figures only"
     history = log.read_text()
     assert history.index("## SF 10 run") < history.index("## SF 1 run")  # the run log, oldest first
@@ -211,3 +220,19 @@ def test_the_spark_bench_runs_dbt_and_reads_pyspark_from_the_spark_environment(m
     assert ran[1][0] == str(Path(sys.executable).with_name("dbt")), ran[1]
     header = report.header(1, 365, True, 2, "abc")  # no ImportError: pyspark is asked of its own environment
     assert "on Spark" in header
+
+
+def test_the_bench_reports_the_largest_size_a_file_reached_not_its_last(tmp_path):
+    """The warehouse file can shrink before a build ends (the parsed batches are emptied): the
+    bench samples its size (with the write-ahead log) while the build runs."""
+    from bench import measure
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    script = (
+        f"head -c 3000000 /dev/zero > {warehouse}.wal; head -c 1000000 /dev/zero > {warehouse}; "
+        f"sleep 0.5; rm {warehouse}.wal; sleep 0.3"
+    )
+    result = measure.run(["sh", "-c", script], echo=False, watch=warehouse)
+    assert result.returncode == 0
+    assert result.peak_file_bytes == 4_000_000, result.peak_file_bytes
+    assert measure.file_size(warehouse) == 1_000_000
