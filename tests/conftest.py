@@ -22,8 +22,21 @@ SPARK_DBT = str(settings.dbt_executable("spark"))
 # The raw-to-ODS reconciliation, all its passes (macros/tests/raw_reconciliation.sql).
 RECONCILIATION = "assert_every_raw_row_reaches_ods_or_rejects*"
 BATCH_VARIABLES = ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE")
+# Never copied into a scratch project: environments (.venv, and .venv-spark once `make test-spark` has
+# made it: 600 MB), build output, caches, and the temporary home a plain `dagster dev` keeps in the
+# folder it starts in while it runs (a test starts one: copying it could race its removal).
 COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "state", "target", "logs", "data", "__pycache__", ".pytest_cache", "dbt_packages"
+    ".venv*",
+    ".git",
+    "state",
+    "target",
+    "logs",
+    "data",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "dbt_packages",
+    ".tmp_dagster_home_*",
 )
 
 
