@@ -161,6 +161,16 @@ def test_the_dealer_report_shows_mom_and_yoy_and_downloads_for_excel(
     now, then = answer[store]["order_new_count"], before.get(store, {}).get("order_new_count")
     if then:
         assert float(row[column]) == pytest.approx((now - then) / then)
+    # a stock (semi-additive: the month's last day) against the same month a year before
+    year_ago = months_before(__import__("datetime").date.fromisoformat(month + "-01"), 12).isoformat()[:7]
+    stock = "prospect_held_closing_count"
+    held = {
+        m: {r["store"]: r[stock] for r in reference([stock], ["store"], [where_month(m)]).records()}
+        for m in (month, year_ago)
+    }
+    assert held[year_ago].get(store), "the test needs a year of history"
+    yoy = float(row[table[0].index("当前保有数 同比")])
+    assert yoy == pytest.approx((held[month][store] - held[year_ago][store]) / held[year_ago][store])
     with page.expect_download() as download:
         page.locator("[data-testid=download-xlsx]").click()
     from openpyxl import load_workbook
