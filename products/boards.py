@@ -448,8 +448,9 @@ class Boards:
                 return {**data, **status}
             status["warning"] += " — no earlier good data to show"
             return {"empty": True, **status}
-        data = build()
-        data["data_as_of"] = self.layer.data_as_of()
+        with self.layer.session():  # the page's queries on one opening of the warehouse
+            data = build()
+            data["data_as_of"] = self.layer.data_as_of()
         data["rendered_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         if ads:
             self.last_good_dir.mkdir(parents=True, exist_ok=True)

@@ -7,13 +7,15 @@ each checked against what the semantic manifest declares for the metrics asked b
 sees it; the where clauses are written by products/filters.py.
 
 A writer (dbt, GX, Dagster) holds the warehouse lock (lock.py) while it works. A
-reader never makes a writer wait: it takes the lock for the query only, gives up after
+reader makes a writer wait for one query at most (one board page: session()): it takes the lock
+for that only, gives up after
 `busy_timeout` seconds, and then answers from the last cached answer of that query (marked stale)
 or raises WarehouseBusy, which the server turns into a 503.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -103,7 +105,11 @@ class SemanticLayer:
         self._cache: OrderedDict[tuple[str, Query], Answer] = OrderedDict()
         self._last: dict[Query, Answer] = {}
         self._cache_size = cache_size
-        self._mutex = threading.Lock()  # one query at a time through the engine's single connection
+        # one query at a time through the engine's single connection; re-entered by the thread whose
+        # page session (session()) holds it, so that other threads wait for that page to finish
+        self._mutex = threading.RLock()
+        self._session: contextlib.ExitStack | None = None  # a page's open warehouse, while it renders
+        self._session_open = False
         # The profile's `serve` connection: the file read-only (a writer that skipped the lock fails
         # fast rather than this process blocking it), no file access, configuration locked.
         # The profile is rendered once, here: the process's environment is put back afterwards, so
@@ -316,20 +322,49 @@ class SemanticLayer:
             writer.writerow(row)
         return {"empty": table.row_count == 0, "text": table.text_format(decimals), "csv": out.getvalue()}
 
+    @contextlib.contextmanager
+    def session(self):
+        """One page's queries on one opening of the warehouse. Opening it costs about 80 ms at SF 1
+        (the lock, the file, DuckDB's catalog): a board of eight queries paid that eight times. The
+        first query the cache cannot answer takes the lock and opens the file, the page's other
+        queries reuse them, and the session's end lets both go: a writer waits for one page at
+        most, as it waited for one query before. Other threads' queries wait for the page."""
+        with self._mutex:
+            if self._session is not None:  # already in this thread's page
+                yield
+                return
+            self._session, self._session_open = contextlib.ExitStack(), False
+            try:
+                yield
+            finally:
+                stack, self._session, self._session_open = self._session, None, False
+                stack.close()
+
     def _read(self, work):
-        """Run `work` with the warehouse open read-only, under its lock, then let it go."""
+        """Run `work` with the warehouse open read-only, under its lock, then let it go (at the end
+        of the page, in a session)."""
         from indicators.engine import release_warehouse
 
         with self._mutex:
-            try:
-                with warehouse_lock(self.database, holder="metrics server (read)", timeout=self.busy_timeout):
-                    try:
-                        return work()
-                    except Exception as e:
-                        if "lock" in str(e).lower() and "conflicting" in str(e).lower():
-                            raise WarehouseBusy("the warehouse is being written by a process without the lock") from e
-                        raise
-                    finally:
-                        release_warehouse()
-            except WarehouseBusy:
-                raise
+            if self._session is not None:
+                if not self._session_open:
+                    self._session.enter_context(
+                        warehouse_lock(self.database, holder="metrics server (read)", timeout=self.busy_timeout)
+                    )
+                    self._session.callback(release_warehouse)
+                    self._session_open = True
+                return self._guarded(work)
+            with warehouse_lock(self.database, holder="metrics server (read)", timeout=self.busy_timeout):
+                try:
+                    return self._guarded(work)
+                finally:
+                    release_warehouse()
+
+    @staticmethod
+    def _guarded(work):
+        try:
+            return work()
+        except Exception as e:
+            if "lock" in str(e).lower() and "conflicting" in str(e).lower():
+                raise WarehouseBusy("the warehouse is being written by a process without the lock") from e
+            raise

@@ -523,6 +523,37 @@ def test_the_channel_filter_cuts_every_figure_it_can_reach_and_marks_the_rest(
     page.close()
 
 
+def test_a_board_opens_the_warehouse_once_per_page_and_lets_it_go(products_server: Server, monkeypatch, tmp_path):
+    """A page's queries share one opening of the warehouse (about 80 ms each at SF 1): the lock is
+    taken once per render, and released at its end, so that a writer can go on."""
+    import contextlib
+
+    from lock import warehouse_lock
+    from products import semantic
+    from products.boards import Boards
+
+    taken = []
+
+    @contextlib.contextmanager
+    def counted(*args, **kwargs):
+        taken.append(1)
+        with warehouse_lock(*args, **kwargs):
+            yield
+
+    monkeypatch.setattr(semantic, "warehouse_lock", counted)
+    layer = SemanticLayer(products_server.database, busy_timeout=60)
+    boards = Boards(layer, last_good_dir=tmp_path)
+    for render in (boards.c_level, lambda: boards.store(products_server.store), lambda: boards.dealer(None, None)):
+        layer._cache.clear()
+        taken.clear()
+        data = render()
+        assert data.get("data_as_of") and not data.get("empty"), data.get("warning")
+        assert len(taken) == 1, f"the warehouse was opened {len(taken)} times for one page"
+    # the lock is free again: a writer takes it at once
+    with warehouse_lock(products_server.database, holder="a writer", timeout=1):
+        pass
+
+
 def test_the_serving_layer_leaves_the_process_environment_as_it_found_it(products_server: Server):
     """The serving target and the served file are the layer's own: a GX run or a test in the same
     process once found DBT_TARGET=serve and failed with "no GX data source for target 'serve'"."""
