@@ -19,3 +19,29 @@ left join (
             and e.{{ event_date }} < {{ dbt.dateadd('day', days, 'b.' ~ base_date) }}
 ) as c on b.{{ base_key }} = c.{{ base_key }}
 {%- endmacro %}
+
+{#- The conversion pre-aggregate of a day-grain DWS table: per base day and the funnel's cell
+    (store, advisor, series, lead source; 'unknown' where missing), the base events (`counted`) and
+    those that converted within `days` (`converted`). Both add up, so a rate is their ratio at any
+    grain and cut. -#}
+{% macro conversions_by_cell(base, base_key, base_date, event, event_date, days, counted, converted, flag, base_columns=[]) -%}
+{%- set cell = funnel_cell() %}
+select
+    {{ base_date }},
+    {%- for column in cell %}
+    coalesce({{ column }}, {{ unknown_member_key() }}) as {{ column }},
+    {%- endfor %}
+    count(*) as {{ counted }},
+    sum({{ flag }}) as {{ converted }}
+from (
+    {{ converted_within(
+        base=base, base_key=base_key, base_date=base_date, base_columns=base_columns + cell,
+        event=event, event_date=event_date, days=days, flag=flag
+    ) | indent(4) }}
+) as per_base
+group by
+    {{ base_date }},
+    {%- for column in cell %}
+    coalesce({{ column }}, {{ unknown_member_key() }}){{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -53,3 +53,9 @@
     {'name': 'deliveries', 'fact': 'deliveries', 'date': 'delivered_date', 'where': none},
 ]) }}
 {%- endmacro %}
+
+{#- The cell every sales summary is counted in (the funnel, held prospects, the conversions): what
+    the boards cut by, each the `store`, `advisor`, `series` and `channel` entity. -#}
+{% macro funnel_cell() -%}
+{{ return(['store_id', 'advisor_id', 'series_code', 'source_channel']) }}
+{%- endmacro %}

@@ -4,24 +4,8 @@
 -- grain and cut: both counts add up. Its cell is the lead's, as the funnel counts new leads, so the
 -- base equals lead_count under every filter. Rebuilt whole each run: one pass over the leads and
 -- their drives, instead of one per query.
-{%- set cell = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
-
-select
-    created_date,
-    {%- for column in cell %}
-    coalesce({{ column }}, {{ unknown_member_key() }}) as {{ column }},
-    {%- endfor %}
-    count(*) as conversion_base_leads,
-    sum(test_drove_within_14d) as test_drove_leads
-from (
-    {{ converted_within(
-        base=ref('dwd_fct_lead'), base_key='lead_id', base_date='created_date', base_columns=cell,
-        event=ref('dwd_fct_test_drive'), event_date='drive_date', days=14, flag='test_drove_within_14d'
-    ) | indent(4) }}
-) as per_lead
-group by
-    created_date,
-    coalesce(store_id, {{ unknown_member_key() }}),
-    coalesce(advisor_id, {{ unknown_member_key() }}),
-    coalesce(series_code, {{ unknown_member_key() }}),
-    coalesce(source_channel, {{ unknown_member_key() }})
+{{ conversions_by_cell(
+    base=ref('dwd_fct_lead'), base_key='lead_id', base_date='created_date',
+    event=ref('dwd_fct_test_drive'), event_date='drive_date', days=14,
+    counted='conversion_base_leads', converted='test_drove_leads', flag='test_drove_within_14d'
+) }}

@@ -8,7 +8,7 @@
 -- stock the table already holds for that day. Without a batch window every day is re-derived.
 {{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
 -- depends_on: {{ ref('ods_crm__leads') }}
-{%- set cell = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
+{%- set cell = funnel_cell() %}
 {%- set from_carried = is_incremental() and batch_window() is not none %}
 
 with bounds as (

@@ -9,7 +9,7 @@
 -- depends_on: {{ ref('ods_crm__leads') }}
 -- depends_on: {{ ref('dwd_dim_customer_identity') }}
 {%- set flows = sales_funnel_flows() %}
-{%- set cell = ['store_id', 'advisor_id', 'series_code', 'source_channel'] %}
+{%- set cell = funnel_cell() %}
 
 with
 {%- if is_incremental() %}
