@@ -593,19 +593,33 @@ def test_the_freshness_checks_run_every_15_minutes_without_being_switched_on():
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING and schedule.job_name == freshness.JOB_NAME
 
 
-def test_after_the_demo_dagster_shows_every_table_it_built(defs: dg.Definitions):
-    """make demo builds with dbt outside Dagster; its last step records the build, so that the
-    catalog shows each dbt asset materialised (a partitioned one on the demo's last day)."""
+def test_after_the_demo_dagster_shows_every_table_and_day_it_built(defs: dg.Definitions, tmp_path: Path):
+    """make demo builds with dbt outside Dagster; its last step records the build in the instance
+    `make dagster` opens (on disk, SQLite, as there), so that the catalog shows every dbt asset
+    materialised and no landing day the tables hold as missing. A second demo adds each asset's
+    newest day again, not every day."""
     from orchestration.record import record
 
-    instance = dg.DagsterInstance.ephemeral()
-    assert record(instance) > 100
     graph = defs.resolve_asset_graph()
-    for key in graph.materializable_asset_keys:
-        node = graph.get(key)
-        if node.group_name == "semantic_layer":
-            continue
-        if node.partitions_def:
-            assert instance.get_materialized_partitions(key) == {DEMO_LAST_DAY}, key
-        else:
-            assert instance.get_latest_materialization_event(key) is not None, key
+    recorded = [key for key in graph.materializable_asset_keys if graph.get(key).group_name != "semantic_layer"]
+    partitioned = [key for key in recorded if graph.get(key).partitions_def]
+    days = graph.get(partitioned[0]).partitions_def.get_partition_keys()
+    assert days[0] == settings.PARTITIONS_START and days[-1] == DEMO_LAST_DAY and len(days) == 730
+
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        first = record(instance)
+        assert first == len(recorded) - len(partitioned) + len(partitioned) * len(days)
+        for key in recorded:
+            if key in partitioned:
+                assert instance.get_materialized_partitions(key) == set(days), key
+            latest = instance.get_latest_materialization_event(key)
+            assert latest is not None and latest.asset_materialization.partition == (
+                DEMO_LAST_DAY if key in partitioned else None
+            ), key
+        assert set(instance.all_asset_keys()) >= set(recorded)  # the catalog's list of assets with events
+        stored = instance.fetch_materializations(partitioned[0], limit=1000)
+        assert len(stored.records) == len(days)
+
+        again = record(instance)
+        assert again == len(recorded), "a second demo re-recorded days the instance already showed"
+        assert instance.get_materialized_partitions(partitioned[0]) == set(days)
