@@ -70,26 +70,37 @@ $(SPARK_STAMP): requirements-spark.lock requirements.lock
 venv: $(STAMP) ## create .venv with the pinned dependencies (every target does this when needed)
 
 demo: $(STAMP) data-docs-assets ## layer by layer with quality gates: seeds, dbt build, GX checks; prints last month's funnel
+	@rm -rf $(DEMO_RESULTS)
 	$(LOCKED) $(BIN)/python -m contract.files seeds
 	$(LOCKED) $(DBT) seed --target $(TARGET)
 	$(QUALITY) run --layer raw
 	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select ods $(FINDINGS)
+	@$(call keep_results,ods)
 	$(QUALITY) run --layer ods
 	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dwd $(FINDINGS)
+	@$(call keep_results,dwd)
 	$(QUALITY) run --layer dwd
 	$(LOCKED) $(DBT) build --target $(TARGET) $(LAYER_BUILD) --select dws ads $(FINDINGS)
+	@$(call keep_results,dws_ads)
 	$(QUALITY) run --layer dws --layer ads
 	@$(call publish_artifacts)
 	@$(DBT) compile --target $(TARGET) --select last_month_funnel_by_region --quiet > /dev/null
 	@echo; echo "Last month's sales funnel by region (ads.ads_sales_full_cycle_monthly):"; echo
 	@$(BIN)/python scripts/print_query.py $(REPORT)
 	@echo; $(QUALITY) gates
-	@$(if $(filter duckdb,$(TARGET)),DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/python -m orchestration.record)
+	@$(if $(filter duckdb,$(TARGET)),DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/python -m orchestration.record $(DEMO_RESULTS))
 
 build: $(STAMP) $(SERVER) ## dbt build on TARGET (duckdb, postgres, spark); FULL_REFRESH=1 rebuilds incremental models
 	$(if $(filter duckdb,$(TARGET)),$(LOCKED) $(BIN)/python -m contract.files seeds &&) \
 	$(if $(filter duckdb,$(TARGET)),$(LOCKED)) $(DBT) build $(TARGET_ARGS) $(if $(FULL_REFRESH),--full-refresh) $(FINDINGS)
 	@$(if $(filter duckdb,$(TARGET)),$(call publish_artifacts))
+
+# Each dbt build of the demo keeps its results (dbt overwrites target/run_results.json): the demo's
+# record in Dagster shows each dbt test's verdict as its check (orchestration/record.py).
+DEMO_RESULTS := state/demo-results
+define keep_results
+mkdir -p $(DEMO_RESULTS) && cp target/run_results.json $(DEMO_RESULTS)/run_results_$(1).json
+endef
 
 # A successful DuckDB build's manifest is what slim CI compares a change with (the daily Dagster
 # run publishes its own the same way).

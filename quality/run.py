@@ -125,11 +125,19 @@ def record_gates(database: Path, day: dt.date, outcomes: list[Outcome]) -> None:
             f"{o.suite.name}: {x}" for o in mine for x in o.exceptions
         ]
         gates[layer] = {"passed": not failed, "checked_at": now, "day": day.isoformat(), "failed": failed[:5]}
+        # each suite's verdict (passed, warned, failed), which the demo's record in Dagster shows as its check
+        gates[layer]["suites"] = {o.suite.name: outcome_verdict(o) for o in mine}
         warned = [o for o in mine if o.suite.severity == "warning"]
         if warned:  # rows set aside on the batch day: the count the boards show, and what they were
             gates[layer]["set_aside"] = sum(o.unexpected for o in warned)
             gates[layer]["warnings"] = [w for o in warned for w in o.warnings][:5]
     path.write_text(json.dumps(gates, indent=1, ensure_ascii=False))
+
+
+def outcome_verdict(outcome: Outcome) -> str:
+    if not outcome.success:
+        return "failed"
+    return "warned" if outcome.warnings else "passed"
 
 
 # Where a person finds the rows the warning suite counted: said by the summary and the gate line.

@@ -593,12 +593,13 @@ def test_the_freshness_checks_run_every_15_minutes_without_being_switched_on():
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING and schedule.job_name == freshness.JOB_NAME
 
 
-def test_after_the_demo_dagster_shows_every_table_and_day_it_built(defs: dg.Definitions, tmp_path: Path):
+def test_after_the_demo_dagster_shows_every_table_day_and_check_it_built(defs: dg.Definitions, tmp_path: Path):
     """make demo builds with dbt outside Dagster; its last step records the build in the instance
-    `make dagster` opens (on disk, SQLite, as there), so that the catalog shows every dbt asset
-    materialised and no landing day the tables hold as missing. A second demo adds each asset's
-    newest day again, not every day."""
+    `make dagster` opens (on disk, SQLite, as there): every dbt asset materialised, no landing day
+    the tables hold missing, and each check with the verdict the demo's dbt tests and GX suites
+    reached. A second demo adds each asset's newest day again, not every day."""
     from orchestration.record import record
+    from quality.suites import suites
 
     graph = defs.resolve_asset_graph()
     recorded = [key for key in graph.materializable_asset_keys if graph.get(key).group_name != "semantic_layer"]
@@ -606,9 +607,24 @@ def test_after_the_demo_dagster_shows_every_table_and_day_it_built(defs: dg.Defi
     days = graph.get(partitioned[0]).partitions_def.get_partition_keys()
     assert days[0] == settings.PARTITIONS_START and days[-1] == DEMO_LAST_DAY and len(days) == 730
 
-    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
-        first = record(instance)
-        assert first == len(recorded) - len(partitioned) + len(partitioned) * len(days)
+    # What the demo's builds and suites found, as make demo keeps it: every dbt test passed but one
+    # that failed and one skipped; every suite passed but the set-aside one, which warned.
+    nodes = json.loads((ROOT / "target" / "manifest.json").read_text())["nodes"]
+    tests = sorted(u for u in nodes if u.startswith("test."))
+    failing, skipped = tests[0], tests[1]
+    status = {failing: "fail", skipped: "skipped"}
+    results = tmp_path / "demo-results"
+    results.mkdir()
+    (results / "run_results_ods.json").write_text(
+        json.dumps({"results": [{"unique_id": u, "status": status.get(u, "pass")} for u in tests]})
+    )
+    verdict = {s.name: "warned" if s.name == SET_ASIDE_SUITE else "passed" for s in suites()}
+    gates = {"ods": {"passed": True, "suites": verdict}}
+
+    (tmp_path / "dagster").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+        materialised, checked = record(instance, results=results, gates=gates)
+        assert materialised == len(recorded) - len(partitioned) + len(partitioned) * len(days)
         for key in recorded:
             if key in partitioned:
                 assert instance.get_materialized_partitions(key) == set(days), key
@@ -620,6 +636,21 @@ def test_after_the_demo_dagster_shows_every_table_and_day_it_built(defs: dg.Defi
         stored = instance.fetch_materializations(partitioned[0], limit=1000)
         assert len(stored.records) == len(days)
 
-        again = record(instance)
+        checks = list(graph.asset_check_keys)
+        latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(checks)
+        by_test = {graph.get_check_spec(k).metadata.get("dagster_dbt/unique_id"): k for k in checks}
+        expected = {by_test[u]: "FAILED" if u == failing else "SUCCEEDED" for u in tests if u != skipped}
+        expected |= {
+            k: "FAILED" if k.name == f"gx_{SET_ASIDE_SUITE}" else "SUCCEEDED"
+            for k in checks
+            if k.name in {f"gx_{n}" for n in verdict}
+        }
+        assert checked == len(expected) == len(tests) - 1 + len(verdict)
+        assert {k: r.status.value for k, r in latest.items()} == expected
+        warned = latest[next(k for k in checks if k.name == f"gx_{SET_ASIDE_SUITE}")].event
+        assert warned.asset_check_evaluation.severity == dg.AssetCheckSeverity.WARN
+        assert by_test[skipped] not in latest and not any(k.name == "data_freshness" for k in latest)
+
+        again, _ = record(instance)
         assert again == len(recorded), "a second demo re-recorded days the instance already showed"
         assert instance.get_materialized_partitions(partitioned[0]) == set(days)
