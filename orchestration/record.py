@@ -26,7 +26,6 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import settings
@@ -34,64 +33,79 @@ import settings
 DESCRIPTION = "built by make demo (dbt build of every landing day the demo holds)"
 
 
-def _events(instance, graph) -> list:
-    """One materialisation event per asset and landing day not yet shown as materialised, and
-    each asset's newest day (or, unpartitioned, the asset) always: the build it records."""
+# Every materialisation of an asset serialises the same but for its partition: one serialisation
+# per asset, with this in the partition's place, then each day's key put in (about 6 s saved).
+_PLACEHOLDER = "partition-placeholder-0f3a"
+
+
+def _materialisation(key, partition: str | None, now: float):
+    """The event Dagster's `report_runless_asset_event` would store for the demo's build."""
     import dagster as dg
     from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
     from dagster._core.events.log import EventLogEntry
     from dagster._core.instance.utils import RUNLESS_JOB_NAME, RUNLESS_RUN_ID
 
+    event = DagsterEvent(
+        event_type_value=DagsterEventType.ASSET_MATERIALIZATION.value,
+        event_specific_data=StepMaterializationData(
+            dg.AssetMaterialization(asset_key=key, partition=partition, description=DESCRIPTION)
+        ),
+        job_name=RUNLESS_JOB_NAME,
+    )
+    return EventLogEntry(
+        user_message="",
+        level=logging.INFO,
+        job_name=RUNLESS_JOB_NAME,
+        run_id=RUNLESS_RUN_ID,
+        error_info=None,
+        timestamp=now,
+        step_key=None,
+        dagster_event=event,
+    )
+
+
+def _planned(instance, graph) -> dict:
+    """Per asset, the partitions to record: every landing day not yet shown as materialised and
+    its newest day always (None for an unpartitioned asset), the newest last."""
     from .assets import SEMANTIC_GROUP
 
-    now = time.time()
-    events = []
+    planned = {}
     for key in sorted(graph.materializable_asset_keys, key=lambda k: k.to_user_string()):
         node = graph.get(key)
         if node.group_name == SEMANTIC_GROUP:  # the exports and the dictionary: make demo builds neither
             continue
-        partitions: Iterable[str | None] = [None]
+        partitions: list[str | None] = [None]
         if node.partitions_def:
             days = node.partitions_def.get_partition_keys()
             shown = instance.get_materialized_partitions(key)
             partitions = [day for day in days[:-1] if day not in shown] + days[-1:]
-        for partition in partitions:
-            event = DagsterEvent(
-                event_type_value=DagsterEventType.ASSET_MATERIALIZATION.value,
-                event_specific_data=StepMaterializationData(
-                    dg.AssetMaterialization(asset_key=key, partition=partition, description=DESCRIPTION)
-                ),
-                job_name=RUNLESS_JOB_NAME,
-            )
-            events.append(
-                EventLogEntry(
-                    user_message="",
-                    level=logging.INFO,
-                    job_name=RUNLESS_JOB_NAME,
-                    run_id=RUNLESS_RUN_ID,
-                    error_info=None,
-                    timestamp=now,
-                    step_key=None,
-                    dagster_event=event,
-                )
-            )
-    return events
+        planned[key] = partitions
+    return planned
 
 
-def _store(storage, events: Sequence) -> None:
+def _store(storage, planned: dict, now: float) -> None:
     """Write the events as `store_event` would, in one transaction per SQLite file."""
     import sqlalchemy as sa
     from dagster._core.instance.utils import RUNLESS_RUN_ID
     from dagster._core.storage.event_log.schema import SqlEventLogStorageTable as Events
     from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
-    if type(storage) is not SqliteEventLogStorage or not events:
-        storage.store_event_batch(events)
+    if type(storage) is not SqliteEventLogStorage:
+        storage.store_event_batch([_materialisation(k, p, now) for k, days in planned.items() for p in days])
         return
-    rows = [storage._event_to_row(event) for event in events]
+    rows = []
+    for key, partitions in planned.items():
+        if partitions == [None]:
+            rows.append(storage._event_to_row(_materialisation(key, None, now)))
+            continue
+        template = storage._event_to_row(_materialisation(key, _PLACEHOLDER, now))
+        assert template["event"].count(_PLACEHOLDER) == 1 and template["partition"] == _PLACEHOLDER
+        rows += [
+            {**template, "event": template["event"].replace(_PLACEHOLDER, day), "partition": day} for day in partitions
+        ]
     with storage.run_connection(RUNLESS_RUN_ID) as conn:
         conn.execute(Events.insert(), rows)
-    newest = {event.dagster_event.asset_key.to_string(): event for event in events}
+    newest = {key.to_string(): _materialisation(key, days[-1], now) for key, days in planned.items()}
     with storage.index_transaction() as conn:
         conn.execute(Events.insert(), rows)
         # each asset's latest materialisation, which the catalog reads, with the id it was given
@@ -156,12 +170,12 @@ def record(instance=None, results: Path | None = None, gates: dict | None = None
 
     graph = build_definitions().resolve_asset_graph()
     instance = instance or dg.DagsterInstance.get()
-    events = _events(instance, graph)
-    _store(instance.event_log_storage, events)
+    planned = _planned(instance, graph)
+    _store(instance.event_log_storage, planned, time.time())
     evaluations = check_evaluations(graph, verdicts(results, gates or {}))
     for evaluation in evaluations:  # a few hundred: Dagster's own writer
         instance.report_runless_asset_event(evaluation)
-    return len(events), len(evaluations)
+    return sum(len(days) for days in planned.values()), len(evaluations)
 
 
 def main() -> int:
