@@ -20,7 +20,7 @@ import dagster as dg
 
 import settings
 from lock import warehouse_lock
-from quality.freshness import data_times, newest_data
+from quality.freshness import DataTime, data_times, newest_data
 
 from .assets import WAREHOUSE_POOL, relation_key
 
@@ -50,26 +50,38 @@ def freshness_checks(manifest_path: Path) -> dg.AssetChecksDefinition:
     def _freshness(context: dg.AssetCheckExecutionContext):
         wanted = {k.asset_key for k in context.selected_asset_check_keys}
         selected = [t for t in tables if relation_key(t.relation) in wanted]
-        now = settings.business_now()
-        with warehouse_lock(holder="dagster ads freshness", log=context.log.info):
-            newest = newest_data(settings.warehouse_path(), selected)
-        for t in selected:
-            passed, description = t.verdict(newest[t.relation], now)
-            yield dg.AssetCheckResult(
-                asset_key=relation_key(t.relation),
-                check_name=CHECK_NAME,
-                passed=passed,
-                severity=dg.AssetCheckSeverity.ERROR,
-                description=description,
-                metadata={
+        for verdict in judge(selected, log=context.log.info):
+            yield dg.AssetCheckResult(**verdict)
+
+    return _freshness
+
+
+def judge(tables: list[DataTime], database: Path | None = None, log=lambda message: None) -> list[dict]:
+    """Each table's freshness check, judged now (settings.business_now()) on the warehouse: the
+    arguments of its check result (the check above, and the demo's record in Dagster)."""
+    now = settings.business_now()
+    database = database or settings.warehouse_path()
+    with warehouse_lock(database, holder="dagster ads freshness", log=log):
+        newest = newest_data(database, tables)
+    verdicts = []
+    for t in tables:
+        passed, description = t.verdict(newest[t.relation], now)
+        verdicts.append(
+            {
+                "asset_key": relation_key(t.relation),
+                "check_name": CHECK_NAME,
+                "passed": passed,
+                "severity": dg.AssetCheckSeverity.ERROR,
+                "description": description,
+                "metadata": {
                     "newest": str(newest[t.relation]),
                     "due": str(t.due_day(now)),
                     "judged_at": now.isoformat(sep=" ", timespec="minutes"),
                     "grain": t.grain,
                 },
-            )
-
-    return _freshness
+            }
+        )
+    return verdicts
 
 
 def freshness_job(checks: dg.AssetChecksDefinition):

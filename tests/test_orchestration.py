@@ -593,11 +593,14 @@ def test_the_freshness_checks_run_every_15_minutes_without_being_switched_on():
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING and schedule.job_name == freshness.JOB_NAME
 
 
-def test_after_the_demo_dagster_shows_every_table_day_and_check_it_built(defs: dg.Definitions, tmp_path: Path):
+def test_after_the_demo_dagster_shows_every_table_day_and_check_it_built(
+    defs: dg.Definitions, built_warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """make demo builds with dbt outside Dagster; its last step records the build in the instance
     `make dagster` opens (on disk, SQLite, as there): every dbt asset materialised, no landing day
-    the tables hold missing, and each check with the verdict the demo's dbt tests and GX suites
-    reached. A second demo adds each asset's newest day again, not every day."""
+    the tables hold missing, each check with the verdict the demo's dbt tests and GX suites reached,
+    and each ADS table's freshness judged by the demo's clock. A second demo adds each asset's
+    newest day again, not every day; judged two days later, the daily tables are stale."""
     from orchestration.record import record
     from quality.suites import suites
 
@@ -622,8 +625,10 @@ def test_after_the_demo_dagster_shows_every_table_day_and_check_it_built(defs: d
     gates = {"ods": {"passed": True, "suites": verdict}}
 
     (tmp_path / "dagster").mkdir()
+    monkeypatch.delenv("NEV_NOW", raising=False)  # the demo's own clock: the morning after its last day
+    monkeypatch.delenv("NEV_CLOCK", raising=False)
     with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
-        materialised, checked = record(instance, results=results, gates=gates)
+        materialised, checked = record(instance, results=results, gates=gates, database=built_warehouse.database)
         assert materialised == len(recorded) - len(partitioned) + len(partitioned) * len(days)
         for key in recorded:
             if key in partitioned:
@@ -645,12 +650,18 @@ def test_after_the_demo_dagster_shows_every_table_day_and_check_it_built(defs: d
             for k in checks
             if k.name in {f"gx_{n}" for n in verdict}
         }
-        assert checked == len(expected) == len(tests) - 1 + len(verdict)
+        fresh = [k for k in checks if k.name == freshness.CHECK_NAME]
+        expected |= dict.fromkeys(fresh, "SUCCEEDED")
+        assert len(fresh) == 4 and checked == len(expected) == len(tests) - 1 + len(verdict) + len(fresh)
         assert {k: r.status.value for k, r in latest.items()} == expected
         warned = latest[next(k for k in checks if k.name == f"gx_{SET_ASIDE_SUITE}")].event
         assert warned.asset_check_evaluation.severity == dg.AssetCheckSeverity.WARN
-        assert by_test[skipped] not in latest and not any(k.name == "data_freshness" for k in latest)
+        assert by_test[skipped] not in latest
 
-        again, _ = record(instance)
+        monkeypatch.setenv("NEV_NOW", TWO_DAYS_LATER)
+        again, _ = record(instance, database=built_warehouse.database)
         assert again == len(recorded), "a second demo re-recorded days the instance already showed"
         assert instance.get_materialized_partitions(partitioned[0]) == set(days)
+        latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(fresh)
+        stale = {k.asset_key.path[-1] for k, r in latest.items() if r.status.value == "FAILED"}
+        assert stale == {"ads_aarrr_overview_daily", "ads_sales_full_cycle_monthly"}, stale
