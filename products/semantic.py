@@ -346,19 +346,16 @@ class SemanticLayer:
         from indicators.engine import release_warehouse
 
         with self._mutex:
-            if self._session is not None:
-                if not self._session_open:
-                    self._session.enter_context(
-                        warehouse_lock(self.database, holder="metrics server (read)", timeout=self.busy_timeout)
-                    )
-                    self._session.callback(release_warehouse)
-                    self._session_open = True
-                return self._guarded(work)
-            with warehouse_lock(self.database, holder="metrics server (read)", timeout=self.busy_timeout):
-                try:
-                    return self._guarded(work)
-                finally:
-                    release_warehouse()
+            if self._session is None:  # a query on its own is a page of one query
+                with self.session():
+                    return self._read(work)
+            if not self._session_open:
+                self._session.enter_context(
+                    warehouse_lock(self.database, holder="metrics server (read)", timeout=self.busy_timeout)
+                )
+                self._session.callback(release_warehouse)
+                self._session_open = True
+            return self._guarded(work)
 
     @staticmethod
     def _guarded(work):
