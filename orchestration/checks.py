@@ -20,9 +20,14 @@ from quality.suites import Suite, suites
 from .assets import WAREHOUSE_POOL, relation_key
 
 
+def check_name(suite: str) -> str:
+    """A suite's asset check: gx_ and the suite's name."""
+    return f"gx_{suite}"
+
+
 def check_spec(suite: Suite) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(
-        name=f"gx_{suite.name}",
+        name=check_name(suite.name),
         asset=relation_key(suite.table),
         blocking=suite.severity == "blocking",
         description=f"Great Expectations suite {suite.name} ({suite.severity}): {suite.what}",
@@ -63,7 +68,7 @@ def layer_check(project_dir: Path, layer: str, members: list[Suite]) -> dg.Asset
         from quality import run as gx_run
 
         wanted = {k.name for k in context.selected_asset_check_keys}
-        selected = [s for s in members if f"gx_{s.name}" in wanted]
+        selected = [s for s in members if check_name(s.name) in wanted]
         # The batch the suites validate is the run's partition (the landing day it was launched
         # for); a run without one (a full refresh from the UI) validates the newest landed day.
         partition = context.run.tags.get("dagster/partition")
@@ -80,7 +85,7 @@ def layer_check(project_dir: Path, layer: str, members: list[Suite]) -> dg.Asset
             failures = [f"{e} [{c}] {d}" for e, c, d in o.failed] + o.exceptions
             yield dg.AssetCheckResult(
                 asset_key=relation_key(o.suite.table),
-                check_name=f"gx_{o.suite.name}",
+                check_name=check_name(o.suite.name),
                 passed=o.success and not o.warnings,  # a warning suite's findings show as a WARN check
                 severity=dg.AssetCheckSeverity.ERROR if o.suite.severity == "blocking" else dg.AssetCheckSeverity.WARN,
                 metadata={

@@ -121,6 +121,8 @@ def _store(storage, planned: dict, now: float) -> None:
 def verdicts(results: Path | None, gates: dict) -> dict[str, str]:
     """What the demo found, by dbt test (its unique id) and by GX suite (its check's name):
     passed, warned or failed."""
+    from .checks import check_name
+
     found = {}
     for path in sorted(results.glob("run_results_*.json")) if results else []:
         for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
@@ -132,7 +134,7 @@ def verdicts(results: Path | None, gates: dict) -> dict[str, str]:
                     found[result["unique_id"]] = verdict
     for gate in gates.values():
         for suite, verdict in (gate.get("suites") or {}).items():
-            found[f"gx_{suite}"] = verdict
+            found[check_name(suite)] = verdict
     return found
 
 
