@@ -2,8 +2,9 @@
 -- Distinct counts (DAU, MAU, retention cohorts) are computed here from the member-day base.
 -- Incremental by day: a batch re-derives the days its facts are counted on, the 30 days after each
 -- day it brings activity for (MAU), the registration days whose retention it changed, and every day
--- from its earliest new lead on (historical leads are cumulative). MAU, the costly count, is
--- recounted only on the 30 days after an activity day; the other re-derived days keep theirs.
+-- from its earliest new lead on (historical leads are cumulative). MAU is recounted only on the 30
+-- days after an activity day (from the member-days of the 29 days before them); the other
+-- re-derived days keep theirs.
 {{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
 -- depends_on: {{ ref('dwd_fct_app_event') }}
 -- depends_on: {{ ref('dwd_fct_service_ticket') }}
@@ -153,30 +154,25 @@ recount_days as (
     select d.date_day from days as d where d.date_day not in (select k.activity_date from kept_mau as k)
 ),
 
-monthly_active as (
-    -- MAU: members active in the 30 days ending on the day, for the days the batch can change.
+{% endif -%}
+mau_member_days as (
     select
-        r.date_day as activity_date,
-        count(distinct m.member_id) as monthly_active_members
-    from recount_days as r
-    inner join member_days as m
-        on m.activity_date <= r.date_day and m.activity_date > {{ dbt.dateadd('day', -30, 'r.date_day') }}
+        member_id,
+        activity_date
+    from member_days
+    {%- if rederive %}
+    -- a day's MAU needs the 29 days before it: the member-days from 29 days before the first day recounted
     where
-        m.activity_date > (select {{ dbt.dateadd('day', -30, 'min(x.date_day)') }} from recount_days as x)
-        and m.activity_date <= (select max(x.date_day) from recount_days as x)
-    group by r.date_day
-    union all
-    select
-        k.activity_date,
-        k.monthly_active_members
-    from kept_mau as k
+        activity_date > (select {{ dbt.dateadd('day', -30, 'min(x.date_day)') }} from recount_days as x)
+        and activity_date <= (select max(x.date_day) from recount_days as x)
+    {%- endif %}
 ),
 
-{% else -%}
 member_coverage as (
     -- MAU counts a member on the 30 days from each active day. Cut at the member's next active day,
     -- those stretches do not overlap, so MAU is a running sum of their starts and ends: linear in
-    -- member-days instead of a distinct count over a 30-day range join.
+    -- member-days instead of a distinct count over a 30-day range join. A stretch that starts more
+    -- than 29 days before a day cannot cover it, so a recount needs only the member-days since then.
     select
         activity_date as covered_from,
         least(
@@ -186,7 +182,7 @@ member_coverage as (
             ),
             {{ dbt.dateadd('day', 30, 'activity_date') }}
         ) as covered_until
-    from member_days
+    from mau_member_days
 ),
 
 coverage_changes as (
@@ -203,10 +199,10 @@ coverage_changes as (
     select
         date_day as change_date,
         0 as member_change
-    from days
+    from {{ 'recount_days' if rederive else 'days' }}
 ),
 
-monthly_active as (
+running_mau as (
     -- MAU: members active in the 30 days ending on the day.
     select
         change_date as activity_date,
@@ -215,7 +211,26 @@ monthly_active as (
     from coverage_changes
     group by change_date
 ),
-{%- endif %}
+
+monthly_active as (
+    {%- if rederive %}
+    select
+        r.activity_date,
+        r.monthly_active_members
+    from running_mau as r
+    where r.activity_date in (select x.date_day from recount_days as x)
+    union all
+    select
+        k.activity_date,
+        k.monthly_active_members
+    from kept_mau as k
+    {%- else %}
+    select
+        activity_date,
+        monthly_active_members
+    from running_mau
+    {%- endif %}
+),
 
 sessions as (
     select
