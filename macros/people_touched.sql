@@ -28,3 +28,20 @@
         on i.one_id = p.one_id
     group by p.one_id
 {%- endmacro %}
+
+
+{#- Before a person-keyed model re-derives the people touched (a pre-hook): delete the rows of the
+    OneIDs this batch merged into another, which have no identity left. delete+insert deletes only
+    the keys it writes, and such a OneID writes none. -#}
+{% macro delete_people_merged_away() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where
+        one_id in (
+            select i._previous_one_id
+            from {{ ref('dwd_dim_customer_identity') }} as i
+            where i._previous_one_id is not null and {{ landed_since_last_run('i._loaded_at') }}
+        )
+        and one_id not in (select i.one_id from {{ ref('dwd_dim_customer_identity') }} as i)
+    {%- endif -%}
+{%- endmacro %}
