@@ -69,6 +69,7 @@ def contract_macro() -> str:
             "large": t.large,
             "landed": t.landed,
             "event_time": t.event_time or "",
+            "key_dated_by": t.key_dated_by or "",
         }
         cols = ",\n".join("        " + json.dumps(column_spec(t, c), ensure_ascii=False) for c in t.columns)
         lines.append(f'    "{t.name}": {json.dumps(head)[:-1]}, "columns": [\n{cols}\n    ]}}')

@@ -76,6 +76,9 @@ class RawTable:
     cdc: bool = False  # several versions of a row (by the source's updated_at): every one is kept
     large: bool = False  # real-time volumes, validated one landing day at a time
     event_time: str | None = None  # the column that dates a row
+    # A row is never edited: a copy landed again is the same row, so each key keeps its event_time
+    # (ODS looks for a key's earlier copies only within the batch's range of it: macros/incremental.sql).
+    immutable: bool = False
     # Landed tables: a new batch is expected at least this often (the landing SLA). The real-time
     # sources send all day; others send when something happens, which at a small maker's volumes
     # can be days apart.
@@ -84,6 +87,11 @@ class RawTable:
     @property
     def name(self) -> str:
         return f"raw_{self.system}__{self.entity}"
+
+    @property
+    def key_dated_by(self) -> str | None:
+        """The column every copy of a key carries unchanged: an immutable row's event time."""
+        return self.event_time if self.immutable else None
 
     @property
     def column_names(self) -> list[str]:
@@ -549,6 +557,7 @@ TABLES: tuple[RawTable, ...] = (
         ),
         large=True,
         event_time="event_at",
+        immutable=True,
         landing_hours=24,
     ),
     RawTable(

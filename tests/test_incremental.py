@@ -11,11 +11,14 @@ import csv
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 from conftest import ROOT, Project, parsed_rows, start_from
 from table_comparison import LAYERS
+
+import settings
 
 # Landing days, and a 15-minute slice in the middle of one (a real-time run cuts a day anywhere):
 # one whole day, the slice, the rest of that day and the next together, then everything left.
@@ -200,6 +203,34 @@ def test_a_resent_day_changes_nothing(project_copy: Project, built_warehouse: Pr
     project_copy.dbt("seed", "--quiet", "--select", *(Path(seed).stem for seed in REAL_TIME_SEEDS))
     project_copy.dbt("run", "--quiet")
     assert changed(before, rows_by_table(project_copy.database)) == {}
+
+
+def test_an_event_sent_again_with_another_time_stops_the_batch(project_copy: Project, built_warehouse: Project):
+    """ods_app__events looks for an event's earlier copies only within the batch's event times
+    (meta key_dated_by: an event is never edited). A copy that breaks that promise would leave two
+    rows for one event: the batch's uniqueness test, which reads every row of the keys the batch
+    touched, must stop it."""
+    start_from(built_warehouse, project_copy)
+    path = project_copy.path / "seeds" / "app" / "raw_app__events.csv"
+    _, rows = read_seed(path)
+    event = next(r for r in rows if r["_loaded_at"][:10] == RESENT_DAY and r["event_at"])
+    landed = later(newest_landing(project_copy.path / "seeds"), 1)
+    moved = dt.datetime.fromisoformat(event["event_at"]) - dt.timedelta(days=3)
+    append_seed(path, [event | {"event_at": moved.isoformat(), "_loaded_at": landed}])
+    project_copy.dbt("seed", "--quiet", "--select", "raw_app__events")
+    landed_at = dt.datetime.fromisoformat(landed.replace("Z", "+00:00")).astimezone(
+        ZoneInfo(settings.BUSINESS_TIME_ZONE)
+    )
+    window = {
+        "NEV_BATCH_LANDED_FROM": landed_at.strftime("%Y-%m-%d %H:%M:00"),
+        "NEV_BATCH_LANDED_BEFORE": (landed_at + dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:00"),
+        "NEV_TEST_SCOPE": "batch",
+    }
+    result = project_copy.dbt("build", "--select", "ods_app__events_parsed", "ods_app__events", check=False, env=window)
+    assert result.returncode != 0, result.output[-2000:]
+    assert "FAIL 1 unique_ods_app__events_event_id" in result.output, result.output[-2000:]
+    rows = project_copy.query(f"select count(*) from ods.ods_app__events where event_id = '{event['event_id']}'")
+    assert rows == [(2,)]
 
 
 LATE_DAY = "2025-06-15"

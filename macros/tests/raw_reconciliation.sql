@@ -5,8 +5,9 @@
 
     Reads each raw table's parsed batch: the reconciliation parses nothing again. Keys are compared
     by hash (64-bit on DuckDB). When the parsed tables hold a batch (a run with a window that is not
-    a full refresh), ODS is first narrowed to the batch's keys (a semi-join on the first key column),
-    so the test hashes the batch, not the history.
+    a full refresh), ODS is first narrowed to the batch's keys (a semi-join on the first key column,
+    and for an immutable table the batch's range of its event time, which the zonemaps prune), so the
+    test hashes the batch, not the history.
 
     The check of accepted keys runs in passes (tests/dbt/ods/assert_every_raw_row_reaches_ods_or_rejects_pass_<n>),
     each over the keys whose hash falls in its bucket, on both sides: one pass for every
@@ -43,6 +44,10 @@ where
         where {{ in_pass }}
         {%- if narrowed %}
             and {{ table.key[0] }} in (select b.{{ table.key[0] }} from {{ parsed }} as b where b._reject_reason is null)
+            {%- if table.key_dated_by %}
+            and {{ table.key_dated_by }} >= (select min(b.{{ table.key_dated_by }}) from {{ parsed }} as b where b._reject_reason is null)
+            and {{ table.key_dated_by }} <= (select max(b.{{ table.key_dated_by }}) from {{ parsed }} as b where b._reject_reason is null)
+            {%- endif %}
         {%- endif %}
     )
 {%- if pass_number == 1 %}

@@ -1,4 +1,6 @@
 -- APP events: one row per event; duplicates collapsed, times converted to Asia/Shanghai.
+-- An event is never edited (immutable in the landing contract): the merge looks for an event's earlier
+-- copies only within the batch's event times (macros/incremental.sql, key_dated_by).
 {{ config(materialized='incremental', unique_key='event_id', incremental_strategy='delete+insert') }}
 
 {%- set columns = ['event_id', 'member_id', 'session_id', 'event_type', 'section', 'series_code',
