@@ -125,7 +125,8 @@
 {#- delete+insert. For an ODS model with key_dated_by, the delete reads only the batch's range of
     that column (within_span), not every key of the table. A copy of a key with another value of it
     would keep both rows: the model's unique test, which in a batch reads every row of the keys the
-    batch touched, stops the run. Every other model: dbt's own. -#}
+    batch touched, stops the run. A model may name keys to delete that it writes no row for
+    (keys_gone). Every other model: dbt's own. Spark's is macros/adapters/spark_delete_insert.sql. -#}
 {% macro default__get_incremental_delete_insert_sql(arg_dict) -%}
     {%- set predicates = arg_dict['incremental_predicates'] or [] -%}
     {%- set dated_by = key_dated_by(model.name) -%}
@@ -133,8 +134,23 @@
         {%- set span = run_query('select min(' ~ dated_by ~ '), max(' ~ dated_by ~ ') from ' ~ arg_dict['temp_relation']).rows[0] -%}
         {%- set predicates = predicates + [within_span(dated_by, span)] -%}
     {%- endif -%}
-    {{ return(get_delete_insert_merge_sql(arg_dict['target_relation'], arg_dict['temp_relation'],
-        arg_dict['unique_key'], arg_dict['dest_columns'], predicates)) }}
+    {%- set merge = get_delete_insert_merge_sql(arg_dict['target_relation'], arg_dict['temp_relation'],
+        arg_dict['unique_key'], arg_dict['dest_columns'], predicates) -%}
+    {%- set gone = keys_gone() -%}
+    {%- if gone -%}
+        {%- set merge = 'delete from ' ~ arg_dict['target_relation'] ~ ' where ' ~ arg_dict['unique_key']
+            ~ ' in (' ~ gone ~ '); ' ~ merge -%}
+    {%- endif -%}
+    {{ return(merge) }}
+{%- endmacro %}
+
+{#- The keys an incremental model deletes beyond those it writes, as a select of one column, or
+    none: a person-keyed model whose meta says deletes_merged_people, the OneIDs merged away. -#}
+{% macro keys_gone() -%}
+    {%- if (config.get('meta') or {}).get('deletes_merged_people') -%}
+        {{ return(people_merged_away()) }}
+    {%- endif -%}
+    {{ return(none) }}
 {%- endmacro %}
 
 

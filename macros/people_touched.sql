@@ -30,18 +30,15 @@
 {%- endmacro %}
 
 
-{#- Before a person-keyed model re-derives the people touched (a pre-hook): delete the rows of the
-    OneIDs this batch merged into another, which have no identity left. delete+insert deletes only
-    the keys it writes, and such a OneID writes none. -#}
-{% macro delete_people_merged_away() -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }}
-    where
-        one_id in (
-            select i._previous_one_id
-            from {{ ref('dwd_dim_customer_identity') }} as i
-            where i._previous_one_id is not null and {{ landed_since_last_run('i._loaded_at') }}
-        )
-        and one_id not in (select i.one_id from {{ ref('dwd_dim_customer_identity') }} as i)
-    {%- endif -%}
+{#- The OneIDs this batch merged into another, which have no identity left: a person-keyed model
+    deletes their rows (meta deletes_merged_people, macros/incremental.sql), as delete+insert deletes
+    only the keys it writes and such a OneID writes none. -#}
+{% macro people_merged_away() -%}
+    select m.one_id
+    from (
+        select i._previous_one_id as one_id
+        from {{ ref('dwd_dim_customer_identity') }} as i
+        where i._previous_one_id is not null and {{ landed_since_last_run('i._loaded_at') }}
+    ) as m
+    where m.one_id not in (select i.one_id from {{ ref('dwd_dim_customer_identity') }} as i)
 {%- endmacro %}

@@ -1,6 +1,7 @@
 {#- Spark with Parquet tables (no Delta or Iceberg runtime) has no MERGE or DELETE, and dbt-spark
     offers only append and insert_overwrite. The models' delete+insert by unique key is kept on
-    Spark by rewriting the table: its rows whose key the batch does not hold, plus the batch. Spark
+    Spark by rewriting the table: its rows whose key the batch does not hold (nor keys_gone, in
+    macros/incremental.sql), plus the batch. Spark
     refuses to overwrite a table a query is reading, so the result goes through a stage table.
     The two macros below extend dbt-spark's own (same names: the root project's win). -#}
 {% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) -%}
@@ -28,7 +29,14 @@
     {%- call statement('stage_delete_insert') -%}
         create table {{ stage }} using parquet as
         select {{ columns }} from {{ target }} as kept
-        left anti join (select distinct {{ unique_key }} from {{ source }}) as batch
+        left anti join (
+            select distinct {{ unique_key }} from {{ source }}
+            {%- set gone = keys_gone() %}
+            {%- if gone %}
+            union
+            select * from ({{ gone }}) as gone
+            {%- endif %}
+        ) as batch
             on kept.{{ unique_key }} = batch.{{ unique_key }}
         union all
         select {{ columns }} from {{ source }}

@@ -1,10 +1,10 @@
 -- Customers: one row per OneID (one person across CRM, orders, APP and after-sales).
 -- Incremental by person: a batch re-derives the people whose identities it re-derived, under the
 -- OneID they have now and the one they had before (macros/people_touched.sql). A OneID merged into
--- another has no identities left: the pre-hook deletes its row. _loaded_at is the newest landing of
--- the person's identities.
+-- another has no identities left: the merge deletes its row (meta deletes_merged_people). _loaded_at
+-- is the newest landing of the person's identities.
 {{ config(materialized='incremental', unique_key='one_id', incremental_strategy='delete+insert',
-    pre_hook="{{ delete_people_merged_away() }}") }}
+    meta={'deletes_merged_people': true}) }}
 with identities as (
     select * from {{ ref('dwd_dim_customer_identity') }}
     {%- if is_incremental() %}
