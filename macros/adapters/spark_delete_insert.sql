@@ -1,8 +1,8 @@
 {#- Spark with Parquet tables (no Delta or Iceberg runtime) has no MERGE or DELETE, and dbt-spark
     offers only append and insert_overwrite. The models' delete+insert by unique key is kept on
     Spark by rewriting the table: its rows whose key the batch does not hold (nor keys_gone, in
-    macros/incremental.sql), plus the batch. Spark
-    refuses to overwrite a table a query is reading, so the result goes through a stage table.
+    macros/incremental.sql), plus the batch. Spark refuses to overwrite a table a query is reading,
+    so the result goes through a stage table.
     The two macros below extend dbt-spark's own (same names: the root project's win). -#}
 {% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) -%}
     {%- if raw_strategy == 'delete+insert' and file_format == 'parquet' -%}
