@@ -175,12 +175,18 @@ def layer_op(project: DbtProject, name: str, select: str, partitioned: bool) -> 
             if window is None and (context.has_partition_key or context.has_partition_key_range):
                 window = context.partition_time_window
         args = dbt_build_args(config)
+        target = run_target_path(context.run.run_id, args)
+        also = tests_beyond_the_subset(context, project.manifest_path, name)
         with (
             warehouse_lock(holder=f"dagster {name}", log=context.log.info),
             environment(batch_environment(window, micro_batch=context.run.job_name == MICRO_BATCH_JOB)),
         ):
-            target = run_target_path(context.run.run_id, args)
-            invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
+            invocation = dbt.cli(
+                [*args, *(["--select", " ".join(also)] if also else [])],
+                context=context,
+                target_path=target,
+                raise_on_error=False,
+            )
             failed = []  # a failed test's check waits for dbt to end: then its rows can be read
             for event in invocation.stream():
                 if isinstance(event, dg.AssetCheckResult) and not event.passed:
@@ -193,6 +199,37 @@ def layer_op(project: DbtProject, name: str, select: str, partitioned: bool) -> 
                 raise error
 
     return _layer
+
+
+def tests_beyond_the_subset(context: dg.AssetExecutionContext, manifest_path: Path, layer: str) -> list[str]:
+    """The dbt tests of this op's selected checks that dbt's `buildable` selection would leave out
+    when the op builds part of its layer (the real-time job): a test with a parent this op does not
+    build, such as a dimension the job does not rebuild or a record of the layer below. dbt runs them
+    on those parents as they are. The whole layer needs none: dagster-dbt selects it by path, which
+    selects every test its YAML defines. A test with a parent that a later op of the job builds is
+    left out, so that no test runs before its inputs."""
+    assets_def = context.assets_def
+    if assets_def.keys_by_output_name == assets_def.node_keys_by_output_name:
+        return []
+    unique_id = "dagster_dbt/unique_id"  # dagster-dbt's metadata key on each spec
+    built = {(assets_def.specs_by_key[k].metadata or {}).get(unique_id) for k in context.selected_asset_keys}
+    nodes = json.loads(Path(manifest_path).read_text(encoding="utf-8"))["nodes"]
+    in_job = context.job_def.asset_layer.selected_asset_keys
+    later_layers = settings.LAYERS[(settings.LAYERS.index(layer) if layer in settings.LAYERS else 0) + 1 :]
+    built_later = {
+        uid
+        for uid, node in nodes.items()
+        if node["resource_type"] == "model"
+        and node["schema"] in later_layers
+        and LayerTranslator().get_asset_key(node) in in_job
+    }
+    names = []
+    for key in context.selected_asset_check_keys:
+        test = nodes.get((assets_def.get_spec_for_check_key(key).metadata or {}).get(unique_id), {})
+        parents = set(test.get("depends_on", {}).get("nodes", []))
+        if test and not parents <= built and not parents & built_later:
+            names.append(test["name"])
+    return sorted(names)
 
 
 def with_findings(failed: list[dg.AssetCheckResult], target: Path, manifest_path: Path):

@@ -188,6 +188,10 @@ def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
         and dg.AssetKey(["ads", "ads_aarrr_overview_daily"]) in rebuilt
     )
     assert dg.AssetKey(["ods", "ods_ref__stores"]) not in rebuilt and not any(k.path[0] == "raw" for k in rebuilt)
+    # Every check the job selects has its verdict, the tests of a fact against a dimension the job
+    # does not rebuild included (dbt's buildable selection alone would leave them out of a subset).
+    evaluated = {e.asset_check_key for e in micro.get_asset_check_evaluations()}
+    assert set(job.asset_layer.asset_graph.asset_check_keys) - evaluated == set()
     # The day's window reached dbt as the batch: the parsed batch of the events is that landing day's.
     folder = ROOT / run_target_path(micro.run_id, dbt_build_args(DbtRunConfig()))
     compiled = (
