@@ -11,6 +11,11 @@
     from {{ ref('dwd_dim_customer_identity') }} as i
     where {{ landed_since_last_run('i._loaded_at') }}
     union
+    {{ people_moved_from() }}
+{%- endmacro %}
+
+{#- The OneIDs the identities this batch re-derived had before, where they changed. -#}
+{% macro people_moved_from() -%}
     select i._previous_one_id as one_id
     from {{ ref('dwd_dim_customer_identity') }} as i
     where i._previous_one_id is not null and {{ landed_since_last_run('i._loaded_at') }}
@@ -35,10 +40,6 @@
     only the keys it writes and such a OneID writes none. -#}
 {% macro people_merged_away() -%}
     select m.one_id
-    from (
-        select i._previous_one_id as one_id
-        from {{ ref('dwd_dim_customer_identity') }} as i
-        where i._previous_one_id is not null and {{ landed_since_last_run('i._loaded_at') }}
-    ) as m
+    from ({{ people_moved_from() }}) as m
     where m.one_id not in (select i.one_id from {{ ref('dwd_dim_customer_identity') }} as i)
 {%- endmacro %}

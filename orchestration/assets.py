@@ -216,12 +216,13 @@ def tests_beyond_the_subset(context: dg.AssetExecutionContext, manifest_path: Pa
     nodes = json.loads(Path(manifest_path).read_text(encoding="utf-8"))["nodes"]
     in_job = context.job_def.asset_layer.selected_asset_keys
     later_layers = settings.LAYERS[(settings.LAYERS.index(layer) if layer in settings.LAYERS else 0) + 1 :]
+    translator = LayerTranslator()
     built_later = {
         uid
         for uid, node in nodes.items()
         if node["resource_type"] == "model"
-        and node["schema"] in later_layers
-        and LayerTranslator().get_asset_key(node) in in_job
+        and layer_of(node) in later_layers
+        and translator.get_asset_key(node) in in_job
     }
     names = []
     for key in context.selected_asset_check_keys:
