@@ -34,6 +34,7 @@ from orchestration.assets import (
     run_target_path,
     tagged_window,
 )
+from orchestration.dbt_in_process import InProcessDbt
 from orchestration.definitions import build_definitions
 from quality.freshness import DataTime
 from quality.suites import SET_ASIDE_SUITE, suites
@@ -132,17 +133,19 @@ def test_there_is_one_op_per_layer_in_build_order():
     assert [partitioned for _, _, partitioned in layer_op_specs()] == [False] + [True] * (len(settings.LAYERS) - 1)
 
 
-def parsing_invocations(folder: Path) -> tuple[int, int]:
-    """(dbt invocations that logged into folder, those of them that parsed anything): an invocation
-    that found nothing changed logs PartialParsingSkipParsing."""
-    invocations, skipped = set(), set()
+def dbt_commands(folder: Path) -> dict[str, list[str]]:
+    """The dbt invocations that logged into folder, by command (`cli parse`, `cli build`): their ids;
+    and under "parsed" those that parsed anything (logged a partial-parsing event)."""
+    commands, parsed = {}, set()
     for line in (folder / "dbt.log").read_text().splitlines():
         if line.startswith("{"):
-            info = json.loads(line)["info"]
-            invocations.add(info["invocation_id"])
-            if info["name"] == "PartialParsingSkipParsing":
-                skipped.add(info["invocation_id"])
-    return len(invocations), len(invocations - skipped)
+            event = json.loads(line)
+            info = event["info"]
+            if info["name"] == "CommandCompleted":
+                commands.setdefault(event["data"]["command"], []).append(info["invocation_id"])
+            elif info["name"].startswith("PartialParsing") and info["name"] != "PartialParsingSkipParsing":
+                parsed.add(info["invocation_id"])
+    return {**commands, "parsed": sorted(parsed)}
 
 
 def run_daily(defs: dg.Definitions, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
@@ -199,10 +202,11 @@ def test_a_full_materialisation_builds_every_asset_and_passes_every_check(
     ).read_text()
     assert "_loaded_at >= cast('2026-10-31 00:00:00' as timestamp)" in compiled
     assert "_loaded_at < cast('2026-11-01 00:00:00' as timestamp)" in compiled
-    # ... and the project was parsed once at most: only the first op can find anything changed (the
-    # seeds, whose paths dagster-dbt has dbt parse again); every later op skips parsing.
-    invocations, parsed = parsing_invocations(folder)
-    assert invocations == len(layer_op_specs()) - 1 and parsed <= 1, (invocations, parsed)
+    # ... and the project was parsed once at most, by the run's one `dbt parse` (from the deployed
+    # partial parse): each layer's build ran in the run's process on that parse.
+    commands = dbt_commands(folder)
+    assert len(commands.get("cli build", [])) == len(layer_op_specs()) - 1, commands
+    assert len(commands.get("cli parse", [])) == 1 and set(commands["parsed"]) <= set(commands["cli parse"]), commands
 
     # A failed dbt test's check says what it found, on the run: damage one DWS row, rebuild ADS.
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
@@ -669,3 +673,12 @@ def test_after_the_demo_dagster_shows_every_table_day_and_check_it_built(
         latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(fresh)
         stale = {k.asset_key.path[-1] for k, r in latest.items() if r.status.value == "FAILED"}
         assert stale == {"ads_aarrr_overview_daily", "ads_sales_full_cycle_monthly"}, stale
+
+
+def test_a_dbt_command_that_cannot_start_ends_with_dbts_reason_as_an_error():
+    """The in-process runner reports what a dbt process would: exit code 2 and dbt's reason."""
+    process = InProcessDbt(["build", "--no-such-flag"], manifest=None)
+    lines = [json.loads(line) for line in process.stdout]
+    assert process.wait(timeout=60) == 2
+    errors = [line["info"]["msg"] for line in lines if line["info"]["level"] == "error"]
+    assert any("no-such-flag" in message for message in errors), errors
