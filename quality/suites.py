@@ -254,7 +254,7 @@ def _reject_share_suite() -> Suite:
 
 @dataclass(frozen=True)
 class Count:
-    """A published column and the DWD fact it counts: `fact` rows (or `measure`) on `date` where `condition`."""
+    """A published column and the fact it counts: `fact` rows (or `measure`) on `date` where `condition`."""
 
     column: str
     fact: str
@@ -279,15 +279,16 @@ _ORDER_STAGES = [
     Count("cancellations", "dwd.dwd_fct_vehicle_order", "cancelled_date", "cancelled_at is not null"),
 ]
 _DELIVERIES = Count("deliveries", "dwd.dwd_fct_delivery", "delivered_date")
-_ACTIVE_MEMBERS = Count(
-    "daily_active_members", "dwd.dwd_fct_app_event", "event_date", None, "count(distinct member_id)"
-)
+# The boards' DAU counts the DWS member-days, which the DWS gate reconciles with the events on every
+# day a batch's events fall on: a distinct count over the events of every day the ADS gate covers
+# took 3.7 s of the 15-minute batch at SF 1, this 0.2 s.
+_MEMBER_DAYS = Count("daily_active_members", "dws.dws_app_member_daily", "activity_date")
 _TICKETS = Count("tickets_opened", "dwd.dwd_fct_service_ticket", "created_date")
 # Tables whose facts land too many to list the days a batch touched cheaply (the APP events): their
 # check covers the batch day and the day before (events of a session that crosses midnight).
 _EVENT_FACTS = {"dwd.dwd_fct_app_event"}
 
-# What the boards read, and the DWD facts each of its columns counts: (table, its day or month
+# What the boards read, and the facts each of its columns counts (DWD's; the DAU, DWS member-days): (table, its day or month
 # column, its grain, the counts). The ADS gate adds each up on every day (month) the batch touched.
 RECONCILED: list[tuple[str, str, str, list[Count]]] = [
     (
@@ -321,7 +322,7 @@ RECONCILED: list[tuple[str, str, str, list[Count]]] = [
         "activity_date",
         "day",
         [
-            _ACTIVE_MEMBERS,
+            _MEMBER_DAYS,
             _VISITS,
             Count("new_leads", "dwd.dwd_fct_lead", "created_date"),
             Count("vehicle_orders", "dwd.dwd_fct_vehicle_order", "created_date"),
