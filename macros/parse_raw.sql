@@ -177,13 +177,12 @@
     {%- set parent = c.references %}
     left join (
         {%- if parent.landed %}
-        select distinct {{ parent.key }} as __rejected_parent__{{ c.name }}
-        from {{ ref(parsed_model(parent.table)) }}
-        where
-            _reject_reason is not null
-            and {{ parent.key }} not in (
-                select o.{{ parent.key }} from {{ ref(ods_model(parent.table)) }} as o where o.{{ parent.key }} is not null
-            )
+        {#- an anti join of the rejected rows, not `not in`: DuckDB hashed every key of the parent's
+            ODS model for the latter (6.6M lead versions at SF 1, 0.3 s a table a batch) #}
+        select distinct r.{{ parent.key }} as __rejected_parent__{{ c.name }}
+        from {{ ref(parsed_model(parent.table)) }} as r
+        left join {{ ref(ods_model(parent.table)) }} as o on r.{{ parent.key }} = o.{{ parent.key }}
+        where r._reject_reason is not null and r.{{ parent.key }} is not null and o.{{ parent.key }} is null
         {%- else %}
         select distinct {{ parent.key }} as __known__{{ c.name }}
         from {{ ref(ods_model(parent.table)) }}
