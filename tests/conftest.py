@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -212,6 +213,17 @@ def run_dbt_in_process(
 
 # Where the session's shared parse is made, once for every xdist worker (set when the session starts).
 SHARED_PARSE: list[Path] = []
+
+
+@pytest.fixture(autouse=True)
+def servers_can_be_stopped():
+    """Dagster restores the interrupt handlers after an in-process run by giving SIGTERM whatever
+    SIGINT has (dagster/_utils/interrupts.py). Where SIGINT is ignored, as in a shell's background
+    job, that leaves SIGTERM ignored in this process, and every server a later test starts inherits
+    it and outlives terminate(): put SIGTERM back to its default after each test."""
+    yield
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @pytest.fixture(scope="session", autouse=True)
