@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 
 import settings
 from lock import warehouse_lock
@@ -176,7 +177,8 @@ def layer_op(project: DbtProject, name: str, select: str, partitioned: bool) -> 
                 window = context.partition_time_window
         args = dbt_build_args(config)
         target = run_target_path(context.run.run_id, args)
-        also = tests_beyond_the_subset(context, project.manifest_path, name)
+        nodes = get_manifest_and_translator_from_dbt_assets([context.assets_def])[0]["nodes"]  # as loaded
+        also = tests_beyond_the_subset(context, nodes, name)
         with (
             warehouse_lock(holder=f"dagster {name}", log=context.log.info),
             environment(batch_environment(window, micro_batch=context.run.job_name == MICRO_BATCH_JOB)),
@@ -193,7 +195,7 @@ def layer_op(project: DbtProject, name: str, select: str, partitioned: bool) -> 
                     failed.append(event)
                     continue
                 yield event
-            yield from with_findings(failed, project.project_dir / target, project.manifest_path)
+            yield from with_findings(failed, project.project_dir / target, nodes)
             error = invocation.get_error()
             if error is not None:
                 raise error
@@ -201,7 +203,7 @@ def layer_op(project: DbtProject, name: str, select: str, partitioned: bool) -> 
     return _layer
 
 
-def tests_beyond_the_subset(context: dg.AssetExecutionContext, manifest_path: Path, layer: str) -> list[str]:
+def tests_beyond_the_subset(context: dg.AssetExecutionContext, nodes: Mapping[str, Any], layer: str) -> list[str]:
     """The dbt tests of this op's selected checks that dbt's `buildable` selection would leave out
     when the op builds part of its layer (the real-time job): a test with a parent this op does not
     build, such as a dimension the job does not rebuild or a record of the layer below. dbt runs them
@@ -213,7 +215,6 @@ def tests_beyond_the_subset(context: dg.AssetExecutionContext, manifest_path: Pa
         return []
     unique_id = "dagster_dbt/unique_id"  # dagster-dbt's metadata key on each spec
     built = {(assets_def.specs_by_key[k].metadata or {}).get(unique_id) for k in context.selected_asset_keys}
-    nodes = json.loads(Path(manifest_path).read_text(encoding="utf-8"))["nodes"]
     in_job = context.job_def.asset_layer.selected_asset_keys
     later_layers = settings.LAYERS[(settings.LAYERS.index(layer) if layer in settings.LAYERS else 0) + 1 :]
     translator = LayerTranslator()
@@ -233,7 +234,7 @@ def tests_beyond_the_subset(context: dg.AssetExecutionContext, manifest_path: Pa
     return sorted(names)
 
 
-def with_findings(failed: list[dg.AssetCheckResult], target: Path, manifest_path: Path):
+def with_findings(failed: list[dg.AssetCheckResult], target: Path, nodes: Mapping[str, Any]):
     """Each failed dbt test's check with what it found (its first rows, as the GX gates show
     theirs), so that the run page says what is wrong, not only which test: dbt says only how many
     rows. Read after dbt has ended, from the test's compiled SQL, on the warehouse read-only."""
@@ -243,7 +244,6 @@ def with_findings(failed: list[dg.AssetCheckResult], target: Path, manifest_path
 
     if not failed:
         return
-    nodes = json.loads(Path(manifest_path).read_text(encoding="utf-8"))["nodes"]
     compiled = {path.name: path for path in target.glob("compiled/**/*.sql")}
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
         for event in failed:

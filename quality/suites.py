@@ -288,8 +288,9 @@ _TICKETS = Count("tickets_opened", "dwd.dwd_fct_service_ticket", "created_date")
 # check covers the batch day and the day before (events of a session that crosses midnight).
 _EVENT_FACTS = {"dwd.dwd_fct_app_event"}
 
-# What the boards read, and the facts each of its columns counts (DWD's; the DAU, DWS member-days): (table, its day or month
-# column, its grain, the counts). The ADS gate adds each up on every day (month) the batch touched.
+# What the boards read, and the facts each of its columns counts (DWD's; the DAU, DWS member-days):
+# (table, its day or month column, its grain, the counts). The ADS gate adds each up on every day
+# (month) the batch touched.
 RECONCILED: list[tuple[str, str, str, list[Count]]] = [
     (
         "dws.dws_sales_funnel_daily",
