@@ -35,11 +35,16 @@ referrals as (
 ),
 
 referee as (
+    -- the phones of the referrals derived, not every identity
     select distinct
         matched_phone,
         one_id
     from {{ ref('dwd_dim_customer_identity') }}
-    where matched_phone is not null
+    where
+        matched_phone is not null
+    {%- if is_incremental() %}
+        and matched_phone in (select r.referee_phone from referrals as r)
+        {%- endif %}
 ),
 
 referred_orders as (

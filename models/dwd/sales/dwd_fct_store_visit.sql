@@ -51,11 +51,16 @@ visits as (
 ),
 
 phone_identity as (
+    -- the phones of the visits derived, not every identity: a batch looks up its own visitors
     select distinct
         matched_phone,
         one_id
     from {{ ref('dwd_dim_customer_identity') }}
-    where matched_phone is not null
+    where
+        matched_phone is not null
+    {%- if is_incremental() %}
+        and matched_phone in (select v.visitor_phone from visits as v)
+        {%- endif %}
 ),
 
 leads as (

@@ -21,6 +21,6 @@ select
 from {{ ref('dwd_fct_app_event') }} as e
 left join {{ ref('dwd_dim_member') }} as m on e.member_id = m.member_id
 {%- if is_incremental() %}
-where e.event_date in (select t.touched_date from ({{ activity_days_touched() }}) as t)
+where {{ date_in('e.event_date', touched_dates(activity_days_touched())) }}
 {%- endif %}
 group by e.event_date, coalesce(m.province_name, 'unknown'), coalesce(e.section, 'none')
