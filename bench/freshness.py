@@ -16,7 +16,7 @@ import duckdb
 import settings
 
 from . import measure
-from .builds import BIN, StepFailed
+from .builds import BIN, StepFailed, top_nodes
 from .landing import Scratch
 
 METRIC = "app_member_active_daily_avg"  # DAU: the slice's day has it only once the slice is in
@@ -33,6 +33,7 @@ class Freshness:
     peak_bytes: int
     dau: int
     steps: dict[str, float]  # the real-time job's steps: where its time went
+    nodes: dict[str, float]  # each dbt model and test the job ran: seconds, as dagster-dbt reported them
 
     def figures(self) -> list[tuple[str, str, str]]:
         return [
@@ -44,7 +45,27 @@ class Freshness:
                 "a deployed sensor adds up to its 30 s tick",
             ),
             ("  real-time job steps", "", ", ".join(f"{k} {v:.1f} s" for k, v in self.steps.items())),
+            ("  slowest nodes", "", top_nodes(self.nodes)),
         ]
+
+
+def node_seconds(events) -> dict[str, float]:
+    """Each dbt node's execution time from a run's events: dagster-dbt puts it in the metadata of the
+    materialization of a model and of the check of a test."""
+    seconds = {}
+    for event in events:
+        if event.event_type_value == "ASSET_MATERIALIZATION":
+            data = event.event_specific_data.materialization
+            name = data.asset_key.path[-1]
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            name = data.check_name
+        else:
+            continue
+        duration = data.metadata.get("Execution Duration")
+        if duration is not None:
+            seconds[name] = float(duration.value)
+    return seconds
 
 
 def ads_dau(database: Path, day: dt.date) -> int:
@@ -112,6 +133,7 @@ def slice_to_ads(scratch: Scratch, database: Path, day: dt.date, env: dict[str, 
                 "freshness", measure.Measured(sensed - start, 0, "", 1), f"the sensor asked for no run: {asked}"
             )
         steps: dict[str, float] = {}
+        nodes: dict[str, float] = {}
         for request in requests:
             # The replayed slice lands at its own time: the ADS freshness checks judge by that clock.
             os.environ["NEV_NOW"] = request.tags[LANDED_BEFORE_TAG].replace(" ", "T")
@@ -121,6 +143,7 @@ def slice_to_ads(scratch: Scratch, database: Path, day: dt.date, env: dict[str, 
             for stat in instance.get_run_step_stats(run.run_id):
                 if stat.start_time and stat.end_time:
                     steps[stat.step_key] = steps.get(stat.step_key, 0.0) + stat.end_time - stat.start_time
+            nodes |= node_seconds(run.all_events)
             if not run.success:
                 error = next((e.message for e in run.all_events if e.is_step_failure), "the run failed")
                 raise StepFailed(
@@ -135,4 +158,6 @@ def slice_to_ads(scratch: Scratch, database: Path, day: dt.date, env: dict[str, 
             measure.Measured(done - start, peak.peak, "", 1),
             f"the slice did not show: DAU of {day} in ADS {before} before, {dau} after; the metric says {metric}",
         )
-    return Freshness(done - start, sensed - start, ran - sensed, done - ran, len(requests), rows, peak.peak, dau, steps)
+    return Freshness(
+        done - start, sensed - start, ran - sensed, done - ran, len(requests), rows, peak.peak, dau, steps, nodes
+    )

@@ -162,6 +162,10 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     ]:
         assert re.search(rf"\|\s+{re.escape(measure)} \| [0-9][0-9,.]* (s|ms)? ?\|", text), measure
     assert "cores" in text and f"{len(suites())} suites" in text and "0 failed" in text
+    # the slice's dbt nodes, as dagster-dbt reported them, right after its job's steps
+    assert re.search(r"\|\s+real-time job steps \|[^\n]*\n\|\s+slowest nodes \|\s*\|\s*[a-z0-9_]+ [0-9.]+ s", text), (
+        text
+    )
     took_in = int(re.search(r"\|\s+rows the ODS models took in \| ([0-9,]+) \|", text).group(1).replace(",", ""))
     assert took_in > 0
     # The micro-batch and the slice after the full build are windowed: they keep what they parsed.
