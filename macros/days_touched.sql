@@ -11,6 +11,26 @@
     from {{ ref('dwd_fct_app_event') }} as e
     where {{ landed_since_last_run('e._loaded_at') }}
     union
+    {{ province_change_days() }}
+{%- endmacro %}
+
+{#- dws_app_session_daily: the days of the sessions the batch re-derived and the days they moved from
+    (a late event before a session's start), and the days of the province changes. -#}
+{% macro session_days_touched() -%}
+    select s.session_date as touched_date
+    from {{ ref('dwd_fct_app_session') }} as s
+    where {{ landed_since_last_run('s._loaded_at') }}
+    union
+    select s._previous_session_date as touched_date
+    from {{ ref('dwd_fct_app_session') }} as s
+    where s._previous_session_date is not null and {{ landed_since_last_run('s._loaded_at') }}
+    union
+    {{ province_change_days() }}
+{%- endmacro %}
+
+{#- Every day a member was active on whose province the batch changed: a summary by province moves
+    those days between provinces. -#}
+{% macro province_change_days() -%}
     select d.activity_date as touched_date
     from {{ ref('dws_app_member_daily') }} as d
     inner join {{ ref('dwd_dim_member') }} as m on d.member_id = m.member_id

@@ -336,6 +336,15 @@ RECONCILED: list[tuple[str, str, str, list[Count]]] = [
         "day",
         [Count("active members", "dwd.dwd_fct_app_event", "event_date", None, "count(distinct member_id)", "count(*)")],
     ),
+    (
+        "dws.dws_app_session_daily",
+        "session_date",
+        "day",
+        [
+            Count("sessions", "dwd.dwd_fct_app_session", "session_date"),
+            Count("bounced_sessions", "dwd.dwd_fct_app_session", "session_date", "is_bounce"),
+        ],
+    ),
     ("dws.dws_service_daily", "activity_date", "day", [_TICKETS]),
     ("ads.ads_service_overview_daily", "activity_date", "day", [_TICKETS]),
 ]

@@ -92,7 +92,8 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path, built_warehouse: Projec
         after = con.execute("select count(*) from inc.ods.ods_app__events").fetchall()[0][0]
         assert after > before, "the increments added no rows: the test would prove nothing"
         # Late facts that move past rows came in the increments: members whose province changed (their
-        # past days move between provinces) and people whose OneID changed (their facts move).
+        # past days move between provinces) and people whose OneID changed (their facts move). A session
+        # a late event moves to an earlier day: test_a_late_event_before_its_session_moves_the_session...
         for table, column in (
             ("dwd_dim_member", "_previous_province_name"),
             ("dwd_dim_customer_identity", "_previous_one_id"),
@@ -289,3 +290,45 @@ def test_a_full_build_empties_its_parsed_batches_and_a_run_that_leaves_a_reader_
     # Built to the cut-off by `dbt run --full-refresh`: the data tests that read the batches did not run.
     kept = parsed_rows(built_to_cutoff.database)
     assert kept["ods_crm__leads_parsed"] > 0 and kept["ods_app__events_parsed"] > 0, kept
+
+
+def test_a_late_event_before_its_session_moves_the_session_to_the_day_before(
+    project_copy: Project, built_warehouse: Project, tmp_path: Path
+):
+    """A session's day is its first event's. An event that lands late, from before midnight ahead of
+    its session's start, moves the session to the day before: the day summaries must take the
+    session off its old day (dwd_fct_app_session keeps it in _previous_session_date) and count it on
+    the new one, as a full refresh over the same data does."""
+    start_from(built_warehouse, project_copy)
+    path = project_copy.path / "seeds" / "app" / "raw_app__events.csv"
+    _, rows = read_seed(path)
+    first = next(r for r in rows if r["_loaded_at"][:10] == RESENT_DAY and r["event_at"] and r["session_id"])
+    session = first["session_id"]
+    started = min(
+        dt.datetime.fromisoformat(r["event_at"]).astimezone(ZoneInfo(settings.BUSINESS_TIME_ZONE))
+        for r in rows
+        if r["session_id"] == session and r["event_at"]
+    )
+    day_before = (started - dt.timedelta(days=1)).date()
+    late = first | {
+        "event_id": "E_LATE_000001",
+        "event_type": "app_open",
+        "section": "",
+        "configurator_step": "",
+        "event_at": f"{day_before}T23:55:00+08:00",
+        "_loaded_at": later(newest_landing(project_copy.path / "seeds"), 1),
+    }
+    append_seed(path, [late])
+    project_copy.dbt("seed", "--quiet", "--select", "raw_app__events")
+    project_copy.dbt("run", "--quiet")
+    moved = project_copy.query(
+        f"select session_date, _previous_session_date from dwd.dwd_fct_app_session where session_id = '{session}'"
+    )
+    assert moved == [(day_before, started.date())], moved
+    after = rows_by_table(project_copy.database)
+
+    fresh = Project(project_copy.path, tmp_path / "fresh" / "warehouse.duckdb", parse_from=project_copy.target)
+    start_from(built_warehouse, fresh)
+    fresh.dbt("seed", "--quiet", "--select", "raw_app__events")
+    fresh.dbt("run", "--full-refresh", "--quiet", "--select", "raw_app__events+")
+    assert changed(after, rows_by_table(fresh.database)) == {}

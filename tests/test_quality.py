@@ -223,6 +223,13 @@ DEFECTS = {
         "reconcile_problem",
         f"dws_app_member_daily.active members on {DAY}: ",
     ),
+    "a day's sessions all bounce": (
+        "dws__reconcile_dws_app_session_daily",
+        f"update dws.dws_app_session_daily set bounced_sessions = sessions where session_date = date '{DAY}'",
+        "expect_column_values_to_be_null",
+        "reconcile_problem",
+        f"dws_app_session_daily.bounced_sessions on {DAY}: ",
+    ),
     "a service day gains a ticket": (
         "dws__reconcile_dws_service_daily",
         f"update dws.dws_service_daily set tickets_opened = tickets_opened + 1 where rowid = "

@@ -7,6 +7,7 @@
 -- re-derived days keep theirs.
 {{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
 -- depends_on: {{ ref('dwd_fct_app_event') }}
+-- depends_on: {{ ref('dwd_fct_app_session') }}
 -- depends_on: {{ ref('dwd_fct_service_ticket') }}
 {#- (measure, relation, date column, condition): one event per row, counted on its day. -#}
 {%- set counted = [
@@ -233,14 +234,15 @@ monthly_active as (
 ),
 
 sessions as (
+    -- the day's sessions, summed over its provinces
     select
         session_date as activity_date,
-        count(*) as sessions,
-        sum(case when is_bounce then 1 else 0 end) as bounced_sessions,
+        sum(sessions) as sessions,
+        sum(bounced_sessions) as bounced_sessions,
         sum(dwell_seconds) as dwell_seconds,
-        sum(case when configurator_depth is not null then 1 else 0 end) as configurator_sessions,
-        sum(coalesce(configurator_depth, 0)) as configurator_steps_reached
-    from {{ ref('dwd_fct_app_session') }}
+        sum(configurator_sessions) as configurator_sessions,
+        sum(configurator_steps_reached) as configurator_steps_reached
+    from {{ ref('dws_app_session_daily') }}
     where session_date in (select d.date_day from days as d)
     group by session_date
 ),
