@@ -14,8 +14,9 @@
     {{ province_change_days() }}
 {%- endmacro %}
 
-{#- dws_app_session_daily: the days of the sessions the batch re-derived and the days they moved from
-    (a late event before a session's start), and the days of the province changes. -#}
+{#- dws_app_session_daily and ads_aarrr_overview_daily: the days of the sessions the batch re-derived,
+    the days they moved from (a late event before a session's start), and the days of the province
+    changes. -#}
 {% macro session_days_touched() -%}
     select s.session_date as touched_date
     from {{ ref('dwd_fct_app_session') }} as s

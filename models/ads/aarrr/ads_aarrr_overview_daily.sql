@@ -52,9 +52,7 @@ touched_days as (
     {%- endfor %}
     select touched_date from ({{ activity_days_touched() }}) as activity_days
     union
-    select session_date from {{ ref('dwd_fct_app_session') }} where {{ landed_in_window('_loaded_at') }}
-    union
-    select _previous_session_date from {{ ref('dwd_fct_app_session') }} where {{ landed_in_window('_loaded_at') }}
+    select touched_date from ({{ session_days_touched() }}) as session_days
     union
     select created_date from {{ ref('dwd_fct_service_ticket') }} where {{ landed_in_window('_loaded_at') }}
     union
