@@ -1,7 +1,9 @@
 {#- The days (and months) a batch changes in the day-grain summaries. An incremental DWS or ADS
     model deletes and re-derives exactly these days from the whole history of its inputs, so that it
-    equals a full refresh; a DWD row the batch re-derived carries a landing time (_loaded_at) in the
-    batch (macros/people_touched.sql), and the dates it is counted on are the days it touches.
+    equals a full refresh; a DWD row the batch changed carries a landing time (_loaded_at) in the
+    batch (macros/people_touched.sql), and the dates it is counted on are the days it touches. A row
+    re-derived as it was keeps the landing time it had (keep_landing_time_of_unchanged_rows in
+    macros/incremental.sql) and touches no day.
     Each macro returns `select <date> as touched_date ...`. -#}
 
 {#- dws_app_activity_daily: the days of the batch's events, and every day a member was active on
@@ -41,8 +43,10 @@
 
 {#- dws_sales_funnel_daily: every date a re-derived fact is counted on, and every date a fact of a
     touched person is counted on (macros/people_touched.sql); the creation and card days of each lead
-    whose outcome may have changed (the cohort measures); and the days a lead's re-derived spells may
-    have started or ended (every version date of a lead the batch brings versions of). -#}
+    whose outcome may have changed (the cohort measures); and the days a lead's spells may have started
+    or ended (every version date of a lead whose spells changed: a spell the batch merges away leaves
+    no row to date it by). A DWD fact re-derived as it was keeps its landing time
+    (keep_landing_time_of_unchanged_rows, macros/incremental.sql): a version sent again touches no day. -#}
 {% macro funnel_days_touched() -%}
     {#- each flow's fact is read from one DWD model; the dates come from the flows themselves #}
     {%- set fact_models = {
@@ -78,15 +82,23 @@
     {%- endfor %}
     select cast(v.valid_from as date) as touched_date
     from {{ ref('ods_crm__leads') }} as v
-    where v.lead_id in (select b.lead_id from {{ ref('ods_crm__leads') }} as b where {{ landed_since_last_run('b._loaded_at') }})
+    where v.lead_id in (
+        select s.lead_id from {{ ref('dwd_fct_lead_status_spell') }} as s where {{ landed_since_last_run('s._loaded_at') }}
+    )
 {%- endmacro %}
 
 
 {#- dws_lead_stock_daily: the first day whose start the batch's lead versions may change (the first
-    midnight at or after the earliest of them), as a scalar SQL expression; null without versions. -#}
+    midnight at or after the earliest of them), as a scalar SQL expression; null without versions.
+    Versions of a lead whose spells and lead row the batch left as they were (a version sent again)
+    change no day. -#}
 {% macro stock_first_changed_day() -%}
     (select {{ first_midnight_on_or_after('min(v.valid_from)') }} from {{ ref('ods_crm__leads') }} as v
-     where {{ landed_since_last_run('v._loaded_at') }})
+     where {{ landed_since_last_run('v._loaded_at') }} and v.lead_id in (
+        select s.lead_id from {{ ref('dwd_fct_lead_status_spell') }} as s where {{ landed_since_last_run('s._loaded_at') }}
+        union
+        select l.lead_id from {{ ref('dwd_fct_lead') }} as l where {{ landed_since_last_run('l._loaded_at') }}
+     ))
 {%- endmacro %}
 
 

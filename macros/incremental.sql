@@ -141,7 +141,39 @@
         {%- set merge = 'delete from ' ~ arg_dict['target_relation'] ~ ' where ' ~ arg_dict['unique_key']
             ~ ' in (' ~ gone ~ '); ' ~ merge -%}
     {%- endif -%}
-    {{ return(merge) }}
+    {%- set keep = keep_landing_time_of_unchanged_rows(
+        arg_dict['target_relation'], arg_dict['temp_relation'], arg_dict['dest_columns']) -%}
+    {{ return(keep ~ merge) }}
+{%- endmacro %}
+
+{#- A model whose meta names unchanged_rows_keep_landing_time (its row's key; a DWD fact): a row
+    the batch re-derived with the content the table holds keeps the landing time the table gives it,
+    so that the summaries above re-derive only the days of the rows that changed
+    (macros/days_touched.sql). A row's landing time (_loaded_at) is then when what it says last
+    changed: on a full build the newest landing of its inputs, after increments possibly older (a CDC
+    version sent again, a person's identity re-derived as it was). The increments' bookkeeping
+    (_loaded_at, _previous_*) is not content. Runs on the batch's rows before the merge, as one
+    statement with it; Spark's rewrite (macros/adapters/spark_delete_insert.sql) keeps the new
+    landing times, which re-derives more days and the same numbers. -#}
+{% macro keep_landing_time_of_unchanged_rows(target, temp, dest_columns) -%}
+    {%- set row_key = (config.get('meta') or {}).get('unchanged_rows_keep_landing_time') -%}
+    {%- if not row_key -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set content = [] -%}
+    {%- for column in dest_columns if column.name != '_loaded_at' and not column.name.startswith('_previous') -%}
+        {%- do content.append(column.quoted) -%}
+    {%- endfor -%}
+    {%- set sql -%}
+        update {{ temp }} as n
+        set _loaded_at = o._loaded_at
+        from {{ target }} as o
+        where o.{{ row_key }} = n.{{ row_key }} and o._loaded_at < n._loaded_at
+            {%- for column in content %}
+            and o.{{ column }} is not distinct from n.{{ column }}
+            {%- endfor %};
+    {% endset -%}
+    {{ return(sql) }}
 {%- endmacro %}
 
 {#- The keys an incremental model deletes beyond those it writes, as a select of one column, or

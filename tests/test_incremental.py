@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -100,10 +101,18 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path, built_warehouse: Projec
         ):
             moved = con.execute(f"select count(*) from inc.dwd.{table} where {column} is not null").fetchall()[0][0]
             assert moved > 0, f"no {column} in the increments: that path went untested"
+        # A DWD fact re-derived as it was keeps the landing time it had (macros/incremental.sql): rows
+        # sent again in the increments left some facts older than the full refresh dates them.
+        kept = con.execute(
+            "select count(*) from inc.dwd.dwd_fct_lead as i inner join fr.dwd.dwd_fct_lead as f "
+            "on i.lead_id = f.lead_id where i._loaded_at < f._loaded_at"
+        ).fetchall()[0][0]
+        assert kept > 0, "no lead kept its landing time in the increments: that path went untested"
         differences = {}
         for schema, name in names:
             a, b = f"inc.{schema}.{name}", f"fr.{schema}.{name}"
-            # bookkeeping of the increments themselves (what a re-derived row was before) is left out
+            # bookkeeping of the increments themselves is left out: what a re-derived row was before, and
+            # above ODS the landing time (when the row's content last changed, after increments)
             columns = ", ".join(
                 f'"{c}"'
                 for (c,) in con.execute(
@@ -111,6 +120,7 @@ def test_incremental_runs_equal_a_full_refresh(tmp_path, built_warehouse: Projec
                     f"and table_schema = '{schema}' and table_name = '{name}' and column_name not like '\\_previous%' escape '\\' "
                     "order by ordinal_position"
                 ).fetchall()
+                if schema == "ods" or c != "_loaded_at"
             )
             only_inc = con.execute(
                 f"select count(*) from (select {columns} from {a} except all select {columns} from {b})"
@@ -136,7 +146,8 @@ QUALITY_RECORDS = (
 
 
 def rows_by_table(db: Path, skip=QUALITY_RECORDS) -> dict[str, Counter]:
-    """Every ODS..ADS table as a multiset of rows, landing times left out (a re-send changes them)."""
+    """Every ODS..ADS table as a multiset of rows, landing times and places left out (a re-send
+    changes them: the newest copy wins)."""
     out = {}
     with duckdb.connect(str(db), read_only=True) as con:
         for schema, name in tables(str(db)):
@@ -145,7 +156,7 @@ def rows_by_table(db: Path, skip=QUALITY_RECORDS) -> dict[str, Counter]:
             cols = [
                 r[0]
                 for r in con.execute(f"describe {schema}.{name}").fetchall()
-                if r[0] != "_loaded_at" and not r[0].startswith("_previous")
+                if r[0] not in ("_loaded_at", "_source_file", "_source_row") and not r[0].startswith("_previous")
             ]
             out[f"{schema}.{name}"] = Counter(con.execute(f"select {', '.join(cols)} from {schema}.{name}").fetchall())
     return out
@@ -187,23 +198,47 @@ REAL_TIME_SEEDS = [
 ]
 
 
-RESENT_DAY = "2026-10-30"  # a whole landing day (UTC), sent again 30 hours later
+RESENT_DAY = "2026-10-30"  # a whole landing day (UTC), sent again
 
 
 def test_a_resent_day_changes_nothing(project_copy: Project, built_warehouse: Project):
     start_from(built_warehouse, project_copy)
     before = rows_by_table(project_copy.database)
     resent = 0
+    # sent again now, after everything that has landed: a run without a window takes it in
+    landed = later(newest_landing(project_copy.path / "seeds"), 1)
     for seed in REAL_TIME_SEEDS:
         path = project_copy.path / "seeds" / seed
         _, rows = read_seed(path)
-        again = [r | {"_loaded_at": later(r["_loaded_at"], 30)} for r in rows if r["_loaded_at"][:10] == RESENT_DAY]
+        again = [r | {"_loaded_at": landed} for r in rows if r["_loaded_at"][:10] == RESENT_DAY]
         append_seed(path, again)
         resent += len(again)
     assert resent > 100
+    keeping = facts_keeping_landing_time()
+    landed_before = landing_times(project_copy.database, keeping)
     project_copy.dbt("seed", "--quiet", "--select", *(Path(seed).stem for seed in REAL_TIME_SEEDS))
     project_copy.dbt("run", "--quiet")
     assert changed(before, rows_by_table(project_copy.database)) == {}
+    # The facts it re-derived as they were kept their landing times: the summaries above re-derive
+    # no day for a version sent again (macros/days_touched.sql).
+    assert landing_times(project_copy.database, keeping) == landed_before
+
+
+def facts_keeping_landing_time() -> dict[str, str]:
+    """The models whose meta names unchanged_rows_keep_landing_time: {schema.table: row key}."""
+    nodes = json.loads((ROOT / "target" / "manifest.json").read_text())["nodes"].values()
+    found = {
+        f"{n['schema']}.{n['alias']}": n["config"]["meta"]["unchanged_rows_keep_landing_time"]
+        for n in nodes
+        if n["resource_type"] == "model" and n["config"].get("meta", {}).get("unchanged_rows_keep_landing_time")
+    }
+    assert "dwd.dwd_fct_lead" in found, found
+    return found
+
+
+def landing_times(db: Path, keys: dict[str, str]) -> dict[str, set]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: set(con.execute(f"select {key}, _loaded_at from {t}").fetchall()) for t, key in keys.items()}
 
 
 def test_an_event_sent_again_with_another_time_stops_the_batch(project_copy: Project, built_warehouse: Project):

@@ -1,7 +1,8 @@
 -- Referrals (推荐购车): one row per friend recommended by a member, and whether it became an order.
 -- Incremental by referral: a batch re-derives its referrals, those whose friend or recommending
 -- member it touches, and those whose friend it brings an order for.
-{{ config(materialized='incremental', unique_key='referral_id', incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key='referral_id', incremental_strategy='delete+insert',
+    meta={'unchanged_rows_keep_landing_time': 'referral_id'}) }}
 
 with
 {%- if is_incremental() %}

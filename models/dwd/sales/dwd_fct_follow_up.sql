@@ -1,5 +1,6 @@
 -- Follow-ups: one row per advisor follow-up on a lead.
-{{ config(materialized='incremental', unique_key='follow_up_id', incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key='follow_up_id', incremental_strategy='delete+insert',
+    meta={'unchanged_rows_keep_landing_time': 'follow_up_id'}) }}
 
 select
     follow_up_id,

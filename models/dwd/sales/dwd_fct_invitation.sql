@@ -1,7 +1,8 @@
 -- Invitations: one row per store-visit invitation, and whether the lead arrived (到店) in time.
 -- Incremental by invitation: a batch re-derives its invitations and those of each lead it re-derived
 -- or brought a visit for.
-{{ config(materialized='incremental', unique_key='invitation_id', incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key='invitation_id', incremental_strategy='delete+insert',
+    meta={'unchanged_rows_keep_landing_time': 'invitation_id'}) }}
 -- depends_on: {{ ref('dwd_dim_customer_identity') }}
 
 with

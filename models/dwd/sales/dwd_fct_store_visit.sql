@@ -3,7 +3,8 @@
 -- Incremental by visit: a batch re-derives its visits and every visit of each person it touches (a
 -- visit's lead and category depend on the person's leads and orders), and the visits of a linked
 -- lead it re-derived.
-{{ config(materialized='incremental', unique_key='visit_id', incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key='visit_id', incremental_strategy='delete+insert',
+    meta={'unchanged_rows_keep_landing_time': 'visit_id'}) }}
 
 with
 {%- if is_incremental() %}

@@ -6,7 +6,8 @@
 -- Incremental by order: a batch re-derives every order of each person it touches (an order's lead
 -- and first-order flag depend on the person's leads and orders), the orders linked to a lead it
 -- re-derived, and the orders whose delivery it brings.
-{{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert') }}
+{{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert',
+    meta={'unchanged_rows_keep_landing_time': 'order_id'}) }}
 
 with
 {%- if is_incremental() %}

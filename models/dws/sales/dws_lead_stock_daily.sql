@@ -3,8 +3,9 @@
 -- and advisors, never over days (take the first day's opening or the last day's closing count).
 -- Computed as a running sum of the days on which held spells begin and end, so the work grows with
 -- the number of spells and cells, not with the days each lead is held.
--- Incremental by day: a batch's lead versions change the stock from the first midnight at or after
--- the earliest of them on, so a batch re-derives the days from the one before it, starting from the
+-- Incremental by day: a batch's lead versions (of the leads whose spells or row it changed: a version
+-- sent again changes nothing) change the stock from the first midnight at or after the earliest of
+-- them on, so a batch re-derives the days from the one before it, starting from the
 -- stock the table already holds for that day. Without a batch window every day is re-derived.
 {{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
 -- depends_on: {{ ref('ods_crm__leads') }}

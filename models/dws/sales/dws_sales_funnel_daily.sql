@@ -3,7 +3,7 @@
 -- card, an invitation, a status change, a test drive, an order stage, a delivery) on the day they
 -- happened; the cohort flows count the leads (orders) created on the day by what has become of them
 -- since. Stocks and distinct counts are not additive over days and live in ADS.
--- Incremental by day: a batch re-derives every day a fact it re-derived is counted on
+-- Incremental by day: a batch re-derives every day a fact it changed is counted on
 -- (macros/days_touched.sql), from the whole history of the facts.
 {{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
 -- depends_on: {{ ref('ods_crm__leads') }}
@@ -119,9 +119,9 @@ flow_counts as (
     from {{ fact }}
     where
         {{ date_column }} is not null
-        {%- if is_incremental() %}
+    {%- if is_incremental() %}
         and {{ date_column }} in (select d.touched_date from touched_days as d)
-        {%- endif %}
+    {%- endif %}
     group by {{ date_column }}, {{ cell | join(', ') }}
     {%- endfor %}
 )
