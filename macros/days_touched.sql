@@ -41,12 +41,15 @@
 {%- endmacro %}
 
 
-{#- dws_sales_funnel_daily: every date a re-derived fact is counted on, and every date a fact of a
-    touched person is counted on (macros/people_touched.sql); the creation and card days of each lead
-    whose outcome may have changed (the cohort measures); and the days a lead's spells may have started
-    or ended (every version date of a lead whose spells changed: a spell the batch merges away leaves
-    no row to date it by). A DWD fact re-derived as it was keeps its landing time
-    (keep_landing_time_of_unchanged_rows, macros/incremental.sql): a version sent again touches no day. -#}
+{#- dws_sales_funnel_daily: every date a fact the batch changed is counted on (in a batch window a DWD
+    fact re-derived as it was keeps its landing time and one that changed is dated in the window:
+    keep_landing_time_of_unchanged_rows, macros/incremental.sql; a run without a window counts every
+    date a fact of a person it touched is counted on, macros/people_touched.sql); the creation and card days of every
+    lead of each person whose visits, test drives or orders the batch changed (the cohort measures:
+    a visit or order that moves to the person's other lead changes the outcome of the lead it left,
+    whose own row stays as it was); and the days a lead's spells may have started or ended (every
+    version date of a lead whose spells changed: a spell the batch merges away leaves no row to date
+    it by). -#}
 {% macro funnel_days_touched() -%}
     {#- each flow's fact is read from one DWD model; the dates come from the flows themselves #}
     {%- set fact_models = {
@@ -54,30 +57,33 @@
         'follow_ups': 'dwd_fct_follow_up', 'status_changes': 'dwd_fct_lead_status_spell',
         'test_drives': 'dwd_fct_test_drive', 'orders': 'dwd_fct_vehicle_order', 'deliveries': 'dwd_fct_delivery',
     } -%}
-    {%- set personal = ['visits', 'lead_outcomes', 'invitations', 'test_drives', 'orders', 'deliveries'] -%}
     {%- set dated = [] -%}
     {%- for flow in sales_funnel_flows() if (flow['fact'], flow['date']) not in dated -%}
         {%- do dated.append((flow['fact'], flow['date'])) -%}
     {%- endfor %}
+    {%- set personal = ['visits', 'lead_outcomes', 'invitations', 'test_drives', 'orders', 'deliveries'] -%}
     {%- for fact, column in dated %}
     select {{ column }} as touched_date from {{ ref(fact_models[fact]) }}
     where
         {{ landed_since_last_run('_loaded_at') }}
-        {%- if fact in personal %}
+        {%- if fact in personal and not dates_changed_rows() %}
         or one_id in (select p.one_id from ({{ people_touched() }}) as p)
         {%- endif %}
     union
     {%- endfor %}
+    {%- set outcomes_changed -%}
+        select v.lead_id, v.one_id from {{ ref('dwd_fct_store_visit') }} as v where {{ landed_since_last_run('v._loaded_at') }}
+        union
+        select t.lead_id, t.one_id from {{ ref('dwd_fct_test_drive') }} as t where {{ landed_since_last_run('t._loaded_at') }}
+        union
+        select o.lead_id, o.one_id from {{ ref('dwd_fct_vehicle_order') }} as o where {{ landed_since_last_run('o._loaded_at') }}
+    {%- endset %}
     {%- for column in ['created_date', 'card_created_date'] %}
     select l.{{ column }} as touched_date
     from {{ ref('dwd_fct_lead') }} as l
-    where l.lead_id in (
-        select v.lead_id from {{ ref('dwd_fct_store_visit') }} as v where {{ landed_since_last_run('v._loaded_at') }}
-        union
-        select t.lead_id from {{ ref('dwd_fct_test_drive') }} as t where {{ landed_since_last_run('t._loaded_at') }}
-        union
-        select o.lead_id from {{ ref('dwd_fct_vehicle_order') }} as o where {{ landed_since_last_run('o._loaded_at') }}
-    )
+    where
+        l.one_id in (select c.one_id from ({{ outcomes_changed }}) as c)
+        or l.lead_id in (select c.lead_id from ({{ outcomes_changed }}) as c)
     union
     {%- endfor %}
     select cast(v.valid_from as date) as touched_date

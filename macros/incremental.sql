@@ -146,34 +146,52 @@
     {{ return(keep ~ merge) }}
 {%- endmacro %}
 
-{#- A model whose meta names unchanged_rows_keep_landing_time (its row's key; a DWD fact): a row
-    the batch re-derived with the content the table holds keeps the landing time the table gives it,
-    so that the summaries above re-derive only the days of the rows that changed
-    (macros/days_touched.sql). A row's landing time (_loaded_at) is then when what it says last
-    changed: on a full build the newest landing of its inputs, after increments possibly older (a CDC
-    version sent again, a person's identity re-derived as it was). The increments' bookkeeping
-    (_loaded_at, _previous_*) is not content. Runs on the batch's rows before the merge, as one
-    statement with it; Spark's rewrite (macros/adapters/spark_delete_insert.sql) keeps the new
-    landing times, which re-derives more days and the same numbers. -#}
+{#- A model whose meta names unchanged_rows_keep_landing_time (its row's key; a DWD fact) dates each
+    row a batch window re-derives by when its content last changed, so that the summaries above
+    re-derive the days of the rows that changed and only those (macros/days_touched.sql):
+    - a row that comes out as the table holds it keeps the landing time it has there (a CDC version
+      sent again, a person's identity re-derived as it was);
+    - a row that comes out changed is dated in the window at least (its start): its own inputs may
+      all be old, when what changed it is an input it lost (a visit that now belongs to the person's
+      other lead).
+    A new row keeps the newest landing of its inputs, as on a full build. A run without a window
+    (what landed since the model's last run) has no such date to give: it keeps the landing times as
+    derived, and the summaries re-derive every day of the people it touched (dates_changed_rows()).
+    The increments' bookkeeping (_loaded_at, _previous_*) is not content. Runs on the batch's rows
+    before the merge, in the same statement; Spark's rewrite (macros/adapters/spark_delete_insert.sql)
+    keeps the landing times as derived, which re-derives more days and gives the same numbers. -#}
 {% macro keep_landing_time_of_unchanged_rows(target, temp, dest_columns) -%}
     {%- set row_key = (config.get('meta') or {}).get('unchanged_rows_keep_landing_time') -%}
     {%- if not row_key -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set content = [] -%}
+    {%- if not dates_changed_rows() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set same = [] -%}
     {%- for column in dest_columns if column.name != '_loaded_at' and not column.name.startswith('_previous') -%}
-        {%- do content.append(column.quoted) -%}
+        {%- do same.append('o.' ~ column.quoted ~ ' is not distinct from n.' ~ column.quoted) -%}
     {%- endfor -%}
+    {%- set stamp = "cast('" ~ batch_window()['from'] ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- set sql -%}
+        update {{ temp }} as n
+        set _loaded_at = {{ stamp }}
+        from {{ target }} as o
+        where o.{{ row_key }} = n.{{ row_key }} and n._loaded_at < {{ stamp }}
+            and not ({{ same | join(' and ') }});
         update {{ temp }} as n
         set _loaded_at = o._loaded_at
         from {{ target }} as o
         where o.{{ row_key }} = n.{{ row_key }} and o._loaded_at < n._loaded_at
-            {%- for column in content %}
-            and o.{{ column }} is not distinct from n.{{ column }}
-            {%- endfor %};
+            and {{ same | join(' and ') }};
     {% endset -%}
     {{ return(sql) }}
+{%- endmacro %}
+
+{#- Whether this run dates the DWD facts by when they changed (above): a batch window with a start. -#}
+{% macro dates_changed_rows() -%}
+    {%- set window = batch_window() -%}
+    {{ return(window is not none and window['from'] is not none) }}
 {%- endmacro %}
 
 {#- The keys an incremental model deletes beyond those it writes, as a select of one column, or

@@ -185,6 +185,15 @@ def newest_landing(seeds: Path) -> str:
     )
 
 
+def landing_window(landed: str) -> dict[str, str]:
+    """The batch window an orchestrator passes for rows landed at `landed` (UTC): its minute."""
+    at = dt.datetime.fromisoformat(landed.replace("Z", "+00:00")).astimezone(ZoneInfo(settings.BUSINESS_TIME_ZONE))
+    return {
+        "NEV_BATCH_LANDED_FROM": at.strftime("%Y-%m-%d %H:%M:00"),
+        "NEV_BATCH_LANDED_BEFORE": (at + dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:00"),
+    }
+
+
 def later(loaded_at: str, hours: int) -> str:
     t = dt.datetime.fromisoformat(loaded_at.replace("Z", "+00:00")) + dt.timedelta(hours=hours)
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -205,7 +214,8 @@ def test_a_resent_day_changes_nothing(project_copy: Project, built_warehouse: Pr
     start_from(built_warehouse, project_copy)
     before = rows_by_table(project_copy.database)
     resent = 0
-    # sent again now, after everything that has landed: a run without a window takes it in
+    # sent again now, after everything that has landed, and taken in as the orchestrator would: as
+    # the batch window of its minute
     landed = later(newest_landing(project_copy.path / "seeds"), 1)
     for seed in REAL_TIME_SEEDS:
         path = project_copy.path / "seeds" / seed
@@ -217,7 +227,7 @@ def test_a_resent_day_changes_nothing(project_copy: Project, built_warehouse: Pr
     keeping = facts_keeping_landing_time()
     landed_before = landing_times(project_copy.database, keeping)
     project_copy.dbt("seed", "--quiet", "--select", *(Path(seed).stem for seed in REAL_TIME_SEEDS))
-    project_copy.dbt("run", "--quiet")
+    project_copy.dbt("run", "--quiet", env=landing_window(landed))
     assert changed(before, rows_by_table(project_copy.database)) == {}
     # The facts it re-derived as they were kept their landing times: the summaries above re-derive
     # no day for a version sent again (macros/days_touched.sql).
@@ -254,14 +264,7 @@ def test_an_event_sent_again_with_another_time_stops_the_batch(project_copy: Pro
     moved = dt.datetime.fromisoformat(event["event_at"]) - dt.timedelta(days=3)
     append_seed(path, [event | {"event_at": moved.isoformat(), "_loaded_at": landed}])
     project_copy.dbt("seed", "--quiet", "--select", "raw_app__events")
-    landed_at = dt.datetime.fromisoformat(landed.replace("Z", "+00:00")).astimezone(
-        ZoneInfo(settings.BUSINESS_TIME_ZONE)
-    )
-    window = {
-        "NEV_BATCH_LANDED_FROM": landed_at.strftime("%Y-%m-%d %H:%M:00"),
-        "NEV_BATCH_LANDED_BEFORE": (landed_at + dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:00"),
-        "NEV_TEST_SCOPE": "batch",
-    }
+    window = landing_window(landed) | {"NEV_TEST_SCOPE": "batch"}
     result = project_copy.dbt("build", "--select", "ods_app__events_parsed", "ods_app__events", check=False, env=window)
     assert result.returncode != 0, result.output[-2000:]
     assert "FAIL 1 unique_ods_app__events_event_id" in result.output, result.output[-2000:]
@@ -309,6 +312,58 @@ def test_a_late_row_for_a_closed_day_changes_that_day_only(
     start_from(built_warehouse, fresh)
     fresh.dbt("seed", "--quiet", "--select", "raw_crm__follow_ups")
     fresh.dbt("run", "--full-refresh", "--quiet", "--select", "raw_crm__follow_ups+")
+    assert changed(after, rows_by_table(fresh.database)) == {}
+
+
+def test_a_late_lead_that_takes_a_visit_changes_the_invitation_it_arrived_for(
+    project_copy: Project, built_warehouse: Project, tmp_path: Path
+):
+    """A visitor known by phone only visits for their latest lead created before the visit. A lead
+    landing late between an invitation and the visit it arrived at takes the visit: the invitation of
+    the earlier lead is no longer arrived, though nothing it is derived from landed. In a batch window
+    the invitation is then dated in the window (keep_landing_time_of_unchanged_rows,
+    macros/incremental.sql), so that the funnel re-derives its day; the lead, new and created long
+    before the window, moves the AARRR table's historical leads on every day since. The result
+    equals a full refresh."""
+    start_from(built_warehouse, project_copy)
+    # the visit on a later day than the invitation, and no other date of the lead on that day: only
+    # the invitation itself can bring its day into the batch
+    invitation, lead_id, visited_at = project_copy.query(
+        "select i.invitation_id, i.lead_id, v.visited_at from dwd.dwd_fct_invitation as i "
+        "inner join dwd.dwd_fct_lead as l on l.lead_id = i.lead_id "
+        "inner join dwd.dwd_fct_store_visit as v on v.lead_id = i.lead_id and v.visited_at = i.arrived_at "
+        "inner join ods.ods_showroom__store_visits as s on s.visit_id = v.visit_id and s.crm_lead_id is null "
+        "where i.is_arrived and v.visited_date > i.invited_date "
+        "and i.invited_date <> l.created_date and i.invited_date is distinct from l.card_created_date "
+        "and (select count(*) from dwd.dwd_fct_store_visit as w where w.lead_id = i.lead_id) = 1 "
+        "order by i.invited_at limit 1"
+    )[0]
+    before = rows_by_table(project_copy.database)
+    path = project_copy.path / "seeds" / "crm" / "raw_crm__leads.csv"
+    _, rows = read_seed(path)
+    created = (visited_at - dt.timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S")
+    late = [r for r in rows if r["lead_id"] == lead_id][0] | {
+        "lead_id": "L_LATE_000001",
+        "lead_status": "NEW",
+        "card_created_at": "",
+        "created_at": created,
+        "updated_at": created,
+        "_cdc_op": "I",
+        "_loaded_at": later(newest_landing(project_copy.path / "seeds"), 1),
+    }
+    append_seed(path, [late])
+    project_copy.dbt("seed", "--quiet", "--select", "raw_crm__leads")
+    project_copy.dbt("run", "--quiet", env=landing_window(late["_loaded_at"]))
+    assert project_copy.query(
+        f"select is_arrived from dwd.dwd_fct_invitation where invitation_id = '{invitation}'"
+    ) == [(False,)], "the late lead did not take the visit: the test would prove nothing"
+    after = rows_by_table(project_copy.database)
+    assert changed(before, after), "the late lead changed nothing"
+
+    fresh = Project(project_copy.path, tmp_path / "fresh" / "warehouse.duckdb", parse_from=project_copy.target)
+    start_from(built_warehouse, fresh)
+    fresh.dbt("seed", "--quiet", "--select", "raw_crm__leads")
+    fresh.dbt("run", "--full-refresh", "--quiet", "--select", "raw_crm__leads+")
     assert changed(after, rows_by_table(fresh.database)) == {}
 
 
