@@ -44,12 +44,12 @@
 {#- dws_sales_funnel_daily: every date a fact the batch changed is counted on (in a batch window a DWD
     fact re-derived as it was keeps its landing time and one that changed is dated in the window:
     keep_landing_time_of_unchanged_rows, macros/incremental.sql; a run without a window counts every
-    date a fact of a person it touched is counted on, macros/people_touched.sql); the creation and card days of every
-    lead of each person whose visits, test drives or orders the batch changed (the cohort measures:
-    a visit or order that moves to the person's other lead changes the outcome of the lead it left,
-    whose own row stays as it was); and the days a lead's spells may have started or ended (every
-    version date of a lead whose spells changed: a spell the batch merges away leaves no row to date
-    it by). -#}
+    date a fact of a person it touched is counted on, macros/people_touched.sql); the creation and
+    card days of every lead of each person whose visits, test drives or orders the batch changed (the
+    cohort measures: a visit or order that moves to the person's other lead changes the outcome of
+    the lead it left, whose own row stays as it was); and the days a lead's spells may have started
+    or ended (every version date of a lead whose spells changed: a spell the batch merges away leaves
+    no row to date it by). -#}
 {% macro funnel_days_touched() -%}
     {#- each flow's fact is read from one DWD model; the dates come from the flows themselves #}
     {%- set fact_models = {
@@ -57,11 +57,11 @@
         'follow_ups': 'dwd_fct_follow_up', 'status_changes': 'dwd_fct_lead_status_spell',
         'test_drives': 'dwd_fct_test_drive', 'orders': 'dwd_fct_vehicle_order', 'deliveries': 'dwd_fct_delivery',
     } -%}
+    {%- set personal = ['visits', 'lead_outcomes', 'invitations', 'test_drives', 'orders', 'deliveries'] -%}
     {%- set dated = [] -%}
     {%- for flow in sales_funnel_flows() if (flow['fact'], flow['date']) not in dated -%}
         {%- do dated.append((flow['fact'], flow['date'])) -%}
     {%- endfor %}
-    {%- set personal = ['visits', 'lead_outcomes', 'invitations', 'test_drives', 'orders', 'deliveries'] -%}
     {%- for fact, column in dated %}
     select {{ column }} as touched_date from {{ ref(fact_models[fact]) }}
     where
