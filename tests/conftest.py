@@ -49,6 +49,7 @@ COPY_IGNORE = shutil.ignore_patterns(
 LONGEST_FIRST = [
     "test_bench.py",
     "test_incremental.py",
+    "test_incremental_late.py",
     "test_orchestration.py",
     "test_cross_engine.py",
     "test_runbook.py",

@@ -22,6 +22,16 @@ LAYERS = settings.LAYERS[1:]
 REL_TOL = 1e-9
 ENGINE_OWN = {"_loaded_at", "_source_row", "source_row", "raw_hash"}
 
+
+def tables(db: str) -> list[tuple[str, str]]:
+    """Every table and view of the layers, but the parsed batches: they hold the last batch only."""
+    with duckdb.connect(db, read_only=True) as con:
+        return con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in {LAYERS} and table_name not like '%\\_parsed' escape '\\' order by 1, 2"
+        ).fetchall()
+
+
 # (schema, table, columns) -> every row of those columns
 Fetch = Callable[[str, str, list[str]], list[tuple]]
 
