@@ -79,6 +79,16 @@ def landing_window(landed: str) -> dict[str, str]:
     }
 
 
+def full_refresh_of(project: Project, built: Project, seed: str, tmp_path: Path) -> dict[str, Counter]:
+    """The tables of the built warehouse with the project's changed seed loaded and every model
+    downstream of it refreshed in full (the rest reads none of it): what the increments must equal."""
+    fresh = Project(project.path, tmp_path / "fresh" / "warehouse.duckdb", parse_from=project.target)
+    start_from(built, fresh)
+    fresh.dbt("seed", "--quiet", "--select", seed)
+    fresh.dbt("run", "--full-refresh", "--quiet", "--select", f"{seed}+")
+    return rows_by_table(fresh.database)
+
+
 def later(loaded_at: str, hours: int) -> str:
     t = dt.datetime.fromisoformat(loaded_at.replace("Z", "+00:00")) + dt.timedelta(hours=hours)
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -191,13 +201,8 @@ def test_a_late_row_for_a_closed_day_changes_that_day_only(
             text = " ".join(str(v) for v in row)
             assert LATE_DAY in text or f"{LATE_DAY[:7]}-01" in text or lead["lead_id"] in text, (table, row)
 
-    # And the result is what a full refresh over the same data gives: the built warehouse with the
-    # changed seed and every model downstream of it refreshed in full (the rest reads none of it).
-    fresh = Project(project_copy.path, tmp_path / "fresh" / "warehouse.duckdb", parse_from=project_copy.target)
-    start_from(built_warehouse, fresh)
-    fresh.dbt("seed", "--quiet", "--select", "raw_crm__follow_ups")
-    fresh.dbt("run", "--full-refresh", "--quiet", "--select", "raw_crm__follow_ups+")
-    assert changed(after, rows_by_table(fresh.database)) == {}
+    # And the result is what a full refresh over the same data gives.
+    assert changed(after, full_refresh_of(project_copy, built_warehouse, "raw_crm__follow_ups", tmp_path)) == {}
 
 
 def test_a_late_lead_that_takes_a_visit_changes_the_invitation_it_arrived_for(
@@ -245,11 +250,7 @@ def test_a_late_lead_that_takes_a_visit_changes_the_invitation_it_arrived_for(
     after = rows_by_table(project_copy.database)
     assert changed(before, after), "the late lead changed nothing"
 
-    fresh = Project(project_copy.path, tmp_path / "fresh" / "warehouse.duckdb", parse_from=project_copy.target)
-    start_from(built_warehouse, fresh)
-    fresh.dbt("seed", "--quiet", "--select", "raw_crm__leads")
-    fresh.dbt("run", "--full-refresh", "--quiet", "--select", "raw_crm__leads+")
-    assert changed(after, rows_by_table(fresh.database)) == {}
+    assert changed(after, full_refresh_of(project_copy, built_warehouse, "raw_crm__leads", tmp_path)) == {}
 
 
 def test_a_late_event_before_its_session_moves_the_session_to_the_day_before(
@@ -287,8 +288,4 @@ def test_a_late_event_before_its_session_moves_the_session_to_the_day_before(
     assert moved == [(day_before, started.date())], moved
     after = rows_by_table(project_copy.database)
 
-    fresh = Project(project_copy.path, tmp_path / "fresh" / "warehouse.duckdb", parse_from=project_copy.target)
-    start_from(built_warehouse, fresh)
-    fresh.dbt("seed", "--quiet", "--select", "raw_app__events")
-    fresh.dbt("run", "--full-refresh", "--quiet", "--select", "raw_app__events+")
-    assert changed(after, rows_by_table(fresh.database)) == {}
+    assert changed(after, full_refresh_of(project_copy, built_warehouse, "raw_app__events", tmp_path)) == {}
