@@ -32,7 +32,7 @@ select
     coalesce({{ column }}, {{ unknown_member_key() }}) as {{ column }},
     {%- endfor %}
     count(*) as {{ counted }},
-    sum({{ flag }}) as {{ converted }}
+    {{ sum_as_bigint(flag) }} as {{ converted }}
 from (
     {{ converted_within(
         base=base, base_key=base_key, base_date=base_date, base_columns=base_columns + cell,

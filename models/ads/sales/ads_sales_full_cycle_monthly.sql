@@ -49,7 +49,7 @@ daily as (
 flows as (
     select
         {%- for f in flows %}
-        sum({{ f }}) as {{ f }},
+        {{ sum_as_bigint(f) }} as {{ f }},
         {%- endfor %}
         month_start,
         {{ grain | join(', ') }}
@@ -57,29 +57,43 @@ flows as (
     group by month_start, {{ grain | join(', ') }}
 ),
 
-stock_days as (
+stock_months as (
+    -- A stock is read at an instant: each month's first day opening, its last day closing.
     select
-        *,
         {{ month_of }} as month_start,
-        min(activity_date) over (partition by cast({{ dbt.date_trunc('month', 'activity_date') }} as date))
-            as first_day,
-        max(activity_date) over (partition by cast({{ dbt.date_trunc('month', 'activity_date') }} as date))
-            as last_day
+        min(activity_date) as first_day,
+        max(activity_date) as last_day
     from {{ ref('dws_lead_stock_daily') }}
     {%- if rederive %}
     where {{ month_of }} in (select t.month_start from touched_months as t)
     {%- endif %}
+    group by {{ month_of }}
+),
+
+stock_read_days as (
+    select
+        month_start,
+        first_day as activity_date
+    from stock_months
+    union
+    select
+        month_start,
+        last_day as activity_date
+    from stock_months
 ),
 
 stocks as (
-    -- A stock is read at an instant: the month's first day opening, its last day closing.
     select
-        month_start,
-        {{ grain | join(', ') }},
-        sum(case when activity_date = first_day then held_prospects_at_start else 0 end) as held_prospects_opening,
-        sum(case when activity_date = last_day then held_prospects_at_end else 0 end) as held_prospects_current
-    from stock_days
-    group by month_start, {{ grain | join(', ') }}
+        m.month_start,
+        {% for g in grain %}s.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
+        {{ sum_as_bigint('case when s.activity_date = m.first_day then s.held_prospects_at_start else 0 end') }}
+            as held_prospects_opening,
+        {{ sum_as_bigint('case when s.activity_date = m.last_day then s.held_prospects_at_end else 0 end') }}
+            as held_prospects_current
+    from {{ ref('dws_lead_stock_daily') }} as s
+    inner join stock_read_days as r on s.activity_date = r.activity_date
+    inner join stock_months as m on r.month_start = m.month_start
+    group by m.month_start, {% for g in grain %}s.{{ g }}{{ ', ' if not loop.last }}{% endfor %}
 ),
 
 held_conversions as (
