@@ -74,14 +74,6 @@
 {%- endmacro %}
 
 
-{#- A sum of counts (or of whole seconds) as a 64-bit integer on every engine. DuckDB sums integers
-    into 128-bit integers, which are twice as slow to group, to store and to sum again (the sales
-    funnel's days: 7.2 -> 3.4 s at SF 1); a sum cast back to BIGINT it adds without overflow checks. -#}
-{% macro sum_as_bigint(expr) -%}
-    cast(sum({{ expr }}) as {{ api.Column.translate_type('bigint') }})
-{%- endmacro %}
-
-
 {#- A count for a published (ADS) column: never null, always a 64-bit integer, whatever the engine's
     sum returns (DuckDB sums into 128-bit integers). -#}
 {% macro as_count(expr) -%}

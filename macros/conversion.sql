@@ -32,7 +32,7 @@ select
     coalesce({{ column }}, {{ unknown_member_key() }}) as {{ column }},
     {%- endfor %}
     count(*) as {{ counted }},
-    {{ sum_as_bigint(flag) }} as {{ converted }}
+    sum({{ flag }}) as {{ converted }}
 from (
     {{ converted_within(
         base=base, base_key=base_key, base_date=base_date, base_columns=base_columns + cell,

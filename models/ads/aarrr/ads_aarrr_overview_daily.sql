@@ -112,10 +112,10 @@ activity as (
     select
         activity_date,
         count(*) as daily_active_members,
-        {{ sum_as_bigint('content_shares') }} as content_shares,
-        {{ sum_as_bigint('content_reads') }} as content_reads,
-        {{ sum_as_bigint('model_page_clicks') }} as model_page_clicks,
-        {{ sum_as_bigint('posts') }} as posts
+        sum(content_shares) as content_shares,
+        sum(content_reads) as content_reads,
+        sum(model_page_clicks) as model_page_clicks,
+        sum(posts) as posts
     from member_days
     group by activity_date
 ),
@@ -123,14 +123,14 @@ activity as (
 section_activity as (
     select
         activity_date,
-        {{ sum_as_bigint("case when section = 'circles' then active_members else 0 end") }} as circles_active_members,
-        {{ sum_as_bigint("case when section = 'news' then active_members else 0 end") }} as news_active_members,
-        {{ sum_as_bigint("case when section = 'posts' then active_members else 0 end") }} as posts_active_members
+        sum(case when section = 'circles' then active_members else 0 end) as circles_active_members,
+        sum(case when section = 'news' then active_members else 0 end) as news_active_members,
+        sum(case when section = 'posts' then active_members else 0 end) as posts_active_members
     from (
         select
             activity_date,
             section,
-            {{ sum_as_bigint('active_members') }} as active_members
+            sum(active_members) as active_members
         from {{ ref('dws_app_activity_daily') }}
         group by activity_date, section
     ) as by_section
@@ -235,11 +235,11 @@ sessions as (
     -- the day's sessions, summed over its provinces
     select
         session_date as activity_date,
-        {{ sum_as_bigint('sessions') }} as sessions,
-        {{ sum_as_bigint('bounced_sessions') }} as bounced_sessions,
-        {{ sum_as_bigint('dwell_seconds') }} as dwell_seconds,
-        {{ sum_as_bigint('configurator_sessions') }} as configurator_sessions,
-        {{ sum_as_bigint('configurator_steps_reached') }} as configurator_steps_reached
+        sum(sessions) as sessions,
+        sum(bounced_sessions) as bounced_sessions,
+        sum(dwell_seconds) as dwell_seconds,
+        sum(configurator_sessions) as configurator_sessions,
+        sum(configurator_steps_reached) as configurator_steps_reached
     from {{ ref('dws_app_session_daily') }}
     where session_date in (select d.date_day from days as d)
     group by session_date
@@ -250,9 +250,9 @@ cohorts as (
     select
         registered_date as activity_date,
         count(*) as registered_members,
-        {{ sum_as_bigint('retained_d1') }} as retained_d1,
-        {{ sum_as_bigint('retained_d7') }} as retained_d7,
-        {{ sum_as_bigint('retained_d30') }} as retained_d30
+        sum(retained_d1) as retained_d1,
+        sum(retained_d7) as retained_d7,
+        sum(retained_d30) as retained_d30
     from {{ ref('dws_app_member_retention') }}
     where registered_date in (select d.date_day from days as d)
     group by registered_date
@@ -274,7 +274,7 @@ daily_counts as (
 counts as (
     select
         {%- for c, _, _, _ in counted %}
-        {{ sum_as_bigint("case when measure = '" ~ c ~ "' then 1 else 0 end") }} as {{ c }},
+        sum(case when measure = '{{ c }}' then 1 else 0 end) as {{ c }},
         {%- endfor %}
         activity_date
     from daily_counts
@@ -284,8 +284,8 @@ counts as (
 service as (
     select
         {%- for t in ['maintenance', 'rescue', 'complaint', 'suggestion', 'accident_estimate'] %}
-        {{ sum_as_bigint("case when ticket_type = '" ~ t ~ "' then tickets_opened else 0 end") }} as {{ t }}_opened,
-        {{ sum_as_bigint("case when ticket_type = '" ~ t ~ "' then tickets_handled else 0 end") }} as {{ t }}_handled,
+        sum(case when ticket_type = '{{ t }}' then tickets_opened else 0 end) as {{ t }}_opened,
+        sum(case when ticket_type = '{{ t }}' then tickets_handled else 0 end) as {{ t }}_handled,
         {%- endfor %}
         activity_date
     from {{ ref('dws_service_daily') }}

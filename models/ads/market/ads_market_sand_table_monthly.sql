@@ -7,8 +7,8 @@ city_totals as (
     select
         registration_month,
         city_code,
-        {{ sum_as_bigint('registrations') }} as city_registrations,
-        {{ sum_as_bigint('case when is_own_brand then registrations else 0 end') }} as city_own_registrations
+        sum(registrations) as city_registrations,
+        sum(case when is_own_brand then registrations else 0 end) as city_own_registrations
     from registrations
     group by registration_month, city_code
 )

@@ -49,7 +49,7 @@ daily as (
 flows as (
     select
         {%- for f in flows %}
-        {{ sum_as_bigint(f) }} as {{ f }},
+        sum({{ f }}) as {{ f }},
         {%- endfor %}
         month_start,
         {{ grain | join(', ') }}
@@ -86,10 +86,8 @@ stocks as (
     select
         m.month_start,
         {% for g in grain %}s.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
-        {{ sum_as_bigint('case when s.activity_date = m.first_day then s.held_prospects_at_start else 0 end') }}
-            as held_prospects_opening,
-        {{ sum_as_bigint('case when s.activity_date = m.last_day then s.held_prospects_at_end else 0 end') }}
-            as held_prospects_current
+        sum(case when s.activity_date = m.first_day then s.held_prospects_at_start else 0 end) as held_prospects_opening,
+        sum(case when s.activity_date = m.last_day then s.held_prospects_at_end else 0 end) as held_prospects_current
     from {{ ref('dws_lead_stock_daily') }} as s
     inner join stock_read_days as r on s.activity_date = r.activity_date
     inner join stock_months as m on r.month_start = m.month_start

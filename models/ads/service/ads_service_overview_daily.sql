@@ -5,10 +5,10 @@ with service as (
         activity_date,
         store_id,
         {%- for t in ['maintenance', 'rescue', 'complaint', 'suggestion', 'accident_estimate'] %}
-        {{ sum_as_bigint("case when ticket_type = '" ~ t ~ "' then tickets_opened else 0 end") }} as {{ t }}_opened,
-        {{ sum_as_bigint("case when ticket_type = '" ~ t ~ "' then tickets_handled else 0 end") }} as {{ t }}_handled,
+        sum(case when ticket_type = '{{ t }}' then tickets_opened else 0 end) as {{ t }}_opened,
+        sum(case when ticket_type = '{{ t }}' then tickets_handled else 0 end) as {{ t }}_handled,
         {%- endfor %}
-        {{ sum_as_bigint('tickets_opened') }} as tickets_opened
+        sum(tickets_opened) as tickets_opened
     from {{ ref('dws_service_daily') }}
     group by activity_date, store_id
 ),
@@ -18,9 +18,9 @@ reviews as (
         reviewed_date as activity_date,
         store_id,
         count(*) as customer_reviews,
-        {{ sum_as_bigint('rating') }} as rating_points,
-        {{ sum_as_bigint('case when would_recommend then 1 else 0 end') }} as recommending_reviews,
-        {{ sum_as_bigint('case when would_recommend is not null then 1 else 0 end') }} as answered_recommend_reviews
+        sum(rating) as rating_points,
+        sum(case when would_recommend then 1 else 0 end) as recommending_reviews,
+        sum(case when would_recommend is not null then 1 else 0 end) as answered_recommend_reviews
     from {{ ref('dwd_fct_customer_review') }}
     group by reviewed_date, store_id
 ),

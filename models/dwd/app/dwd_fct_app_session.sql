@@ -30,7 +30,7 @@ with sessions as (
         cast(min(event_at) as date) as session_date,
         count(*) as event_count,
         count(*) = 1 as is_bounce,
-        {{ sum_as_bigint('dwell_seconds') }} as dwell_seconds,
+        sum(dwell_seconds) as dwell_seconds,
         max(configurator_step) as configurator_depth,
         max(_loaded_at) as _loaded_at
     from {{ ref('dwd_fct_app_event') }}

@@ -17,10 +17,10 @@ per_customer as (
         one_id,
         max(matched_phone) as phone,
         min(first_seen_at) as first_seen_at,
-        {{ sum_as_bigint("case when source_system = 'crm' then 1 else 0 end") }} as crm_id_count,
-        {{ sum_as_bigint("case when source_system = 'oms' then 1 else 0 end") }} as oms_id_count,
-        {{ sum_as_bigint("case when source_system = 'app' then 1 else 0 end") }} as app_id_count,
-        {{ sum_as_bigint("case when source_system = 'aftersales' then 1 else 0 end") }} as aftersales_id_count,
+        sum(case when source_system = 'crm' then 1 else 0 end) as crm_id_count,
+        sum(case when source_system = 'oms' then 1 else 0 end) as oms_id_count,
+        sum(case when source_system = 'app' then 1 else 0 end) as app_id_count,
+        sum(case when source_system = 'aftersales' then 1 else 0 end) as aftersales_id_count,
         max(_loaded_at) as _loaded_at
     from identities
     group by one_id

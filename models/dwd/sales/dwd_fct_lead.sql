@@ -96,7 +96,7 @@ status_milestones as (
         min(case when is_reactivation then valid_from end) as first_reactivated_at,
         min(case when lead_status = 'defeated' then valid_from end) as defeated_at,
         min(case when lead_status = 'converted' then valid_from end) as converted_at,
-        {{ sum_as_bigint("case when lead_status = 'dormant' then 1 else 0 end") }} as dormant_spell_count
+        sum(case when lead_status = 'dormant' then 1 else 0 end) as dormant_spell_count
     from {{ ref('dwd_fct_lead_status_spell') }}
     {%- if is_incremental() %}
     where lead_id in (select a.lead_id from affected as a)

@@ -11,11 +11,11 @@ select
     coalesce(e.section, 'none') as section,
     count(distinct e.member_id) as active_members,
     count(*) as events,
-    {{ sum_as_bigint("case when e.event_type in ('article_share', 'poster_share') then 1 else 0 end") }} as content_shares,
-    {{ sum_as_bigint("case when e.event_type in ('article_read', 'poster_read') then 1 else 0 end") }} as content_reads,
-    {{ sum_as_bigint("case when e.event_type = 'model_page_click' then 1 else 0 end") }} as model_page_clicks,
-    {{ sum_as_bigint("case when e.event_type = 'configurator_step' then 1 else 0 end") }} as configurator_steps,
-    {{ sum_as_bigint("case when e.event_type = 'post_create' then 1 else 0 end") }} as posts,
+    sum(case when e.event_type in ('article_share', 'poster_share') then 1 else 0 end) as content_shares,
+    sum(case when e.event_type in ('article_read', 'poster_read') then 1 else 0 end) as content_reads,
+    sum(case when e.event_type = 'model_page_click' then 1 else 0 end) as model_page_clicks,
+    sum(case when e.event_type = 'configurator_step' then 1 else 0 end) as configurator_steps,
+    sum(case when e.event_type = 'post_create' then 1 else 0 end) as posts,
     -- the newest landing of the events counted (a member's province change re-derives the day, not its age)
     max(e._loaded_at) as _loaded_at
 from {{ ref('dwd_fct_app_event') }} as e

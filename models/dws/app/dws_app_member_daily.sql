@@ -24,11 +24,11 @@ member_day_sessions_{{ loop.index }} as (
         e.member_id,
         e.session_id,
         count(*) as events,
-        {{ sum_as_bigint('e.dwell_seconds') }} as dwell_seconds,
-        {{ sum_as_bigint("case when e.event_type in ('article_share', 'poster_share') then 1 else 0 end") }} as content_shares,
-        {{ sum_as_bigint("case when e.event_type in ('article_read', 'poster_read') then 1 else 0 end") }} as content_reads,
-        {{ sum_as_bigint("case when e.event_type = 'model_page_click' then 1 else 0 end") }} as model_page_clicks,
-        {{ sum_as_bigint("case when e.event_type = 'post_create' then 1 else 0 end") }} as posts,
+        sum(e.dwell_seconds) as dwell_seconds,
+        sum(case when e.event_type in ('article_share', 'poster_share') then 1 else 0 end) as content_shares,
+        sum(case when e.event_type in ('article_read', 'poster_read') then 1 else 0 end) as content_reads,
+        sum(case when e.event_type = 'model_page_click' then 1 else 0 end) as model_page_clicks,
+        sum(case when e.event_type = 'post_create' then 1 else 0 end) as posts,
         max(e._loaded_at) as _loaded_at
     from {{ ref('dwd_fct_app_event') }} as e
     where
@@ -49,13 +49,13 @@ union all
 select
     event_date as activity_date,
     member_id,
-    {{ sum_as_bigint('events') }} as events,
+    cast(sum(events) as {{ dbt.type_bigint() }}) as events,
     count(session_id) as sessions,
-    {{ sum_as_bigint('dwell_seconds') }} as dwell_seconds,
-    {{ sum_as_bigint('content_shares') }} as content_shares,
-    {{ sum_as_bigint('content_reads') }} as content_reads,
-    {{ sum_as_bigint('model_page_clicks') }} as model_page_clicks,
-    {{ sum_as_bigint('posts') }} as posts,
+    cast(sum(dwell_seconds) as {{ dbt.type_bigint() }}) as dwell_seconds,
+    cast(sum(content_shares) as {{ dbt.type_bigint() }}) as content_shares,
+    cast(sum(content_reads) as {{ dbt.type_bigint() }}) as content_reads,
+    cast(sum(model_page_clicks) as {{ dbt.type_bigint() }}) as model_page_clicks,
+    cast(sum(posts) as {{ dbt.type_bigint() }}) as posts,
     max(_loaded_at) as _loaded_at
 from member_day_sessions_{{ loop.index }}
 group by event_date, member_id

@@ -10,10 +10,10 @@ select
     s.session_date,
     coalesce(m.province_name, 'unknown') as province_name,
     count(*) as sessions,
-    {{ sum_as_bigint('case when s.is_bounce then 1 else 0 end') }} as bounced_sessions,
-    {{ sum_as_bigint('s.dwell_seconds') }} as dwell_seconds,
-    {{ sum_as_bigint('case when s.configurator_depth is not null then 1 else 0 end') }} as configurator_sessions,
-    {{ sum_as_bigint('coalesce(s.configurator_depth, 0)') }} as configurator_steps_reached,
+    sum(case when s.is_bounce then 1 else 0 end) as bounced_sessions,
+    sum(s.dwell_seconds) as dwell_seconds,
+    sum(case when s.configurator_depth is not null then 1 else 0 end) as configurator_sessions,
+    sum(coalesce(s.configurator_depth, 0)) as configurator_steps_reached,
     -- the newest landing of the sessions counted (a member's province change re-derives the day, not its age)
     max(s._loaded_at) as _loaded_at
 from {{ ref('dwd_fct_app_session') }} as s

@@ -127,7 +127,7 @@ daily_change as (
     select
         change_date,
         {{ cell | join(', ') }},
-        {{ sum_as_bigint('held_change') }} as held_change
+        sum(held_change) as held_change
     from cell_days
     group by change_date, {{ cell | join(', ') }}
 ),
@@ -136,10 +136,10 @@ held_at_start as (
     select
         change_date as activity_date,
         {{ cell | join(', ') }},
-        cast(sum(held_change) over (
+        sum(held_change) over (
             partition by {{ cell | join(', ') }} order by change_date
             rows between unbounded preceding and current row
-        ) as {{ api.Column.translate_type('bigint') }}) as held_prospects_at_start
+        ) as held_prospects_at_start
     from daily_change
 ),
 

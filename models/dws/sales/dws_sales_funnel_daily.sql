@@ -110,7 +110,7 @@ flow_counts as (
         {{ cell | join(', ') }},
         {%- for f in flows %}
         {%- if (f.fact, f.date) == (fact, date_column) %}
-        {{ sum_as_bigint('case when ' ~ (f.where or 'true') ~ ' then 1 else 0 end') }} as {{ f.name }},
+        sum(case when {{ f.where or 'true' }} then 1 else 0 end) as {{ f.name }},
         {%- else %}
         0 as {{ f.name }},
         {%- endif %}
@@ -133,9 +133,9 @@ select
     coalesce(series_code, {{ unknown_member_key() }}) as series_code,
     coalesce(source_channel, {{ unknown_member_key() }}) as source_channel,
     {%- for f in flows %}
-    {{ sum_as_bigint(f.name) }} as {{ f.name }},
+    sum({{ f.name }}) as {{ f.name }},
     {%- endfor %}
-    {{ sum_as_bigint(flows | map(attribute='name') | join(' + ')) }} as events,
+    sum({% for f in flows %}{{ f.name }}{{ ' + ' if not loop.last }}{% endfor %}) as events,
     max(_loaded_at) as _loaded_at
 from flow_counts
 group by
@@ -144,4 +144,4 @@ group by
     coalesce(advisor_id, {{ unknown_member_key() }}),
     coalesce(series_code, {{ unknown_member_key() }}),
     coalesce(source_channel, {{ unknown_member_key() }})
-having {{ sum_as_bigint(flows | map(attribute='name') | join(' + ')) }} > 0
+having sum({% for f in flows %}{{ f.name }}{{ ' + ' if not loop.last }}{% endfor %}) > 0

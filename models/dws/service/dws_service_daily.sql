@@ -22,7 +22,7 @@ select
     activity_date,
     store_id,
     ticket_type,
-    {{ sum_as_bigint('opened') }} as tickets_opened,
-    {{ sum_as_bigint('handled') }} as tickets_handled
+    sum(opened) as tickets_opened,
+    sum(handled) as tickets_handled
 from events
 group by activity_date, store_id, ticket_type

@@ -8,9 +8,9 @@ select
     raw_table,
     landing_date,
     landing_batch,
-    {{ sum_as_bigint('rows_landed') }} as rows_landed,
-    {{ sum_as_bigint('rows_rejected') }} as rows_rejected,
-    {{ sum_as_bigint('rows_quarantined') }} as rows_quarantined,
+    sum(rows_landed) as rows_landed,
+    sum(rows_rejected) as rows_rejected,
+    sum(rows_quarantined) as rows_quarantined,
     max(last_loaded_at) as last_loaded_at
 from {{ ref('ods_quality__landing_minutes') }}
 group by raw_table, landing_date, landing_batch

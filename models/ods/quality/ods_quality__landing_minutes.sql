@@ -19,8 +19,8 @@ with batch as (
         {{ landing_batch("'" ~ name ~ "'", '_loaded_at') }} as landing_batch,
         {{ dbt.date_trunc('minute', '_loaded_at') }} as landed_minute,
         count(*) as rows_landed,
-        {{ sum_as_bigint('case when _reject_reason is not null then 1 else 0 end') }} as rows_rejected,
-        {{ sum_as_bigint('case when _reject_reason is null and _quarantine is not null then 1 else 0 end') }} as rows_quarantined,
+        sum(case when _reject_reason is not null then 1 else 0 end) as rows_rejected,
+        sum(case when _reject_reason is null and _quarantine is not null then 1 else 0 end) as rows_quarantined,
         max(_loaded_at) as last_loaded_at
     from {{ ref(parsed_model(name)) }}
     group by 2, 3, 4
