@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,8 @@ import duckdb
 
 import settings
 
+# The batch window's bounds as macros/incremental.sql's batch_window() accepts them: whole minutes.
+WINDOW_BOUND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:00)?)?")
 BATCH_VARIABLES = ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE")
 
 
@@ -152,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.database.exists():
         print(f"bench.profile: {args.database}: no such warehouse file (build one first)", file=sys.stderr)
         return 2
+    for bound in args.window or []:
+        if not WINDOW_BOUND.fullmatch(bound):
+            print(f"bench.profile: --window {bound!r}: expected business time 'YYYY-MM-DD HH:MM'", file=sys.stderr)
+            return 2
     env = dbt_environment(args.database, args.window, args.landing)
     models = known_models()
     if models is not None and args.model not in models:

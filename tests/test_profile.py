@@ -1,5 +1,5 @@
 """python -m bench.profile on a built warehouse: the time, the rows and the operators of one model's
-query, and one-line errors for a model or a warehouse that is not there."""
+query, and one-line errors for a model or a warehouse that is not there and for a malformed window."""
 
 from __future__ import annotations
 
@@ -42,3 +42,6 @@ def test_a_model_or_warehouse_that_is_not_there_is_named_in_one_line(tmp_path: P
     unknown = profile("dwd_dim_no_such_model", "--database", str(database))
     assert unknown.returncode == 2 and unknown.stdout == ""
     assert unknown.stderr.strip().count("\n") == 0 and "dwd_dim_no_such_model" in unknown.stderr
+    hostile = profile("dwd_dim_store", "--database", str(database), "--window", "2025-01-01'; drop table x; --", "x")
+    assert hostile.returncode == 2 and hostile.stdout == "" and "--window" in hostile.stderr
+    assert hostile.stderr.strip().count("\n") == 0
