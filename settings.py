@@ -48,6 +48,9 @@ def project_vars() -> dict:
 BUSINESS_TIME_ZONE: str = project_vars()["business_time_zone"]
 # raw (the landing tables and seeds), then the layers dbt builds, in build order.
 LAYERS: tuple[str, ...] = ("raw", *project_vars()["layers"])
+# The batch the incremental models take in, set in the environment (macros/incremental.sql): a
+# tool that starts dbt on its own window clears these first, so that a shell's batch cannot leak in.
+BATCH_VARIABLES = ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE")
 # The first landing day of the demo data: Dagster's daily partitions start here.
 PARTITIONS_START = "2024-11-01"
 

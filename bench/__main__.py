@@ -116,7 +116,7 @@ def dbt_environment(run: Run, also: list[int]) -> dict[str, str]:
         PYTHONPATH=str(settings.ROOT),
         DBT_TARGET="spark" if run.spark else "duckdb",
     )
-    for name in ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE"):
+    for name in settings.BATCH_VARIABLES:
         env.pop(name, None)  # the shell's batch must not leak into the bench's
     if run.spark:
         env |= {

@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,6 @@ import settings
 
 # The batch window's bounds as macros/incremental.sql's batch_window() accepts them: whole minutes.
 WINDOW_BOUND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:00)?)?")
-BATCH_VARIABLES = ("NEV_BATCH_LANDED_FROM", "NEV_BATCH_LANDED_BEFORE", "NEV_RAW_LOADED_BEFORE", "NEV_TEST_SCOPE")
 
 
 class ProfileError(Exception):
@@ -62,7 +60,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def dbt_environment(database: Path, window: list[str] | None, landing: Path | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in BATCH_VARIABLES}
+    env = {k: v for k, v in os.environ.items() if k not in settings.BATCH_VARIABLES}
     env |= {
         "NEV_DUCKDB_PATH": str(database.resolve()),
         "DBT_PROFILES_DIR": str(settings.ROOT),
@@ -89,10 +87,6 @@ def known_models() -> set[str] | None:
 def compiled_sql(model: str, env: dict[str, str], target: Path) -> str:
     """The model's SQL as dbt compiles it for the next run against the warehouse env names."""
     cmd = [str(settings.dbt_executable("duckdb")), "compile", "--quiet", "--select", model, "--target", "duckdb"]
-    parsed = settings.ROOT / "target" / "partial_parse.msgpack"
-    if parsed.exists():  # start from the project's last parse: dbt parses again only what changed
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(parsed, target / parsed.name)
     result = subprocess.run(
         [*cmd, "--target-path", str(target), "--log-path", str(target / "logs")],
         cwd=settings.ROOT,

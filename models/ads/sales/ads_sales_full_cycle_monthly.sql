@@ -85,13 +85,13 @@ stock_read_days as (
 stocks as (
     select
         m.month_start,
-        {% for g in grain %}s.{{ g }}{{ ', ' if not loop.last }}{% endfor %},
+        {{ grain | join(', ') }},
         sum(case when s.activity_date = m.first_day then s.held_prospects_at_start else 0 end) as held_prospects_opening,
         sum(case when s.activity_date = m.last_day then s.held_prospects_at_end else 0 end) as held_prospects_current
     from {{ ref('dws_lead_stock_daily') }} as s
     inner join stock_read_days as r on s.activity_date = r.activity_date
     inner join stock_months as m on r.month_start = m.month_start
-    group by m.month_start, {% for g in grain %}s.{{ g }}{{ ', ' if not loop.last }}{% endfor %}
+    group by m.month_start, {{ grain | join(', ') }}
 ),
 
 held_conversions as (
