@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DBT, ROOT, Project, copy_project
+from conftest import DBT, ROOT, Project, copy_project, parse_repository
 
 VENV = Path(sys.executable).parent.parent
 CHANGED = "models/dwd/market/dwd_fct_market_registration.sql"
@@ -60,8 +60,7 @@ def test_slim_ci_builds_a_changed_model_and_its_children_and_fails_a_broken_one(
 
 
 def test_dbt_score_fails_a_model_without_its_description_or_owner(tmp_path):
-    subprocess.run([DBT, "parse", "--quiet"], cwd=ROOT, check=True)
-    manifest = json.loads((ROOT / "target" / "manifest.json").read_text())
+    manifest = json.loads((parse_repository() / "manifest.json").read_text())
     score = [str(VENV / "bin" / "dbt-score"), "lint", "--show", "failing-items"]
     good = subprocess.run(
         [*score, "--manifest", str(ROOT / "target" / "manifest.json")], cwd=ROOT, capture_output=True, text=True

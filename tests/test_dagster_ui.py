@@ -70,10 +70,44 @@ def webserver(dagster_home: Path):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    wait_until_serving(f"{url}/server_info", proc, home / "webserver.log", "dagster-webserver")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        wait_until_serving(f"{url}/server_info", proc, home / "webserver.log", "dagster-webserver")
+        wait_until_loaded(url)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+LOCATIONS = """{ workspaceOrError { __typename ... on Workspace { locationEntries { name loadStatus
+    locationOrLoadError { __typename ... on PythonError { message errorChain { error { message } } } } } } } }"""
+
+
+def graphql(url: str, query: str) -> dict:
+    request = urllib.request.Request(
+        f"{url}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["data"]
+
+
+def wait_until_loaded(url: str, timeout: float = 180) -> None:
+    """The webserver answers before its code location has loaded: wait for the definitions, and fail
+    with their load error (an empty asset graph would only show as text that never appears)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = graphql(url, LOCATIONS)["workspaceOrError"]["locationEntries"]
+        errors = [e for e in entries if (e["locationOrLoadError"] or {}).get("__typename") == "PythonError"]
+        if errors:
+            error = errors[0]["locationOrLoadError"]
+            causes = " <- ".join(c["error"]["message"].strip() for c in error["errorChain"])
+            raise AssertionError(f"the code location failed to load: {error['message'].strip()} <- {causes}"[-3000:])
+        if entries and all(e["loadStatus"] == "LOADED" and e["locationOrLoadError"] for e in entries):
+            return
+        assert time.monotonic() < deadline, f"the code location is still loading after {timeout:.0f} s: {entries}"
+        time.sleep(0.5)
 
 
 @pytest.fixture(scope="module")
@@ -181,11 +215,7 @@ def test_a_plain_dagster_dev_uses_the_projects_instance_settings(tmp_path: Path)
     try:
         wait_until_serving(f"{url}/server_info", proc, log, "dagster dev")
         query = "{ instance { runQueueConfig { maxConcurrentRuns } poolConfig { defaultPoolLimit } } }"
-        request = urllib.request.Request(
-            f"{url}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            instance = json.loads(response.read())["data"]["instance"]
+        instance = graphql(url, query)["instance"]
     finally:
         stop_group(proc)
     settings = yaml.safe_load((ROOT / "dagster.yaml").read_text())

@@ -6,10 +6,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import re
-import subprocess
 
 import pytest
-from conftest import DBT, ROOT
+from conftest import ROOT, parse_repository
 
 from indicators import catalog, governance
 from indicators.manifest import Indicator, load
@@ -17,7 +16,7 @@ from indicators.manifest import Indicator, load
 
 @pytest.fixture(scope="module")
 def indicators() -> list[Indicator]:
-    subprocess.run([DBT, "parse", "--quiet", "--project-dir", str(ROOT)], cwd=ROOT, check=True)
+    parse_repository()
     return load()
 
 

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DBT, ROOT, Project
+from conftest import DBT, ROOT, Project, parse_repository
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,7 @@ def engine(built_warehouse: Project):
 
 
 def _engine():
-    # MetricFlow reads target/semantic_manifest.json, which dbt parse writes in the project.
-    subprocess.run([DBT, "parse", "--quiet", "--project-dir", str(ROOT)], cwd=ROOT, check=True)
+    parse_repository()  # MetricFlow reads the project's target/semantic_manifest.json
     from indicators.engine import metricflow_engine
 
     mf, client = metricflow_engine()
