@@ -44,16 +44,15 @@
 {#- dws_sales_funnel_daily: every date a fact the batch changed is counted on (in a batch window a DWD
     fact re-derived as it was keeps its landing time and one that changed is dated in the window:
     keep_landing_time_of_unchanged_rows, macros/incremental.sql; a run without a window counts every
-    date a fact of a person it touched is counted on, macros/people_touched.sql); the creation and
-    card days of every lead of each person whose visits, test drives or orders the batch changed (the
-    cohort measures: a visit or order that moves to the person's other lead changes the outcome of
-    the lead it left, whose own row stays as it was); and the days a lead's spells may have started
-    or ended (every version date of a lead whose spells changed: a spell the batch merges away leaves
-    no row to date it by). -#}
+    date a fact of a person it touched is counted on, macros/people_touched.sql). The cohort measures
+    count dwd_fct_lead_outcome, which dates a lead whose outcome changed the same way; a run without a
+    window adds the creation and card days of every lead whose outcome it may have changed
+    (lead_outcomes_changed()). And the days a lead's spells may have started or ended (every version
+    date of a lead whose spells changed: a spell the batch merges away leaves no row to date it by). -#}
 {% macro funnel_days_touched() -%}
     {#- each flow's fact is read from one DWD model; the dates come from the flows themselves #}
     {%- set fact_models = {
-        'visits': 'dwd_fct_store_visit', 'lead_outcomes': 'dwd_fct_lead', 'invitations': 'dwd_fct_invitation',
+        'visits': 'dwd_fct_store_visit', 'lead_outcomes': 'dwd_fct_lead_outcome', 'invitations': 'dwd_fct_invitation',
         'follow_ups': 'dwd_fct_follow_up', 'status_changes': 'dwd_fct_lead_status_spell',
         'test_drives': 'dwd_fct_test_drive', 'orders': 'dwd_fct_vehicle_order', 'deliveries': 'dwd_fct_delivery',
     } -%}
@@ -71,26 +70,39 @@
         {%- endif %}
     union
     {%- endfor %}
-    {%- set outcomes_changed -%}
+    {%- if not dates_changed_rows() %}
+    {%- for column in ['created_date', 'card_created_date'] %}
+    select l.{{ column }} as touched_date
+    from {{ ref('dwd_fct_lead') }} as l
+    where l.lead_id in (select c.lead_id from ({{ lead_outcomes_changed() }}) as c)
+    union
+    {%- endfor %}
+    {%- endif %}
+    select cast(v.valid_from as date) as touched_date
+    from {{ ref('ods_crm__leads') }} as v
+    where v.lead_id in (
+        select s.lead_id from {{ ref('dwd_fct_lead_status_spell') }} as s where {{ landed_since_last_run('s._loaded_at') }}
+    )
+{%- endmacro %}
+
+
+{#- dwd_fct_lead_outcome and the funnel: the leads whose outcome (visited, test-driven, ordered) the
+    batch may have changed: every lead of each person whose visits, test drives or orders it changed,
+    as a visit or order that moves to the person's other lead changes the outcome of the lead it
+    left, whose own row stays as it was. -#}
+{% macro lead_outcomes_changed() -%}
+    {%- set changed -%}
         select v.lead_id, v.one_id from {{ ref('dwd_fct_store_visit') }} as v where {{ landed_since_last_run('v._loaded_at') }}
         union
         select t.lead_id, t.one_id from {{ ref('dwd_fct_test_drive') }} as t where {{ landed_since_last_run('t._loaded_at') }}
         union
         select o.lead_id, o.one_id from {{ ref('dwd_fct_vehicle_order') }} as o where {{ landed_since_last_run('o._loaded_at') }}
     {%- endset %}
-    {%- for column in ['created_date', 'card_created_date'] %}
-    select l.{{ column }} as touched_date
+    select l.lead_id
     from {{ ref('dwd_fct_lead') }} as l
     where
-        l.one_id in (select c.one_id from ({{ outcomes_changed }}) as c)
-        or l.lead_id in (select c.lead_id from ({{ outcomes_changed }}) as c)
-    union
-    {%- endfor %}
-    select cast(v.valid_from as date) as touched_date
-    from {{ ref('ods_crm__leads') }} as v
-    where v.lead_id in (
-        select s.lead_id from {{ ref('dwd_fct_lead_status_spell') }} as s where {{ landed_since_last_run('s._loaded_at') }}
-    )
+        l.one_id in (select c.one_id from ({{ changed }}) as c)
+        or l.lead_id in (select c.lead_id from ({{ changed }}) as c)
 {%- endmacro %}
 
 

@@ -13,6 +13,7 @@
 -- depends_on: {{ ref('dwd_fct_follow_up') }}
 -- depends_on: {{ ref('dwd_fct_lead_status_spell') }}
 -- depends_on: {{ ref('dwd_fct_test_drive') }}
+-- depends_on: {{ ref('dwd_fct_lead_outcome') }}
 -- depends_on: {{ ref('dwd_fct_delivery') }}
 -- depends_on: {{ ref('dwd_dim_date') }}
 {%- set flows = sales_funnel_flows() | map(attribute='name') | list %}

@@ -44,31 +44,8 @@ deliveries as (
     select * from {{ ref('dwd_fct_delivery') }}
 ),
 
-{%- for fact in ['visits', 'test_drives', 'orders'] %}
-{{ fact }}_by_lead as (
-    select
-        lead_id,
-        max(_loaded_at) as _loaded_at
-    from {{ fact }}
-    group by lead_id
-),
-
-{% endfor -%}
 lead_outcomes as (
-    -- What became of each lead: a test drive implies a visit even when the showroom missed it.
-    select
-        l.*,
-        v.lead_id is not null or t.lead_id is not null as is_visited,
-        t.lead_id is not null as is_test_driven,
-        o.lead_id is not null as is_ordered,
-        greatest(
-            l._loaded_at, coalesce(v._loaded_at, l._loaded_at), coalesce(t._loaded_at, l._loaded_at),
-            coalesce(o._loaded_at, l._loaded_at)
-        ) as outcome_loaded_at
-    from leads as l
-    left join visits_by_lead as v on l.lead_id = v.lead_id
-    left join test_drives_by_lead as t on l.lead_id = t.lead_id
-    left join orders_by_lead as o on l.lead_id = o.lead_id
+    select * from {{ ref('dwd_fct_lead_outcome') }}
 ),
 
 follow_ups as (
@@ -115,7 +92,7 @@ flow_counts as (
         0 as {{ f.name }},
         {%- endif %}
         {%- endfor %}
-        max({{ 'outcome_loaded_at' if fact == 'lead_outcomes' else '_loaded_at' }}) as _loaded_at
+        max(_loaded_at) as _loaded_at
     from {{ fact }}
     where
         {{ date_column }} is not null
