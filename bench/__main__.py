@@ -7,7 +7,8 @@ scratch folder (state/bench/sf<SF>/) holding back one 15-minute slice of the new
   full build   dbt build (models and data tests) on everything landed before D
   freshness    the slice lands as new files; the arrival sensor's logic asks for the run, the
                Dagster real-time job runs in this process; seconds until the ADS table and a
-               metric query show D
+               metric query show D. Then the same job, warm, on a quarter hour nothing landed
+               in: what a slice costs before it reads a row
   micro-batch  the whole of D as one batch (the real-time facts and everything above them, tests
                sized to the batch); the rows it took in against the rows landed
   queries      in-process MetricFlow: the median of repeated runs per query

@@ -34,6 +34,7 @@ class Freshness:
     dau: int
     steps: dict[str, float]  # the real-time job's steps: where its time went
     nodes: dict[str, float]  # each dbt model and test the job ran: seconds, as dagster-dbt reported them
+    idle: Idle  # the same job on a quarter hour nothing landed in
 
     def figures(self) -> list[tuple[str, str, str]]:
         return [
@@ -44,9 +45,69 @@ class Freshness:
                 f"ADS + metric query {self.visible:.1f} s; DAU of the day {self.dau:,}; peak {measure.gib(self.peak_bytes)}; "
                 "a deployed sensor adds up to its 30 s tick",
             ),
-            ("  real-time job steps", "", ", ".join(f"{k} {v:.1f} s" for k, v in self.steps.items())),
+            ("  real-time job steps", "", steps_text(self.steps)),
             ("  slowest nodes", "", top_nodes(self.nodes)),
+            self.idle.figure(),
         ]
+
+
+@dataclass
+class Idle:
+    """The real-time job, warm, on a window nothing landed in: what a slice costs before it reads a row."""
+
+    window: str
+    seconds: float
+    steps: dict[str, float]
+    error: str | None
+
+    def figure(self) -> tuple[str, str, str]:
+        name = "  real-time job, nothing landed"
+        if self.error:
+            return (name, "FAILED", f"{self.window}: {self.error}")
+        return (
+            name,
+            f"{self.seconds:.1f} s",
+            f"{self.window}, warm: the cost before a row is read; {steps_text(self.steps)}",
+        )
+
+
+def steps_text(steps: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
+
+
+def run_job(job, instance, partition_key: str, tags: dict[str, str]):  # noqa: ANN001, ANN201 (Dagster's types)
+    """Run the job in this process; returns (the run, seconds per step)."""
+    run = job.execute_in_process(partition_key=partition_key, tags=tags, instance=instance, raise_on_error=False)
+    steps: dict[str, float] = {}
+    for stat in instance.get_run_step_stats(run.run_id):
+        if stat.start_time and stat.end_time:
+            steps[stat.step_key] = steps.get(stat.step_key, 0.0) + stat.end_time - stat.start_time
+    return run, steps
+
+
+def run_error(run) -> str:  # noqa: ANN001 (Dagster's type)
+    return next((e.message for e in run.all_events if e.is_step_failure), "the run failed")[:300]
+
+
+def idle_run(job, instance, day: dt.date) -> Idle:  # noqa: ANN001 (Dagster's types)
+    """The job on a quarter hour of the day after the newest: no file holds a row landed then. The
+    ADS freshness checks judge by the window's end, when the newest day is still on time."""
+    from orchestration.assets import window_tags
+
+    start = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(6, 0))
+    end = start + dt.timedelta(minutes=15)
+    clock = os.environ.get("NEV_NOW")
+    os.environ["NEV_NOW"] = end.isoformat(timespec="minutes")
+    began = time.perf_counter()
+    try:
+        run, steps = run_job(job, instance, start.date().isoformat(), window_tags(start, end))
+    finally:
+        if clock is None:
+            os.environ.pop("NEV_NOW", None)
+        else:
+            os.environ["NEV_NOW"] = clock
+    window = f"{start:%Y-%m-%d %H:%M} to {end:%H:%M}"
+    return Idle(window, time.perf_counter() - began, steps, None if run.success else run_error(run))
 
 
 def node_seconds(events) -> dict[str, float]:
@@ -137,21 +198,18 @@ def slice_to_ads(scratch: Scratch, database: Path, day: dt.date, env: dict[str, 
         for request in requests:
             # The replayed slice lands at its own time: the ADS freshness checks judge by that clock.
             os.environ["NEV_NOW"] = request.tags[LANDED_BEFORE_TAG].replace(" ", "T")
-            run = job.execute_in_process(
-                partition_key=request.partition_key, tags=request.tags, instance=instance, raise_on_error=False
-            )
-            for stat in instance.get_run_step_stats(run.run_id):
-                if stat.start_time and stat.end_time:
-                    steps[stat.step_key] = steps.get(stat.step_key, 0.0) + stat.end_time - stat.start_time
+            run, took = run_job(job, instance, request.partition_key, request.tags)
+            for step, seconds in took.items():
+                steps[step] = steps.get(step, 0.0) + seconds
             nodes |= node_seconds(run.all_events)
             if not run.success:
-                error = next((e.message for e in run.all_events if e.is_step_failure), "the run failed")
                 raise StepFailed(
-                    "freshness", measure.Measured(time.perf_counter() - start, peak.peak, "", 1), error[:300]
+                    "freshness", measure.Measured(time.perf_counter() - start, peak.peak, "", 1), run_error(run)
                 )
         ran = time.perf_counter()
         dau, metric = ads_dau(database, day), metric_dau(day)
         done = time.perf_counter()
+        idle = idle_run(job, instance, day)
     if not dau or dau == before or not metric:
         raise StepFailed(
             "freshness",
@@ -159,5 +217,5 @@ def slice_to_ads(scratch: Scratch, database: Path, day: dt.date, env: dict[str, 
             f"the slice did not show: DAU of {day} in ADS {before} before, {dau} after; the metric says {metric}",
         )
     return Freshness(
-        done - start, sensed - start, ran - sensed, done - ran, len(requests), rows, peak.peak, dau, steps, nodes
+        done - start, sensed - start, ran - sensed, done - ran, len(requests), rows, peak.peak, dau, steps, nodes, idle
     )

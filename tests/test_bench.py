@@ -166,6 +166,8 @@ def test_a_killed_bench_resumes_where_it_stopped_and_reports_every_figure(landin
     assert re.search(r"\|\s+real-time job steps \|[^\n]*\n\|\s+slowest nodes \|\s*\|\s*[a-z0-9_]+ [0-9.]+ s", text), (
         text
     )
+    # the same job, warm, on a quarter hour nothing landed in: what a slice costs before it reads a row
+    assert re.search(r"\|\s+real-time job, nothing landed \| [0-9.]+ s \| [0-9-]+ [0-9:]+ to [0-9:]+, warm", text), text
     took_in = int(re.search(r"\|\s+rows the ODS models took in \| ([0-9,]+) \|", text).group(1).replace(",", ""))
     assert took_in > 0
     # The micro-batch and the slice after the full build are windowed: they keep what they parsed.
