@@ -48,6 +48,9 @@ carried as (
 {%- endif %}
 
 held_spells as (
+    -- in a batch, only the spells with an edge on or after the first changed day (an edge is the first
+    -- midnight at or after a bound, and valid_to is never before valid_from): the carried stock holds
+    -- the rest
     select
         s.valid_from,
         s.valid_to,
@@ -57,7 +60,11 @@ held_spells as (
         coalesce(l.source_channel, 'unknown') as source_channel
     from {{ ref('dwd_fct_lead_status_spell') }} as s
     inner join {{ ref('dwd_fct_lead') }} as l on s.lead_id = l.lead_id
-    where s.lead_status in ('new', 'following')
+    where
+        s.lead_status in ('new', 'following')
+    {%- if from_carried %}
+        and coalesce(s.valid_to, s.valid_from) >= (select cast(x.first_rederived as {{ dbt.type_timestamp() }}) from since as x)
+    {%- endif %}
 ),
 
 spell_edges as (
