@@ -387,6 +387,32 @@ def test_data_docs_work_offline_served_on_loopback_and_linked_from_the_checks(
         server.wait(timeout=10)
 
 
+def test_a_micro_batch_writes_the_data_docs_pages_of_the_suites_that_failed_only(
+    warehouse_copy: Project, tmp_path: Path
+):
+    """Every 15 minutes a passing suite's page would repeat the last one: the micro-batch (Dagster's
+    gates with pages_of_passed off) writes the page of a failed suite only, and stores both results."""
+    shutil.copytree(ROOT / "gx", tmp_path / "gx", ignore=shutil.ignore_patterns("uncommitted"))
+    with duckdb.connect(str(warehouse_copy.database)) as con:
+        con.execute("delete from raw.raw_crm__test_drives")
+    names = ["raw__raw_crm__test_drives", "raw__raw_crm__leads"]
+    _, outcomes = gx_run.run(
+        str(warehouse_copy.database),
+        dt.date.fromisoformat(DAY),
+        context=gx_context.get_context(tmp_path),
+        selected=[s for s in suites() if s.name in names],
+        pages_of_passed=False,
+    )
+    by_name = {o.suite.name: o for o in outcomes}
+    failed, passed = by_name["raw__raw_crm__test_drives"], by_name["raw__raw_crm__leads"]
+    assert not failed.success and passed.success, (failed.failed, passed.failed)
+    assert failed.docs_page is not None and failed.docs_page.exists()
+    assert passed.docs_page is None
+    uncommitted = tmp_path / "gx" / "uncommitted"
+    assert not list((uncommitted / "data_docs" / "local_site" / "validations").glob("raw__raw_crm__leads/**/*.html"))
+    assert list((uncommitted / "validations").glob("raw__raw_crm__leads/**/*.json")), "the passed result is stored"
+
+
 def test_a_check_links_its_data_docs_page_under_make_data_docs(tmp_path: Path):
     from orchestration.checks import docs_links
     from quality.batch_readers import DATA_DOCS
