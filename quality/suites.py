@@ -32,6 +32,7 @@ from contract.landing import landed_at_sql
 # to have changed its codes (a few undocumented codes are expected, and kept as 'unknown').
 MAX_UNKNOWN_CODE_SHARE = 0.1
 VOLUME_SHARE = 0.5  # a landing day below half the average of the days before it fails
+MATCHED_SHARE = 0.8  # the identities OneID matches to a person by phone, at least
 VOLUME_DAYS = 7
 
 
@@ -421,23 +422,27 @@ def suites(dialect: str = "duckdb") -> list[Suite]:
     out.append(_reject_share_suite())
     out.append(_set_aside_suite())
     out += _reconciliation_suites()
+    # One row, counted in the database: the share of 3M identities (SF 1) read into pandas cost 1.2 s
+    # of every 15-minute run.
+    systems = ", ".join(f"'{system}'" for system in ("crm", "oms", "app", "aftersales"))
     out.append(
         suite(
             "dwd",
             "dwd.dwd_dim_customer_identity",
-            "select source_system || ':' || match_rule as matched from dwd.dwd_dim_customer_identity",
-            [
-                gxe.ExpectColumnValuesToBeInSet(
-                    column="matched",
-                    mostly=0.8,
-                    value_set=[
-                        f"{system}:{rule}"
-                        for system in ("crm", "oms", "app", "aftersales")
-                        for rule in ("phone", "linked_lead_phone")
-                    ],
-                )
-            ],
-            "every identity: at least 80% matched to a person by phone (OneID)",
+            f"""select case when matched < {MATCHED_SHARE} * identities
+                    then 'dwd_dim_customer_identity: ' || {_text("matched")} || ' of ' || {_text("identities")}
+                        || ' identities matched to a person by phone, under {MATCHED_SHARE:.0%}'
+                end as match_problem
+            from (
+                select
+                    count(*) as identities,
+                    count(*) filter (
+                        where source_system in ({systems}) and match_rule in ('phone', 'linked_lead_phone')
+                    ) as matched
+                from dwd.dwd_dim_customer_identity
+            ) as shares""",
+            [no_problem("match_problem")],
+            f"every identity: at least {MATCHED_SHARE:.0%} matched to a person by phone (OneID)",
         )
     )
     out.append(

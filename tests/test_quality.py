@@ -143,9 +143,9 @@ DEFECTS = {
     "OneID stops matching": (
         "dwd__dwd_dim_customer_identity",
         "update dwd.dwd_dim_customer_identity set match_rule = 'unmatched' where source_system in ('crm', 'app')",
-        "expect_column_values_to_be_in_set",
-        "matched",
-        ":unmatched'",
+        "expect_column_values_to_be_null",
+        "match_problem",
+        "identities matched to a person by phone, under 80%",
     ),
     "orders lose their leads": (
         "dwd__dwd_fct_vehicle_order",
