@@ -292,3 +292,43 @@ def test_a_late_event_before_its_session_moves_the_session_to_the_day_before(
     after = rows_by_table(project_copy.database)
 
     assert changed(after, full_refresh_of(project_copy, built_warehouse, "raw_app__events", tmp_path)) == {}
+
+
+def test_a_late_test_drive_moves_the_conversion_of_its_leads_creation_day(
+    project_copy: Project, built_warehouse: Project, tmp_path: Path
+):
+    """A test drive landing late, within 14 days of an old lead's creation, makes the lead test-driven
+    within 14 days though the lead's own row stays as it was: in a batch window the lead's outcome is
+    dated in the window, so that the lead-to-test-drive conversion re-derives the lead's creation day.
+    The result equals a full refresh."""
+    start_from(built_warehouse, project_copy)
+    lead_id, store_id, advisor_id, created_at, created_date = project_copy.query(
+        "select l.lead_id, l.store_id, l.advisor_id, l.created_at, l.created_date from dwd.dwd_fct_lead_outcome as o "
+        "inner join dwd.dwd_fct_lead as l on l.lead_id = o.lead_id "
+        "where not o.is_test_driven and l.advisor_id is not null order by l.created_at, l.lead_id limit 1"
+    )[0]
+    converted = (
+        "select sum(test_drove_leads) from dws.dws_lead_conversion_daily "
+        f"where created_date = '{created_date}' and store_id = '{store_id}'"
+    )
+    before = project_copy.query(converted)[0][0] or 0
+    path = project_copy.path / "seeds" / "crm" / "raw_crm__test_drives.csv"
+    _, rows = read_seed(path)
+    landed = later(newest_landing(project_copy.path / "seeds"), 1)
+    drive = rows[0] | {
+        "test_drive_id": "T_LATE_000001",
+        "lead_id": lead_id,
+        "store_id": store_id,
+        "advisor_id": advisor_id,
+        "drive_started_at": (created_at + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S"),
+        "_loaded_at": landed,
+    }
+    append_seed(path, [drive])
+    project_copy.dbt("seed", "--quiet", "--select", "raw_crm__test_drives")
+    project_copy.dbt("run", "--quiet", "--select", "raw_crm__test_drives+", env=landing_window(landed))
+    assert project_copy.query(
+        f"select is_test_driven_within_14d from dwd.dwd_fct_lead_outcome where lead_id = '{lead_id}'"
+    ) == [(True,)], "the late drive did not reach the lead's outcome: the test would prove nothing"
+    assert project_copy.query(converted)[0][0] == before + 1
+    after = rows_by_table(project_copy.database)
+    assert changed(after, full_refresh_of(project_copy, built_warehouse, "raw_crm__test_drives", tmp_path)) == {}

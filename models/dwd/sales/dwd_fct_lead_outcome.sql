@@ -1,6 +1,7 @@
 -- What became of each lead (潜客结果): one row per lead, with the cell and days it counts on in the
--- sales funnel and whether it has been visited, test-driven and ordered since. The funnel's cohort
--- flows (visited, test-driven, ordered leads by creation day) count these rows.
+-- sales funnel, whether it has been visited, test-driven and ordered since, and whether it test-drove
+-- within 14 days of its creation. The funnel's cohort flows (visited, test-driven, ordered leads by
+-- creation day) and the lead-to-test-drive conversion (dws_lead_conversion_daily) count these rows.
 -- Incremental by lead: a batch re-derives the leads it changed and every lead whose outcome it may
 -- have changed (macros/days_touched.sql, lead_outcomes_changed). A lead re-derived as it was keeps its
 -- landing time, so that the funnel re-derives the creation days of the leads whose outcome changed,
@@ -61,6 +62,13 @@ leads as (
 ),
 {%- endfor %}
 
+test_driven_within_14d as (
+    {{ converted_within(
+        base='leads', base_key='lead_id', base_date='created_date',
+        event=ref('dwd_fct_test_drive'), event_date='drive_date', days=14, flag='test_drove_within_14d'
+    ) | indent(4) }}
+),
+
 final as (
     -- a test drive implies a visit even when the showroom missed it
     select
@@ -78,6 +86,7 @@ final as (
         visited.lead_id is not null or test_driven.lead_id is not null as is_visited,
         test_driven.lead_id is not null as is_test_driven,
         ordered.lead_id is not null as is_ordered,
+        within_14d.test_drove_within_14d = 1 as is_test_driven_within_14d,
         greatest(
             l._loaded_at
             {%- for outcome, _ in outcomes %}, coalesce({{ outcome }}._loaded_at, l._loaded_at){% endfor %}
@@ -86,6 +95,7 @@ final as (
     left join visited on l.lead_id = visited.lead_id
     left join test_driven on l.lead_id = test_driven.lead_id
     left join ordered on l.lead_id = ordered.lead_id
+    inner join test_driven_within_14d as within_14d on l.lead_id = within_14d.lead_id
 )
 
 select * from final
