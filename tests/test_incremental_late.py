@@ -332,3 +332,50 @@ def test_a_late_test_drive_moves_the_conversion_of_its_leads_creation_day(
     assert project_copy.query(converted)[0][0] == before + 1
     after = rows_by_table(project_copy.database)
     assert changed(after, full_refresh_of(project_copy, built_warehouse, "raw_crm__test_drives", tmp_path)) == {}
+
+
+def test_a_late_order_moves_the_test_drive_conversion_of_its_leads_drive_day(
+    project_copy: Project, built_warehouse: Project, tmp_path: Path
+):
+    """An order landing late for a lead that test-drove two days before makes that test drive ordered
+    within 30 days, though the test drive's own row stays as it was: in a batch window the
+    test-drive-to-order conversion re-derives the days of the test drives of the lead the order
+    belongs to. The result equals a full refresh."""
+    start_from(built_warehouse, project_copy)
+    lead_id, store_id, drive_started_at, drive_date = project_copy.query(
+        "select t.lead_id, t.store_id, t.drive_started_at, t.drive_date from dwd.dwd_fct_test_drive as t "
+        "where t.lead_id is not null "
+        "and not exists (select 1 from dwd.dwd_fct_vehicle_order as o where o.lead_id = t.lead_id) "
+        "and (select count(*) from dwd.dwd_fct_test_drive as u where u.lead_id = t.lead_id) = 1 "
+        "order by t.drive_started_at, t.test_drive_id limit 1"
+    )[0]
+    ordered = (
+        "select sum(ordered_test_drives) from dws.dws_test_drive_conversion_daily "
+        f"where drive_date = '{drive_date}' and store_id = '{store_id}'"
+    )
+    before = project_copy.query(ordered)[0][0] or 0
+    path = project_copy.path / "seeds" / "oms" / "raw_oms__vehicle_orders.csv"
+    _, rows = read_seed(path)
+    landed = later(newest_landing(project_copy.path / "seeds"), 1)
+    created = (drive_started_at + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    order = rows[0] | {
+        "order_id": "SO_LATE_000001",
+        "oms_customer_id": "OC_LATE_000001",
+        "buyer_phone": "",
+        "crm_lead_id": lead_id,
+        "store_id": store_id,
+        "order_status": "DEPOSIT",
+        "created_at": created,
+        "updated_at": created,
+        "_cdc_op": "I",
+        "_loaded_at": landed,
+    }
+    append_seed(path, [order])
+    project_copy.dbt("seed", "--quiet", "--select", "raw_oms__vehicle_orders")
+    project_copy.dbt("run", "--quiet", "--select", "raw_oms__vehicle_orders+", env=landing_window(landed))
+    assert project_copy.query("select lead_id from dwd.dwd_fct_vehicle_order where order_id = 'SO_LATE_000001'") == [
+        (lead_id,)
+    ], "the late order did not reach its lead: the test would prove nothing"
+    assert project_copy.query(ordered)[0][0] == before + 1
+    after = rows_by_table(project_copy.database)
+    assert changed(after, full_refresh_of(project_copy, built_warehouse, "raw_oms__vehicle_orders", tmp_path)) == {}
