@@ -11,12 +11,11 @@
 -- depends_on: {{ ref('dwd_fct_store_visit') }}
 {%- set touched = none %}
 {%- if is_incremental() and batch_window() is not none %}
-    {%- set touched -%}
-        b.drive_date in (
-            select t.drive_date from {{ ref('dwd_fct_test_drive') }} as t
-            where {{ landed_in_window('t._loaded_at') }} or t.lead_id in ({{ lead_outcomes_changed() }})
-        )
-    {%- endset %}
+    {#- the days, read once as literals (touched_dates): the base is filtered twice -#}
+    {%- set touched = date_in('b.drive_date', touched_dates(
+        "select t.drive_date as touched_date from " ~ ref('dwd_fct_test_drive') ~ " as t where "
+        ~ landed_in_window('t._loaded_at') ~ " or t.lead_id in (" ~ lead_outcomes_changed() ~ ")"
+    )) %}
 {%- endif %}
 {{ conversions_by_cell(
     base=ref('dwd_fct_test_drive'), base_key='test_drive_id', base_date='drive_date', base_columns=['lead_id'],
