@@ -6,8 +6,7 @@
 -- the earliest and the latest of the batch's events and of those sessions' stored starts and ends.
 -- The events, and the stored sessions, are read within that span only (as literals, which DuckDB's
 -- zonemaps prune).
-{{ config(materialized='incremental', unique_key='session_id', incremental_strategy='delete+insert',
-    meta={'landing_order': true}) }}
+{{ config(materialized='incremental', unique_key='session_id', incremental_strategy='delete+insert') }}
 
 {%- set span = none %}
 {#- a table built before sessions had an end is read as before, until it is rebuilt in full #}

@@ -4,7 +4,7 @@
 -- another has no identities left: the merge deletes its row (meta deletes_merged_people). _loaded_at
 -- is the newest landing of the person's identities.
 {{ config(materialized='incremental', unique_key='one_id', incremental_strategy='delete+insert',
-    meta={'landing_order': true, 'deletes_merged_people': true}) }}
+    meta={'deletes_merged_people': true}) }}
 with identities as (
     select * from {{ ref('dwd_dim_customer_identity') }}
     {%- if is_incremental() %}

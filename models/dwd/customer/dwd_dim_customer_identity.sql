@@ -5,10 +5,9 @@
 -- linked to its leads). _previous_one_id is the OneID a re-derived identity had before the batch,
 -- when it changed: with one_id, the people whose facts the batch may move
 -- (macros/people_touched.sql). It is bookkeeping of the increments, which a full refresh leaves null.
-{{ config(materialized='incremental', unique_key='identity_key', incremental_strategy='delete+insert',
-    meta={'landing_order': true}) }}
+{{ config(materialized='incremental', unique_key='identity_key', incremental_strategy='delete+insert') }}
 
-with touched as (  -- noqa: ST03
+with touched as (
     {%- if is_incremental() %}
     select
         'crm' as source_system,

@@ -3,8 +3,7 @@
 -- is the province a member re-derived by the batch had before it ('unknown' for a member new to the
 -- table), when it changed: the days that member was active move between provinces
 -- (dws_app_activity_daily re-derives them). Bookkeeping of the increments: a full refresh leaves it null.
-{{ config(materialized='incremental', unique_key='member_id', incremental_strategy='delete+insert',
-    meta={'landing_order': true}) }}
+{{ config(materialized='incremental', unique_key='member_id', incremental_strategy='delete+insert') }}
 
 with members as (
     select

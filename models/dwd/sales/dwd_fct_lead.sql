@@ -2,7 +2,7 @@
 -- Incremental by lead: a batch re-derives every lead of each person it touches (a lead's duplicate
 -- flag depends on the person's other leads), and the leads it brings follow-ups for.
 {{ config(materialized='incremental', unique_key='lead_id', incremental_strategy='delete+insert',
-    meta={'landing_order': true, 'unchanged_rows_keep_landing_time': 'lead_id'}) }}
+    meta={'unchanged_rows_keep_landing_time': 'lead_id'}) }}
 
 with
 {%- if is_incremental() %}

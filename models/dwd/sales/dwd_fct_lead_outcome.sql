@@ -7,7 +7,7 @@
 -- landing time, so that the funnel re-derives the creation days of the leads whose outcome changed,
 -- not of every lead of each person the batch touched.
 {{ config(materialized='incremental', unique_key='lead_id', incremental_strategy='delete+insert',
-    meta={'landing_order': true, 'unchanged_rows_keep_landing_time': 'lead_id'}) }}
+    meta={'unchanged_rows_keep_landing_time': 'lead_id'}) }}
 -- depends_on: {{ ref('dwd_dim_customer_identity') }}
 {%- set outcomes = [
     ('visited', 'dwd_fct_store_visit'), ('test_driven', 'dwd_fct_test_drive'), ('ordered', 'dwd_fct_vehicle_order'),

@@ -2,7 +2,7 @@
 -- Consecutive CDC versions in the same status (e.g. a card created while following) are one spell.
 -- Incremental by lead: a batch re-derives the spells of the leads it brings versions of.
 {{ config(materialized='incremental', unique_key='lead_id', incremental_strategy='delete+insert',
-    meta={'landing_order': true, 'unchanged_rows_keep_landing_time': 'lead_status_spell_id'}) }}
+    meta={'unchanged_rows_keep_landing_time': 'lead_status_spell_id'}) }}
 
 with versions as (
     select

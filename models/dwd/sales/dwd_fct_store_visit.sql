@@ -4,7 +4,7 @@
 -- visit's lead and category depend on the person's leads and orders), and the visits of a linked
 -- lead it re-derived.
 {{ config(materialized='incremental', unique_key='visit_id', incremental_strategy='delete+insert',
-    meta={'landing_order': true, 'unchanged_rows_keep_landing_time': 'visit_id'}) }}
+    meta={'unchanged_rows_keep_landing_time': 'visit_id'}) }}
 
 with
 {%- if is_incremental() %}

@@ -5,8 +5,7 @@
 -- month_pieces): at SF 10 one piece over 667M events spilled more than 16 GB of disk at a 16 GB memory
 -- limit, twelve none. A batch reads the events between its first and last event day only (as literals,
 -- which DuckDB's zonemaps prune: the day list alone made it read all 67M events at SF 1).
-{{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert',
-    meta={'landing_order': true}) }}
+{{ config(materialized='incremental', unique_key='activity_date', incremental_strategy='delete+insert') }}
 
 {%- set pieces = month_pieces(ref('dwd_fct_app_event'), 'event_date') %}
 {%- set span = none %}

@@ -1,6 +1,5 @@
 -- Lead versions: one row per lead and CDC version (valid_from .. valid_to), is_current marks the latest.
-{{ config(materialized='incremental', unique_key='lead_id', incremental_strategy='delete+insert',
-    meta={'landing_order': true}) }}
+{{ config(materialized='incremental', unique_key='lead_id', incremental_strategy='delete+insert') }}
 
 {%- set columns = ['lead_id', 'crm_customer_id', 'phone', 'source_channel', 'store_id', 'advisor_id',
     'series_code', 'lead_status', 'card_created_at', 'created_at', 'valid_from', '_loaded_at',
