@@ -294,6 +294,17 @@ def test_a_late_event_before_its_session_moves_the_session_to_the_day_before(
     assert changed(after, full_refresh_of(project_copy, built_warehouse, "raw_app__events", tmp_path)) == {}
 
 
+def land_late(project: Project, seed: str, changes: dict[str, str]) -> None:
+    """A row of the seed `seed` (raw_<system>__<entity>: its first row with `changes`) landing an hour
+    after everything else, taken in as the batch window of its minute, as the arrival sensor would."""
+    path = project.path / "seeds" / seed.split("_")[1] / f"{seed}.csv"
+    _, rows = read_seed(path)
+    landed = later(newest_landing(project.path / "seeds"), 1)
+    append_seed(path, [rows[0] | changes | {"_loaded_at": landed}])
+    project.dbt("seed", "--quiet", "--select", seed)
+    project.dbt("run", "--quiet", "--select", f"{seed}+", env=landing_window(landed))
+
+
 def test_a_late_test_drive_moves_the_conversion_of_its_leads_creation_day(
     project_copy: Project, built_warehouse: Project, tmp_path: Path
 ):
@@ -312,20 +323,17 @@ def test_a_late_test_drive_moves_the_conversion_of_its_leads_creation_day(
         f"where created_date = '{created_date}' and store_id = '{store_id}'"
     )
     before = project_copy.query(converted)[0][0] or 0
-    path = project_copy.path / "seeds" / "crm" / "raw_crm__test_drives.csv"
-    _, rows = read_seed(path)
-    landed = later(newest_landing(project_copy.path / "seeds"), 1)
-    drive = rows[0] | {
-        "test_drive_id": "T_LATE_000001",
-        "lead_id": lead_id,
-        "store_id": store_id,
-        "advisor_id": advisor_id,
-        "drive_started_at": (created_at + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S"),
-        "_loaded_at": landed,
-    }
-    append_seed(path, [drive])
-    project_copy.dbt("seed", "--quiet", "--select", "raw_crm__test_drives")
-    project_copy.dbt("run", "--quiet", "--select", "raw_crm__test_drives+", env=landing_window(landed))
+    land_late(
+        project_copy,
+        "raw_crm__test_drives",
+        {
+            "test_drive_id": "T_LATE_000001",
+            "lead_id": lead_id,
+            "store_id": store_id,
+            "advisor_id": advisor_id,
+            "drive_started_at": (created_at + dt.timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    )
     assert project_copy.query(
         f"select is_test_driven_within_14d from dwd.dwd_fct_lead_outcome where lead_id = '{lead_id}'"
     ) == [(True,)], "the late drive did not reach the lead's outcome: the test would prove nothing"
@@ -354,25 +362,22 @@ def test_a_late_order_moves_the_test_drive_conversion_of_its_leads_drive_day(
         f"where drive_date = '{drive_date}' and store_id = '{store_id}'"
     )
     before = project_copy.query(ordered)[0][0] or 0
-    path = project_copy.path / "seeds" / "oms" / "raw_oms__vehicle_orders.csv"
-    _, rows = read_seed(path)
-    landed = later(newest_landing(project_copy.path / "seeds"), 1)
     created = (drive_started_at + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    order = rows[0] | {
-        "order_id": "SO_LATE_000001",
-        "oms_customer_id": "OC_LATE_000001",
-        "buyer_phone": "",
-        "crm_lead_id": lead_id,
-        "store_id": store_id,
-        "order_status": "DEPOSIT",
-        "created_at": created,
-        "updated_at": created,
-        "_cdc_op": "I",
-        "_loaded_at": landed,
-    }
-    append_seed(path, [order])
-    project_copy.dbt("seed", "--quiet", "--select", "raw_oms__vehicle_orders")
-    project_copy.dbt("run", "--quiet", "--select", "raw_oms__vehicle_orders+", env=landing_window(landed))
+    land_late(
+        project_copy,
+        "raw_oms__vehicle_orders",
+        {
+            "order_id": "SO_LATE_000001",
+            "oms_customer_id": "OC_LATE_000001",
+            "buyer_phone": "",
+            "crm_lead_id": lead_id,
+            "store_id": store_id,
+            "order_status": "DEPOSIT",
+            "created_at": created,
+            "updated_at": created,
+            "_cdc_op": "I",
+        },
+    )
     assert project_copy.query("select lead_id from dwd.dwd_fct_vehicle_order where order_id = 'SO_LATE_000001'") == [
         (lead_id,)
     ], "the late order did not reach its lead: the test would prove nothing"
