@@ -95,8 +95,9 @@ def idle_run(job, instance, scratch: Scratch, database: Path) -> Idle:  # noqa: 
     (ods_quality__landing_minutes) must then show none. The clock stays the slice's: the ADS
     freshness checks pass as they did for it."""
     from orchestration.assets import window_tags
+    from orchestration.automation import landed_files
 
-    last = max(dt.date.fromisoformat(folder.name.split("=", 1)[1]) for folder in scratch.root.glob("*/load_date=*"))
+    last = dt.date.fromisoformat(max(landed_files(scratch.root)))
     start = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(6, 0))
     end = start + dt.timedelta(minutes=15)
     began = time.perf_counter()
